@@ -1,0 +1,54 @@
+# The two commands: `make dev` brings the local stack up, `make test` runs every test.
+# Needs only the Rust toolchain and python3; everything else is installed on first use.
+
+VENV ?= .venv
+PYTHON ?= python3
+export CONCIERGE_VENV := $(abspath $(VENV))
+CARGO ?= cargo
+
+.PHONY: dev test venv fmt lint unit integration template package deploy clean-venv
+
+## dev: the whole local stack (emulator, table, demo hotels, local API on 127.0.0.1:3000)
+dev: venv
+	$(CARGO) run --quiet -p concierge-infra --bin concierge-dev
+
+## test: formatting, lints, template lint, unit and integration tests
+test: venv fmt lint template unit integration
+
+## venv: the Python tools (AWS emulator, template linter) in .venv
+venv: $(VENV)/.installed
+$(VENV)/.installed: infra/requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r infra/requirements.txt
+	touch $@
+
+fmt:
+	$(CARGO) fmt --all -- --check
+
+lint:
+	$(CARGO) clippy --workspace --all-targets --locked -- -D warnings
+
+template: venv
+	$(VENV)/bin/cfn-lint template.yaml
+
+unit:
+	$(CARGO) test --locked -p concierge
+
+## integration: against the emulator (started on a free port unless CONCIERGE_EMULATOR is set)
+integration: venv
+	$(CARGO) test --locked -p concierge-tests
+
+## package: every function as a Lambda zip for arm64 (target/lambda/<name>/bootstrap.zip)
+package: $(VENV)/.package-installed
+	rustup target add aarch64-unknown-linux-gnu
+	PATH="$(abspath $(VENV))/bin:$$PATH" cargo lambda build --release --arm64 --output-format zip -p concierge-functions
+$(VENV)/.package-installed: infra/requirements-package.txt venv
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r infra/requirements-package.txt
+	touch $@
+
+## deploy: build with SAM (which runs cargo-lambda) and deploy, asking for the stack settings
+deploy:
+	sam build && sam deploy --guided
+
+clean-venv:
+	rm -rf $(VENV)

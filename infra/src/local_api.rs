@@ -1,0 +1,269 @@
+//! The local API: an HTTP server that does what API Gateway does for the deployed stack. It
+//! turns each request into the API Gateway (HTTP API, payload 2.0) event a Lambda would
+//! receive, parses it with `lambda_http` exactly as the Lambda runtime does, routes it by the
+//! route table (or to the `$default` fallback) and calls the very handler the function binary
+//! runs. CORS is answered here, as API Gateway's CORS configuration does in the cloud.
+
+use std::convert::Infallible;
+use std::future::Future;
+use std::net::SocketAddr;
+use std::time::Instant;
+
+use concierge::App;
+use concierge::error::Error;
+use concierge::http::{HandlerResult, respond};
+use concierge::routes::{self, HANDLERS};
+use data_encoding::BASE64;
+use http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use http_body_util::{BodyExt, Full, Limited};
+use hyper::body::{Bytes, Incoming};
+use hyper::server::conn::http1;
+use hyper::service::service_fn;
+use hyper_util::rt::TokioIo;
+use lambda_http::Body;
+use serde_json::{Map, Value, json};
+use tokio::net::TcpListener;
+
+/// Largest request body API Gateway accepts (10 MB); ours is the same.
+pub const MAX_BODY_BYTES: usize = 10 * 1024 * 1024;
+
+/// Methods and headers allowed cross-origin, as `template.yaml`'s CorsConfiguration says.
+const CORS_METHODS: &str = "GET, POST, PATCH, DELETE";
+const CORS_HEADERS: &str = "content-type, x-csrftoken, idempotency-key, last-event-id";
+
+#[derive(Clone)]
+pub struct LocalApi {
+    app: &'static App,
+}
+
+impl LocalApi {
+    pub fn new(app: &'static App) -> Self {
+        Self { app }
+    }
+
+    /// Serves connections from `listener` until `shutdown` completes.
+    pub async fn serve(self, listener: TcpListener, shutdown: impl Future<Output = ()>) {
+        tokio::pin!(shutdown);
+        loop {
+            let (stream, peer) = tokio::select! {
+                () = &mut shutdown => return,
+                accepted = listener.accept() => match accepted {
+                    Ok(accepted) => accepted,
+                    Err(err) => {
+                        tracing::warn!(%err, "accept failed");
+                        continue;
+                    }
+                },
+            };
+            let api = self.clone();
+            tokio::spawn(async move {
+                let service = service_fn(move |req| {
+                    let api = api.clone();
+                    async move { Ok::<_, Infallible>(api.handle(peer, req).await) }
+                });
+                if let Err(err) = http1::Builder::new()
+                    .serve_connection(TokioIo::new(stream), service)
+                    .await
+                {
+                    tracing::debug!(%err, "connection ended with an error");
+                }
+            });
+        }
+    }
+
+    async fn handle(
+        &self,
+        peer: SocketAddr,
+        req: hyper::Request<Incoming>,
+    ) -> hyper::Response<Full<Bytes>> {
+        let started = Instant::now();
+        let (parts, body) = req.into_parts();
+        let origin = allowed_origin(&self.app.config.allowed_origins, &parts.headers);
+        let response = if parts.method == Method::OPTIONS
+            && parts
+                .headers
+                .contains_key(header::ACCESS_CONTROL_REQUEST_METHOD)
+        {
+            preflight(origin.is_some())
+        } else {
+            match Limited::new(body, MAX_BODY_BYTES).collect().await {
+                Ok(collected) => self.invoke(peer, &parts, collected.to_bytes()).await,
+                Err(_) => respond(Err(Error::PayloadTooLarge)),
+            }
+        };
+        let mut response = to_hyper(response);
+        if let Some(origin) = origin {
+            let headers = response.headers_mut();
+            headers.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, origin);
+            headers.insert(
+                header::ACCESS_CONTROL_ALLOW_CREDENTIALS,
+                HeaderValue::from_static("true"),
+            );
+            headers.append(header::VARY, HeaderValue::from_static("origin"));
+        }
+        tracing::info!(
+            method = %parts.method,
+            path = parts.uri.path(),
+            status = response.status().as_u16(),
+            ms = started.elapsed().as_millis() as u64,
+            "request"
+        );
+        response
+    }
+
+    /// Does what API Gateway and the Lambda runtime do between them for one request.
+    async fn invoke(
+        &self,
+        peer: SocketAddr,
+        parts: &http::request::Parts,
+        body: Bytes,
+    ) -> lambda_http::Response<Body> {
+        let path = parts.uri.path();
+        let matched = routes::find(parts.method.as_str(), path);
+        let route_key = match &matched {
+            Some((index, _)) => {
+                let route = &routes::ROUTES[*index];
+                format!("{} {}", route.method, route.path)
+            }
+            None => "$default".to_owned(),
+        };
+        let params: Map<String, Value> = matched
+            .as_ref()
+            .map(|(_, params)| {
+                params
+                    .iter()
+                    .map(|(name, value)| ((*name).to_owned(), Value::from(value.as_str())))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let event = api_gateway_event(peer, parts, &route_key, params, &body);
+        let request = match lambda_http::request::from_str(&event.to_string()) {
+            Ok(request) => request,
+            Err(err) => {
+                tracing::warn!(%err, "the request did not make a valid API Gateway event");
+                return respond(Err(Error::invalid("The request could not be read.")));
+            }
+        };
+        let result: HandlerResult = match matched {
+            Some((index, _)) => HANDLERS[index](self.app, request).await,
+            None => concierge::fallback::handle(self.app, request).await,
+        };
+        respond(result)
+    }
+}
+
+/// The API Gateway HTTP API (payload format 2.0) event for a request.
+fn api_gateway_event(
+    peer: SocketAddr,
+    parts: &http::request::Parts,
+    route_key: &str,
+    path_parameters: Map<String, Value>,
+    body: &[u8],
+) -> Value {
+    let mut headers = Map::new();
+    let mut cookies = Vec::new();
+    for (name, value) in &parts.headers {
+        let Ok(value) = value.to_str() else { continue };
+        if name == header::COOKIE {
+            cookies.extend(
+                value
+                    .split(';')
+                    .map(str::trim)
+                    .filter(|c| !c.is_empty())
+                    .map(Value::from),
+            );
+            continue;
+        }
+        headers
+            .entry(name.as_str())
+            .and_modify(|joined| {
+                if let Value::String(joined) = joined {
+                    joined.push(',');
+                    joined.push_str(value);
+                }
+            })
+            .or_insert_with(|| Value::from(value));
+    }
+    headers.insert("x-forwarded-for".into(), peer.ip().to_string().into());
+    headers.insert("x-forwarded-proto".into(), "http".into());
+    let now = jiff::Timestamp::now();
+    let (body, is_base64) = match std::str::from_utf8(body) {
+        Ok(text) => (text.to_owned(), false),
+        Err(_) => (BASE64.encode(body), true),
+    };
+    let mut event = json!({
+        "version": "2.0",
+        "routeKey": route_key,
+        "rawPath": parts.uri.path(),
+        "rawQueryString": parts.uri.query().unwrap_or(""),
+        "headers": headers,
+        "requestContext": {
+            "accountId": "000000000000",
+            "apiId": "local",
+            "domainName": parts.headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("localhost"),
+            "domainPrefix": "local",
+            "http": {
+                "method": parts.method.as_str(),
+                "path": parts.uri.path(),
+                "protocol": "HTTP/1.1",
+                "sourceIp": peer.ip().to_string(),
+                "userAgent": parts.headers.get(header::USER_AGENT).and_then(|h| h.to_str().ok()).unwrap_or(""),
+            },
+            "requestId": format!("local-{}", now.as_nanosecond()),
+            "routeKey": route_key,
+            "stage": "$default",
+            "time": now.strftime("%d/%b/%Y:%H:%M:%S %z").to_string(),
+            "timeEpoch": now.as_millisecond(),
+        },
+        "isBase64Encoded": is_base64,
+    });
+    if !cookies.is_empty() {
+        event["cookies"] = Value::Array(cookies);
+    }
+    if !path_parameters.is_empty() {
+        event["pathParameters"] = Value::Object(path_parameters);
+    }
+    if !body.is_empty() {
+        event["body"] = Value::from(body);
+    }
+    event
+}
+
+/// The request's `Origin` when it is one the configuration allows.
+fn allowed_origin(allowed: &[String], headers: &HeaderMap) -> Option<HeaderValue> {
+    let origin = headers.get(header::ORIGIN)?;
+    let text = origin.to_str().ok()?;
+    allowed.iter().any(|a| a == text).then(|| origin.clone())
+}
+
+fn preflight(allowed: bool) -> lambda_http::Response<Body> {
+    let mut response = lambda_http::Response::new(Body::Empty);
+    *response.status_mut() = StatusCode::NO_CONTENT;
+    if allowed {
+        let headers = response.headers_mut();
+        headers.insert(
+            header::ACCESS_CONTROL_ALLOW_METHODS,
+            HeaderValue::from_static(CORS_METHODS),
+        );
+        headers.insert(
+            header::ACCESS_CONTROL_ALLOW_HEADERS,
+            HeaderValue::from_static(CORS_HEADERS),
+        );
+        headers.insert(
+            header::ACCESS_CONTROL_MAX_AGE,
+            HeaderValue::from_static("600"),
+        );
+    }
+    response
+}
+
+fn to_hyper(response: lambda_http::Response<Body>) -> hyper::Response<Full<Bytes>> {
+    let (parts, body) = response.into_parts();
+    let bytes = match body {
+        Body::Empty => Bytes::new(),
+        Body::Text(text) => Bytes::from(text),
+        Body::Binary(bytes) => Bytes::from(bytes),
+        _ => Bytes::new(),
+    };
+    hyper::Response::from_parts(parts, Full::new(bytes))
+}

@@ -1,0 +1,175 @@
+//! Reads `template.yaml`, the one declaration of what is deployed: the local stack creates
+//! its table from it, and the deployment checks compare it with the route table.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use serde::Deserialize;
+use serde_yaml_ng::Value;
+
+#[derive(Debug, Deserialize)]
+pub struct Template {
+    #[serde(rename = "Resources")]
+    pub resources: BTreeMap<String, Resource>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct Resource {
+    #[serde(rename = "Type")]
+    pub kind: String,
+    #[serde(rename = "Properties", default)]
+    pub properties: Value,
+    #[serde(rename = "Metadata", default)]
+    pub metadata: Value,
+}
+
+/// The table as CloudFormation declares it (the field names are CloudFormation's).
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct TableSpec {
+    pub attribute_definitions: Vec<AttributeDefinition>,
+    pub key_schema: Vec<KeyElement>,
+    #[serde(default)]
+    pub global_secondary_indexes: Vec<IndexSpec>,
+    pub time_to_live_specification: Option<TimeToLive>,
+    pub point_in_time_recovery_specification: Option<PointInTimeRecovery>,
+    #[serde(rename = "SSESpecification")]
+    pub sse_specification: Option<Encryption>,
+    pub billing_mode: String,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct Encryption {
+    #[serde(rename = "SSEEnabled")]
+    pub enabled: bool,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct AttributeDefinition {
+    pub attribute_name: String,
+    pub attribute_type: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct KeyElement {
+    pub attribute_name: String,
+    pub key_type: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct IndexSpec {
+    pub index_name: String,
+    pub key_schema: Vec<KeyElement>,
+    pub projection: Projection,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct Projection {
+    pub projection_type: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct TimeToLive {
+    pub attribute_name: String,
+    pub enabled: bool,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct PointInTimeRecovery {
+    pub point_in_time_recovery_enabled: bool,
+}
+
+/// A Lambda function of the template.
+#[derive(Debug)]
+pub struct Function<'t> {
+    pub logical_id: &'t str,
+    /// The cargo-lambda binary (`Metadata.BuildProperties.Binary`).
+    pub binary: Option<&'t str>,
+    pub resource: &'t Resource,
+}
+
+impl Function<'_> {
+    /// The HTTP API routes of the function as (method, path); `("ANY", "$default")` for the
+    /// default route (an HttpApi event without a path).
+    pub fn http_routes(&self) -> Vec<(String, String)> {
+        self.events()
+            .filter(|event| event.get("Type").and_then(Value::as_str) == Some("HttpApi"))
+            .map(|event| {
+                let properties = event.get("Properties");
+                let field = |name: &str| {
+                    properties
+                        .and_then(|p| p.get(name))
+                        .and_then(Value::as_str)
+                        .map(str::to_owned)
+                };
+                match (field("Method"), field("Path")) {
+                    (Some(method), Some(path)) => (method.to_uppercase(), path),
+                    _ => ("ANY".to_owned(), "$default".to_owned()),
+                }
+            })
+            .collect()
+    }
+
+    /// The function's event sources, whatever their type.
+    pub fn events(&self) -> impl Iterator<Item = &Value> {
+        self.resource
+            .properties
+            .get("Events")
+            .and_then(Value::as_mapping)
+            .into_iter()
+            .flat_map(|events| events.values())
+    }
+}
+
+impl Template {
+    /// Reads and parses `template.yaml` (CloudFormation tags such as `!Ref` are kept as
+    /// tagged values).
+    pub fn load(path: &Path) -> Result<Self, String> {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        serde_yaml_ng::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))
+    }
+
+    /// The template at the workspace root.
+    pub fn load_workspace() -> Result<Self, String> {
+        Self::load(&crate::emulator::workspace_dir().join("template.yaml"))
+    }
+
+    /// The single DynamoDB table.
+    pub fn table(&self) -> Result<TableSpec, String> {
+        let mut tables = self
+            .resources
+            .values()
+            .filter(|r| r.kind == "AWS::DynamoDB::Table");
+        let table = tables
+            .next()
+            .ok_or("template.yaml declares no DynamoDB table")?;
+        if tables.next().is_some() {
+            return Err("template.yaml declares more than one table; the design has one".into());
+        }
+        serde_yaml_ng::from_value(table.properties.clone())
+            .map_err(|e| format!("template.yaml table: {e}"))
+    }
+
+    pub fn functions(&self) -> Vec<Function<'_>> {
+        self.resources
+            .iter()
+            .filter(|(_, r)| r.kind == "AWS::Serverless::Function")
+            .map(|(logical_id, resource)| Function {
+                logical_id,
+                binary: resource
+                    .metadata
+                    .get("BuildProperties")
+                    .and_then(|p| p.get("Binary"))
+                    .and_then(Value::as_str),
+                resource,
+            })
+            .collect()
+    }
+}

@@ -1,0 +1,57 @@
+//! Departments: who handles what (housekeeping, spa…), with their response SLAs and the
+//! after-hours windows that change them.
+
+pub mod hours;
+pub mod list;
+
+use jiff::Timestamp;
+use serde::{Deserialize, Serialize};
+
+use crate::ids::{DepartmentSlug, HotelSlug, UserId};
+use hours::AfterHoursWindow;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Department {
+    pub hotel: HotelSlug,
+    pub slug: DepartmentSlug,
+    pub name: String,
+    #[serde(default)]
+    pub description: String,
+    /// Minutes staff have to acknowledge a request in normal hours.
+    pub response_sla_minutes: u32,
+    /// Minutes staff have to acknowledge a request made inside an after-hours window.
+    pub after_hours_sla_minutes: u32,
+    /// Windows in the hotel's time zone; a window may run past midnight.
+    #[serde(default)]
+    pub after_hours: Vec<AfterHoursWindow>,
+    /// Members notified, besides the department's staff, when a request escalates.
+    #[serde(default)]
+    pub escalation_contacts: Vec<UserId>,
+    pub active: bool,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
+}
+
+/// What anyone may see of a department.
+#[derive(Debug, Serialize)]
+pub struct PublicDepartment<'a> {
+    pub slug: &'a DepartmentSlug,
+    pub name: &'a str,
+    pub description: &'a str,
+    pub response_sla_minutes: u32,
+    pub after_hours_sla_minutes: u32,
+    pub after_hours: &'a [AfterHoursWindow],
+}
+
+impl<'a> From<&'a Department> for PublicDepartment<'a> {
+    fn from(d: &'a Department) -> Self {
+        Self {
+            slug: &d.slug,
+            name: &d.name,
+            description: &d.description,
+            response_sla_minutes: d.response_sla_minutes,
+            after_hours_sla_minutes: d.after_hours_sla_minutes,
+            after_hours: &d.after_hours,
+        }
+    }
+}

@@ -1,0 +1,144 @@
+//! Hotels: the tenant of everything else, identified by slug.
+
+pub mod get;
+
+use jiff::Timestamp;
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+use crate::ids::HotelSlug;
+use crate::store::Store;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Hotel {
+    pub slug: HotelSlug,
+    pub name: String,
+    pub timezone: TimeZoneName,
+    #[serde(default)]
+    pub contact: Contact,
+    #[serde(default)]
+    pub branding: Branding,
+    /// Nights a guest stay lasts when the guest logs in from a room's QR code.
+    pub default_stay_nights: u16,
+    pub active: bool,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Contact {
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    pub address: Option<String>,
+    pub website: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Branding {
+    pub logo_url: Option<String>,
+    /// A CSS colour such as `#1f6f8b`.
+    pub accent_color: Option<String>,
+}
+
+/// An IANA time zone name that the bundled time zone database knows, e.g. `Europe/Lisbon`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct TimeZoneName(String);
+
+impl TimeZoneName {
+    pub fn parse(name: &str) -> Result<Self> {
+        // Real zones only (POSIX TZ strings and offsets are not zone names); the lookup ignores
+        // case, so keep the database's own spelling.
+        let zone = jiff::tz::TimeZone::get(name).ok();
+        match zone.as_ref().and_then(|zone| zone.iana_name()) {
+            Some(canonical) if name.len() <= 64 => Ok(Self(canonical.to_owned())),
+            _ => Err(Error::field(
+                "timezone",
+                "use an IANA time zone name such as Europe/Lisbon",
+            )),
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The zone itself. Every stored name was validated, so the lookup cannot fail unless the
+    /// bundled database dropped a zone; UTC is then the least surprising answer.
+    pub fn zone(&self) -> jiff::tz::TimeZone {
+        jiff::tz::TimeZone::get(&self.0).unwrap_or(jiff::tz::TimeZone::UTC)
+    }
+}
+
+impl TryFrom<String> for TimeZoneName {
+    type Error = Error;
+
+    fn try_from(name: String) -> Result<Self> {
+        Self::parse(&name)
+    }
+}
+
+impl From<TimeZoneName> for String {
+    fn from(name: TimeZoneName) -> String {
+        name.0
+    }
+}
+
+/// A hotel that exists and is active; anything else is "Hotel not found."
+pub async fn active_hotel(store: &dyn Store, slug: &HotelSlug) -> Result<Hotel> {
+    require_active(store.hotel(slug).await?)
+}
+
+/// The hotel if it is there and active.
+pub fn require_active(hotel: Option<Hotel>) -> Result<Hotel> {
+    hotel
+        .filter(|hotel| hotel.active)
+        .ok_or(Error::NotFound("Hotel"))
+}
+
+/// What anyone may see of a hotel.
+#[derive(Debug, Serialize)]
+pub struct PublicHotel<'a> {
+    pub slug: &'a HotelSlug,
+    pub name: &'a str,
+    pub timezone: &'a str,
+    pub contact: &'a Contact,
+    pub branding: &'a Branding,
+}
+
+impl<'a> From<&'a Hotel> for PublicHotel<'a> {
+    fn from(hotel: &'a Hotel) -> Self {
+        Self {
+            slug: &hotel.slug,
+            name: &hotel.name,
+            timezone: hotel.timezone.as_str(),
+            contact: &hotel.contact,
+            branding: &hotel.branding,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn time_zones_must_be_real_iana_names() {
+        assert!(TimeZoneName::parse("Europe/Lisbon").is_ok());
+        assert!(TimeZoneName::parse("America/Argentina/Buenos_Aires").is_ok());
+        assert!(TimeZoneName::parse("UTC").is_ok());
+        assert_eq!(
+            TimeZoneName::parse("europe/lisbon").unwrap().as_str(),
+            "Europe/Lisbon"
+        );
+        for bad in [
+            "",
+            "Mars/Olympus",
+            "Europe/Lisbon/x",
+            "+01:00",
+            "EST5EDT,M3.2.0,M11.1.0",
+        ] {
+            assert!(TimeZoneName::parse(bad).is_err(), "{bad}");
+        }
+    }
+}

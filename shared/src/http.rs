@@ -1,0 +1,243 @@
+//! The HTTP edge: reading typed input out of a `lambda_http::Request`, and building responses.
+//! `respond` is the one place a handler's result becomes a response, for the Lambdas and the
+//! local API alike.
+
+use std::str::FromStr;
+
+use http::{HeaderValue, StatusCode, header};
+use lambda_http::{Body, Request, RequestExt};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use serde_json::error::Category;
+
+use crate::error::{Error, Result};
+use crate::store::PageRequest;
+
+pub type Response = lambda_http::Response<Body>;
+
+/// A handler's result before `respond` turns errors into the JSON error shape.
+pub type HandlerResult = Result<Response>;
+
+/// A path parameter, parsed into its id type (a bad one is a 400 naming the parameter).
+pub fn path<T: FromStr<Err = Error>>(req: &Request, name: &str) -> Result<T> {
+    req.path_parameters_ref()
+        .and_then(|params| params.first(name))
+        .ok_or_else(|| Error::field(name, "missing from the path"))?
+        .parse()
+}
+
+/// A query string parameter, if present.
+pub fn query<'r>(req: &'r Request, name: &str) -> Option<&'r str> {
+    req.query_string_parameters_ref()
+        .and_then(|params| params.first(name))
+}
+
+/// A query string parameter parsed into its type, if present.
+pub fn query_as<T: FromStr<Err = Error>>(req: &Request, name: &str) -> Result<Option<T>> {
+    query(req, name).map(str::parse).transpose()
+}
+
+/// The `limit` and `cursor` query parameters.
+pub fn page(req: &Request) -> Result<PageRequest> {
+    PageRequest::parse(query(req, "limit"), query(req, "cursor"))
+}
+
+/// The JSON body as `T`: `application/json`, at most `max_bytes`, UTF-8, well formed, of the
+/// right shape. Each failure is a 4xx that says what to fix.
+pub fn json<T: DeserializeOwned>(req: &Request, max_bytes: usize) -> Result<T> {
+    let content_type = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    let essence = content_type.split(';').next().unwrap_or("").trim();
+    if !essence.eq_ignore_ascii_case("application/json") {
+        return Err(Error::UnsupportedMediaType(
+            "Send the body as JSON with Content-Type: application/json.",
+        ));
+    }
+    let bytes = req.body().as_ref();
+    if bytes.len() > max_bytes {
+        return Err(Error::PayloadTooLarge);
+    }
+    if bytes.is_empty() {
+        return Err(Error::invalid(
+            "The request body is empty; send a JSON object.",
+        ));
+    }
+    let text = std::str::from_utf8(bytes)
+        .map_err(|_| Error::invalid("The request body must be UTF-8."))?;
+    let mut deserializer = serde_json::Deserializer::from_str(text);
+    let value = serde_path_to_error::deserialize(&mut deserializer).map_err(|err| {
+        let path = err.path().to_string();
+        let inner = err.into_inner();
+        let problem = json_problem(&inner);
+        match inner.classify() {
+            Category::Data if path != "." => Error::field(&path, problem),
+            Category::Data => Error::invalid(format!(
+                "The request body is not of the expected shape: {problem}"
+            )),
+            _ => Error::invalid(format!("The request body is not valid JSON: {problem}")),
+        }
+    })?;
+    deserializer
+        .end()
+        .map_err(|_| Error::invalid("The request body has trailing characters after the JSON."))?;
+    Ok(value)
+}
+
+/// serde_json's message without its "at line 1 column 7" position, which only confuses.
+fn json_problem(err: &serde_json::Error) -> String {
+    let text = err.to_string();
+    match text.rfind(" at line ") {
+        Some(position) => text[..position].to_owned(),
+        None => text,
+    }
+}
+
+/// A JSON response.
+pub fn json_response<T: Serialize>(status: StatusCode, value: &T) -> HandlerResult {
+    let body = serde_json::to_vec(value).map_err(Error::internal)?;
+    lambda_http::Response::builder()
+        .status(status)
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(Body::Binary(body))
+        .map_err(Error::internal)
+}
+
+/// 200 with a JSON body.
+pub fn ok<T: Serialize>(value: &T) -> HandlerResult {
+    json_response(StatusCode::OK, value)
+}
+
+/// Lets shared caches and browsers keep a public response for `seconds`.
+pub fn cache_publicly(mut response: Response, seconds: u32) -> Response {
+    if let Ok(value) = HeaderValue::from_str(&format!("public, max-age={seconds}")) {
+        response.headers_mut().insert(header::CACHE_CONTROL, value);
+    }
+    response
+}
+
+/// A handler's result as the response to send: errors become the JSON error shape (internal
+/// ones logged with their cause first), and every response gets the headers all share.
+pub fn respond(result: HandlerResult) -> Response {
+    let mut response = result.unwrap_or_else(|err| error_response(&err));
+    let headers = response.headers_mut();
+    headers
+        .entry(header::CACHE_CONTROL)
+        .or_insert(HeaderValue::from_static("no-store"));
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    response
+}
+
+fn error_response(err: &Error) -> Response {
+    match err {
+        Error::Internal(source) | Error::Unavailable(source) => {
+            tracing::error!(error = %source, status = err.status().as_u16(), "request failed");
+        }
+        _ => tracing::info!(
+            code = err.code(),
+            status = err.status().as_u16(),
+            "request refused"
+        ),
+    }
+    let body = serde_json::to_vec(&err.body()).unwrap_or_default();
+    let mut response = lambda_http::Response::new(Body::Binary(body));
+    *response.status_mut() = err.status();
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    if let Some(seconds) = err.retry_after() {
+        headers.insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+    }
+    if let Error::MethodNotAllowed { allow } = err
+        && let Ok(value) = HeaderValue::from_str(&allow.join(", "))
+    {
+        headers.insert(header::ALLOW, value);
+    }
+    response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde::Deserialize;
+
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Greeting {
+        name: String,
+        times: u8,
+    }
+
+    fn post(content_type: &str, body: &[u8]) -> Request {
+        let mut req = Request::new(Body::Binary(body.to_vec()));
+        req.headers_mut().insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_str(content_type).unwrap(),
+        );
+        req
+    }
+
+    fn refused(req: &Request) -> Error {
+        json::<Greeting>(req, 64).unwrap_err()
+    }
+
+    #[test]
+    fn json_bodies_of_the_right_shape_parse() {
+        let req = post(
+            "application/json; charset=utf-8",
+            br#"{"name":"Ana","times":2}"#,
+        );
+        let greeting = json::<Greeting>(&req, 64).unwrap();
+        assert_eq!((greeting.name.as_str(), greeting.times), ("Ana", 2));
+    }
+
+    #[test]
+    fn bad_bodies_are_clear_client_errors() {
+        assert_eq!(refused(&post("text/plain", b"{}")).status(), 415);
+        assert_eq!(
+            refused(&post("application/json", &[b' '; 65])).status(),
+            413
+        );
+        assert_eq!(refused(&post("application/json", b"")).status(), 400);
+        assert_eq!(
+            refused(&post("application/json", b"{\"name\":\"\xff\"}")).status(),
+            400
+        );
+        assert_eq!(
+            refused(&post("application/json", b"{\"name\":")).status(),
+            400
+        );
+        assert_eq!(refused(&post("application/json", b"{} {}")).status(), 400);
+        let wrong_type = refused(&post("application/json", br#"{"name":"Ana","times":"2"}"#));
+        let body = serde_json::to_value(wrong_type.body()).unwrap();
+        assert!(body["error"]["fields"]["times"].is_string(), "{body}");
+        let unknown = refused(&post(
+            "application/json",
+            br#"{"name":"Ana","times":2,"x":1}"#,
+        ));
+        assert_eq!(unknown.status(), 400);
+    }
+
+    #[test]
+    fn errors_become_the_json_shape_with_their_headers() {
+        let response = respond(Err(Error::RateLimited {
+            retry_after_secs: 30,
+        }));
+        assert_eq!(response.status(), 429);
+        assert_eq!(response.headers()[header::RETRY_AFTER], "30");
+        assert_eq!(response.headers()[header::CACHE_CONTROL], "no-store");
+        let body: serde_json::Value = serde_json::from_slice(response.body()).unwrap();
+        assert_eq!(body["error"]["code"], "rate_limited");
+        let response = respond(Err(Error::MethodNotAllowed {
+            allow: vec!["GET", "PATCH"],
+        }));
+        assert_eq!(response.headers()[header::ALLOW], "GET, PATCH");
+    }
+}

@@ -1,0 +1,16 @@
+//! Scheduled jobs. Each writes a heartbeat that the health routes report.
+
+use jiff::Timestamp;
+use serde::{Deserialize, Serialize};
+
+/// The last run of one job.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Heartbeat {
+    pub job: String,
+    pub last_run_at: Timestamp,
+    /// "ok" or a short reason the run failed.
+    pub last_outcome: String,
+    /// How many things the run touched, by kind.
+    #[serde(default)]
+    pub counts: std::collections::BTreeMap<String, u64>,
+}

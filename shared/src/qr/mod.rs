@@ -1,0 +1,21 @@
+//! QR codes: one per room or place, each with an unguessable code that starts a guest's stay.
+
+pub mod get;
+
+use jiff::Timestamp;
+use serde::{Deserialize, Serialize};
+
+use crate::ids::{HotelSlug, QrCode};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct QrCodeRecord {
+    pub hotel: HotelSlug,
+    pub code: QrCode,
+    /// What staff call it, e.g. "Room 101 door".
+    pub label: String,
+    /// The room or place a guest who scans it is in, e.g. "101".
+    pub location: String,
+    pub active: bool,
+    pub scan_count: u64,
+    pub created_at: Timestamp,
+}

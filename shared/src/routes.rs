@@ -1,0 +1,145 @@
+//! The route table: every HTTP endpoint, its handler, and so its Lambda function.
+//!
+//! One line per route. A test (`tests/integration/deployment.rs`) checks that `template.yaml`,
+//! `functions/` and `events/` agree with this table, and says what is missing. The function of
+//! a route is named after its handler: `hotels::get` → `hotels-get`.
+
+use std::future::Future;
+use std::pin::Pin;
+
+use lambda_http::Request;
+
+use crate::app::App;
+use crate::http::HandlerResult;
+
+/// An endpoint: method, path template as API Gateway writes it, and handler module.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Route {
+    pub method: &'static str,
+    pub path: &'static str,
+    /// The handler's module path inside this crate, e.g. `hotels::get`.
+    pub handler: &'static str,
+}
+
+impl Route {
+    /// The Lambda function's name (and binary name): the handler path in kebab case.
+    pub fn function_name(&self) -> String {
+        function_name(self.handler)
+    }
+}
+
+/// `hotels::get` → `hotels-get`.
+pub fn function_name(handler: &str) -> String {
+    handler.replace("::", "-").replace('_', "-")
+}
+
+/// A handler, uniformly typed so the local API can hold them all.
+pub type Handler = fn(&'static App, Request) -> Pin<Box<dyn Future<Output = HandlerResult> + Send>>;
+
+macro_rules! routes {
+    ($($method:ident $path:literal => $first:ident $(:: $rest:ident)*;)*) => {
+        /// Every route, without its handler (so that using the table links no handler code).
+        pub const ROUTES: &[Route] = &[
+            $(Route {
+                method: stringify!($method),
+                path: $path,
+                handler: concat!(stringify!($first) $(, "::", stringify!($rest))*),
+            },)*
+        ];
+
+        /// The handler of each route, in the order of `ROUTES`.
+        pub static HANDLERS: &[Handler] = &[
+            $(|app, req| Box::pin(crate::$first $(::$rest)*::handle(app, req)),)*
+        ];
+    };
+}
+
+routes! {
+    GET "/api/v1/health" => health;
+    GET "/api/v1/hotels/{hotel}" => hotels::get;
+    GET "/api/v1/hotels/{hotel}/departments" => departments::list;
+    GET "/api/v1/hotels/{hotel}/experiences" => experiences::list;
+    GET "/api/v1/hotels/{hotel}/experiences/{experience}" => experiences::get;
+    GET "/api/v1/qr/{code}" => qr::get;
+}
+
+/// The handler of the API's `$default` route, which answers what no route matched.
+pub const FALLBACK: &str = "fallback";
+
+/// Matches a concrete path against a template such as `/api/v1/hotels/{hotel}`, giving the
+/// path parameters. Segments must match one to one; a parameter takes one whole non-empty
+/// segment.
+pub fn match_path<'p>(
+    template: &'static str,
+    path: &'p str,
+) -> Option<Vec<(&'static str, &'p str)>> {
+    let mut params = Vec::new();
+    let mut template_segments = template.split('/');
+    let mut path_segments = path.split('/');
+    loop {
+        match (template_segments.next(), path_segments.next()) {
+            (None, None) => return Some(params),
+            (Some(expected), Some(actual)) => {
+                if let Some(name) = expected.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
+                    if actual.is_empty() {
+                        return None;
+                    }
+                    params.push((name, actual));
+                } else if expected != actual {
+                    return None;
+                }
+            }
+            _ => return None,
+        }
+    }
+}
+
+/// The route and its index for a method and path, with the path parameters.
+pub fn find(method: &str, path: &str) -> Option<(usize, Vec<(&'static str, String)>)> {
+    ROUTES.iter().enumerate().find_map(|(index, route)| {
+        if route.method != method {
+            return None;
+        }
+        match_path(route.path, path).map(|params| {
+            let owned = params.into_iter().map(|(k, v)| (k, v.to_owned())).collect();
+            (index, owned)
+        })
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_match_templates_segment_by_segment() {
+        let params = match_path(
+            "/api/v1/hotels/{hotel}/experiences/{experience}",
+            "/api/v1/hotels/demo/experiences/01abc",
+        )
+        .unwrap();
+        assert_eq!(params, vec![("hotel", "demo"), ("experience", "01abc")]);
+        assert!(match_path("/api/v1/hotels/{hotel}", "/api/v1/hotels/").is_none());
+        assert!(match_path("/api/v1/hotels/{hotel}", "/api/v1/hotels/demo/").is_none());
+        assert!(match_path("/api/v1/hotels/{hotel}", "/api/v1/hotels/demo/departments").is_none());
+        assert!(match_path("/api/v1/health", "/api/v1/healthz").is_none());
+    }
+
+    #[test]
+    fn routes_are_unique_and_handlers_line_up() {
+        assert_eq!(ROUTES.len(), HANDLERS.len());
+        for (i, a) in ROUTES.iter().enumerate() {
+            for b in &ROUTES[i + 1..] {
+                assert!(!(a.method == b.method && a.path == b.path), "{a:?} twice");
+                assert_ne!(a.handler, b.handler, "one handler serves two routes");
+            }
+        }
+    }
+
+    #[test]
+    fn function_names_are_kebab_case_handler_paths() {
+        let route = find("GET", "/api/v1/qr/abc").unwrap().0;
+        assert_eq!(ROUTES[route].function_name(), "qr-get");
+        assert_eq!(function_name("auth::otp_send"), "auth-otp-send");
+    }
+}

@@ -1,0 +1,288 @@
+//! The deployment agrees with the code: the route table, `template.yaml`'s functions and their
+//! events, the binaries in `functions/` and the samples in `events/` correspond one to one.
+//! Each failure says exactly what to add or remove.
+
+use std::collections::BTreeSet;
+use std::path::PathBuf;
+
+use concierge::http::respond;
+use concierge::routes::{self, FALLBACK, HANDLERS, ROUTES};
+use concierge_infra::emulator::workspace_dir;
+use concierge_infra::template::Template;
+use serde_json::Value;
+
+use crate::support::Stack;
+
+/// A Lambda function the code expects to be deployed.
+struct Expected {
+    name: String,
+    handler: &'static str,
+    /// (method, path) of its HTTP API route; `("ANY", "$default")` for the fallback.
+    route: (String, String),
+}
+
+impl Expected {
+    fn logical_id(&self) -> String {
+        let pascal: String = self
+            .name
+            .split('-')
+            .map(|word| {
+                let mut chars = word.chars();
+                chars
+                    .next()
+                    .map(|first| first.to_ascii_uppercase().to_string() + chars.as_str())
+                    .unwrap_or_default()
+            })
+            .collect();
+        format!("{pascal}Function")
+    }
+
+    fn main_rs(&self) -> String {
+        format!(
+            "fn main() -> Result<(), concierge::lambda::Error> {{\n    concierge::lambda::http(concierge::{}::handle)\n}}\n",
+            self.handler
+        )
+    }
+
+    fn template_snippet(&self) -> String {
+        let (method, path) = &self.route;
+        format!(
+            "  {id}:\n    Type: AWS::Serverless::Function\n    Metadata:\n      BuildMethod: rust-cargolambda\n      BuildProperties:\n        Binary: {name}\n    Properties:\n      Events:\n        Api:\n          Type: HttpApi\n          Properties:\n            ApiId: !Ref HttpApi\n            Method: {method}\n            Path: {path}\n      Policies:\n        - Statement:\n            - Effect: Allow\n              Action: [dynamodb:GetItem]   # exactly the calls the handler makes\n              Resource: !GetAtt Table.Arn",
+            id = self.logical_id(),
+            name = self.name,
+        )
+    }
+}
+
+fn expected() -> Vec<Expected> {
+    let mut all: Vec<Expected> = ROUTES
+        .iter()
+        .map(|route| Expected {
+            name: route.function_name(),
+            handler: route.handler,
+            route: (route.method.to_owned(), route.path.to_owned()),
+        })
+        .collect();
+    all.push(Expected {
+        name: routes::function_name(FALLBACK),
+        handler: FALLBACK,
+        route: ("ANY".into(), "$default".into()),
+    });
+    all
+}
+
+#[track_caller]
+fn assert_no_problems(problems: Vec<String>) {
+    assert!(problems.is_empty(), "\n{}\n", problems.join("\n\n"));
+}
+
+#[test]
+fn the_template_declares_each_function_with_its_route_and_policy() {
+    let template = Template::load_workspace().unwrap();
+    let functions = template.functions();
+    let expected = expected();
+    let mut problems = Vec::new();
+    for want in &expected {
+        let Some(function) = functions
+            .iter()
+            .find(|f| f.binary == Some(want.name.as_str()))
+        else {
+            problems.push(format!(
+                "template.yaml: add the function of {}:\n{}",
+                want.handler,
+                want.template_snippet()
+            ));
+            continue;
+        };
+        if function.logical_id != want.logical_id() {
+            problems.push(format!(
+                "template.yaml: rename {} to {}",
+                function.logical_id,
+                want.logical_id()
+            ));
+        }
+        let routes = function.http_routes();
+        if routes != [want.route.clone()] {
+            problems.push(format!(
+                "template.yaml: {} must have exactly one HttpApi event, {} {} (has {routes:?})",
+                function.logical_id, want.route.0, want.route.1
+            ));
+        }
+        let has_policy = function.resource.properties.get("Policies").is_some();
+        if want.handler != FALLBACK && !has_policy {
+            problems.push(format!(
+                "template.yaml: {} needs Policies naming exactly the table actions it uses",
+                function.logical_id
+            ));
+        }
+    }
+    let names: BTreeSet<String> = expected.iter().map(|e| e.name.clone()).collect();
+    for function in &functions {
+        match function.binary {
+            Some(binary) if names.contains(binary) => {}
+            Some(binary) => problems.push(format!(
+                "template.yaml: {} builds `{binary}`, which has no route in shared/src/routes.rs; add the route or remove the function",
+                function.logical_id
+            )),
+            None => problems.push(format!("template.yaml: {} has no Metadata.BuildProperties.Binary", function.logical_id)),
+        }
+    }
+    assert_no_problems(problems);
+}
+
+#[test]
+fn each_function_has_a_binary_that_only_wires_its_handler() {
+    let root = workspace_dir().join("functions");
+    let manifest: toml::Table = std::fs::read_to_string(root.join("Cargo.toml"))
+        .unwrap()
+        .parse()
+        .unwrap();
+    let bins: Vec<&toml::Table> = manifest
+        .get("bin")
+        .and_then(|b| b.as_array())
+        .map(|bins| bins.iter().filter_map(|b| b.as_table()).collect())
+        .unwrap_or_default();
+    let expected = expected();
+    let mut problems = Vec::new();
+    for want in &expected {
+        let path = format!("src/bin/{}.rs", want.name);
+        let entry = bins
+            .iter()
+            .find(|b| b.get("name").and_then(|n| n.as_str()) == Some(want.name.as_str()));
+        let declared_right = entry.is_some_and(|b| {
+            b.get("path").and_then(|p| p.as_str()) == Some(path.as_str())
+                && b.get("test").and_then(|t| t.as_bool()) == Some(false)
+        });
+        if !declared_right {
+            problems.push(format!(
+                "functions/Cargo.toml: declare\n[[bin]]\nname = \"{}\"\npath = \"{path}\"\ntest = false",
+                want.name
+            ));
+        }
+        let source = std::fs::read_to_string(root.join(&path)).unwrap_or_default();
+        if source != want.main_rs() {
+            problems.push(format!(
+                "functions/{path} must be exactly:\n{}",
+                want.main_rs()
+            ));
+        }
+    }
+    let names: BTreeSet<String> = expected.iter().map(|e| e.name.clone()).collect();
+    for bin in &bins {
+        let name = bin.get("name").and_then(|n| n.as_str()).unwrap_or("?");
+        if !names.contains(name) {
+            problems.push(format!(
+                "functions/Cargo.toml: binary `{name}` has no route in shared/src/routes.rs"
+            ));
+        }
+    }
+    for file in std::fs::read_dir(root.join("src/bin")).unwrap() {
+        let file = file.unwrap().path();
+        let stem = file
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .unwrap_or("")
+            .to_owned();
+        if !names.contains(&stem) {
+            problems.push(format!(
+                "functions/src/bin/{stem}.rs belongs to no route; remove it"
+            ));
+        }
+    }
+    assert_no_problems(problems);
+}
+
+fn events_dir() -> PathBuf {
+    workspace_dir().join("events")
+}
+
+fn sample(name: &str) -> Option<String> {
+    std::fs::read_to_string(events_dir().join(format!("{name}.json"))).ok()
+}
+
+#[test]
+fn each_function_has_a_sample_event_for_its_route() {
+    let expected = expected();
+    let mut problems = Vec::new();
+    for want in &expected {
+        let Some(text) = sample(&want.name) else {
+            problems.push(format!(
+                "events/{}.json: add an API Gateway HTTP API (payload 2.0) event for {} {}; \
+                 `sam local generate-event apigateway http-api-proxy` gives a starting point",
+                want.name, want.route.0, want.route.1
+            ));
+            continue;
+        };
+        let event: Value = match serde_json::from_str(&text) {
+            Ok(event) => event,
+            Err(err) => {
+                problems.push(format!("events/{}.json is not JSON: {err}", want.name));
+                continue;
+            }
+        };
+        if lambda_http::request::from_str(&text).is_err() {
+            problems.push(format!(
+                "events/{}.json is not an API Gateway HTTP API event",
+                want.name
+            ));
+        }
+        let (method, path) = &want.route;
+        let route_key = if path == "$default" {
+            path.clone()
+        } else {
+            format!("{method} {path}")
+        };
+        if event["routeKey"] != route_key.as_str() {
+            problems.push(format!(
+                "events/{}.json: routeKey must be \"{route_key}\"",
+                want.name
+            ));
+        }
+        let raw_path = event["rawPath"].as_str().unwrap_or("");
+        let path_matches = path == "$default"
+            || ROUTES
+                .iter()
+                .any(|r| r.path == path && routes::match_path(r.path, raw_path).is_some());
+        if !path_matches
+            || (path != "$default" && event["requestContext"]["http"]["method"] != method.as_str())
+        {
+            problems.push(format!("events/{}.json: rawPath and requestContext.http.method must be a {method} of {path}", want.name));
+        }
+    }
+    let names: BTreeSet<String> = expected.iter().map(|e| e.name.clone()).collect();
+    for file in std::fs::read_dir(events_dir()).unwrap() {
+        let file = file.unwrap().path();
+        let stem = file
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .unwrap_or("")
+            .to_owned();
+        if !names.contains(&stem) {
+            problems.push(format!(
+                "events/{stem}.json belongs to no function; remove it"
+            ));
+        }
+    }
+    assert_no_problems(problems);
+}
+
+#[tokio::test]
+async fn sample_events_succeed_against_the_demo_hotels() {
+    let stack = Stack::demo().await;
+    for (route, handler) in ROUTES.iter().zip(HANDLERS) {
+        let name = route.function_name();
+        let request =
+            lambda_http::request::from_str(&sample(&name).expect("sample")).expect("event");
+        let response = respond(handler(stack.app, request).await);
+        assert_eq!(
+            response.status(),
+            200,
+            "events/{name}.json: {:?}",
+            response.body()
+        );
+    }
+    let request =
+        lambda_http::request::from_str(&sample(FALLBACK).expect("sample")).expect("event");
+    let response = respond(concierge::fallback::handle(stack.app, request).await);
+    assert_eq!(response.status(), 404);
+}

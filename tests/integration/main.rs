@@ -1,0 +1,7 @@
+//! Integration tests. Each test gets its own table in one shared emulator, and talks to the
+//! local API over HTTP, so every request takes the path a deployed request takes.
+
+mod catalogue;
+mod deployment;
+mod store;
+mod support;
