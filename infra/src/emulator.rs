@@ -1,6 +1,7 @@
-//! The local AWS emulator: moto's server mode, from the project's virtual environment
-//! (`make venv` creates it). Either we connect to one that is already running, or we start
-//! one on a free loopback port and it dies with us.
+//! The local AWS emulator: moto, from the project's virtual environment (`make venv` creates
+//! it), served by `infra/emulator.py`, which handles one request at a time so that DynamoDB
+//! conditions and transactions are as atomic as the real service. Either we connect to one that
+//! is already running, or we start one on a free loopback port and it dies with us.
 
 use std::net::{Ipv4Addr, SocketAddr, TcpListener, TcpStream};
 use std::os::unix::process::CommandExt;
@@ -40,21 +41,23 @@ impl Emulator {
 
     /// Starts moto on a free loopback port. Its output goes to `target/emulator-<port>.log`.
     pub fn start() -> Result<Self, String> {
-        let server = venv_dir().join("bin/moto_server");
-        if !server.exists() {
+        let python = venv_dir().join("bin/python");
+        if !python.exists() {
             return Err(format!(
                 "{} is missing: run `make venv` (it installs the emulator from PyPI)",
-                server.display()
+                python.display()
             ));
         }
+        let script = workspace_dir().join("infra/emulator.py");
         let port = free_port()?;
         let log_path = workspace_dir().join(format!("target/emulator-{port}.log"));
         let log = std::fs::File::create(&log_path)
             .map_err(|e| format!("cannot write {}: {e}", log_path.display()))?;
         let log_err = log.try_clone().map_err(|e| e.to_string())?;
-        let mut command = Command::new(&server);
+        let mut command = Command::new(&python);
         command
-            .args(["-H", "127.0.0.1", "-p", &port.to_string()])
+            .arg(&script)
+            .args(["--host", "127.0.0.1", "--port", &port.to_string()])
             .stdin(Stdio::null())
             .stdout(log)
             .stderr(log_err);
@@ -69,7 +72,7 @@ impl Emulator {
         }
         let child = command
             .spawn()
-            .map_err(|e| format!("cannot start {}: {e}", server.display()))?;
+            .map_err(|e| format!("cannot start {}: {e}", script.display()))?;
         let endpoint = format!("http://127.0.0.1:{port}");
         let mut emulator = Self {
             endpoint,
@@ -80,11 +83,6 @@ impl Emulator {
             return Err(format!("{e}; see {}", log_path.display()));
         }
         Ok(emulator)
-    }
-
-    /// AWS SDK configuration pointing every client at this emulator.
-    pub async fn sdk_config(&self) -> SdkConfig {
-        sdk_config(&self.endpoint).await
     }
 
     pub fn stop(&mut self) {
