@@ -5,10 +5,13 @@ pub mod bootstrap;
 pub mod demo;
 pub mod emulator;
 pub mod local_api;
+pub mod outbox;
 pub mod template;
 
+use std::time::Duration;
+
 use concierge::App;
-use concierge::config::Config;
+use concierge::config::{Config, GupshupSettings};
 
 /// Browser origins the local stack trusts: the local API itself and a Vite dev server.
 pub const LOCAL_ORIGINS: [&str; 3] = [
@@ -17,11 +20,26 @@ pub const LOCAL_ORIGINS: [&str; 3] = [
     "http://localhost:5173",
 ];
 
-/// The configuration of the local stack for a table.
-pub fn local_config(table: &str) -> Config {
-    let mut config = Config::new(table);
+/// The local stack's secret. Local only: deployments take theirs from Secrets Manager.
+pub const LOCAL_SECRET: &[u8] = b"concierge-local-development-secret-never-deployed";
+
+/// The configuration of the local stack for a table, served at `api_base` (e.g.
+/// `http://127.0.0.1:3000`): plain-http cookies, bearer tokens allowed for curl, and WhatsApp
+/// through the Gupshup stand-in.
+pub fn local_config(table: &str, api_base: &str, secret: &[u8]) -> Result<Config, String> {
+    let mut config = Config::new(table, secret).map_err(|e| e.to_string())?;
     config.allowed_origins = LOCAL_ORIGINS.iter().map(|o| (*o).to_owned()).collect();
-    config
+    config.cookies.secure = false;
+    config.allow_bearer = true;
+    config.gupshup = Some(GupshupSettings {
+        api_url: format!("{api_base}{}", outbox::GUPSHUP_PREFIX),
+        api_key: "local".into(),
+        source: "15550000000".into(),
+        app_name: "concierge-local".into(),
+        otp_template_id: "local-otp-template".into(),
+        timeout: Duration::from_secs(2),
+    });
+    Ok(config)
 }
 
 /// An `App` talking to the emulator at `endpoint`, with its table created from

@@ -3,6 +3,9 @@
 //! receive, parses it with `lambda_http` exactly as the Lambda runtime does, routes it by the
 //! route table (or to the `$default` fallback) and calls the very handler the function binary
 //! runs. CORS is answered here, as API Gateway's CORS configuration does in the cloud.
+//!
+//! Paths under `/_local/` are the local stack's own (the Gupshup stand-in and the outbox, see
+//! `outbox`); they exist only here.
 
 use std::convert::Infallible;
 use std::future::Future;
@@ -24,6 +27,8 @@ use lambda_http::Body;
 use serde_json::{Map, Value, json};
 use tokio::net::TcpListener;
 
+use crate::outbox::Outbox;
+
 /// Largest request body API Gateway accepts (10 MB); ours is the same.
 pub const MAX_BODY_BYTES: usize = 10 * 1024 * 1024;
 
@@ -34,11 +39,12 @@ const CORS_HEADERS: &str = "content-type, x-csrftoken, idempotency-key, last-eve
 #[derive(Clone)]
 pub struct LocalApi {
     app: &'static App,
+    outbox: Outbox,
 }
 
 impl LocalApi {
-    pub fn new(app: &'static App) -> Self {
-        Self { app }
+    pub fn new(app: &'static App, outbox: Outbox) -> Self {
+        Self { app, outbox }
     }
 
     /// Serves connections from `listener` until `shutdown` completes.
@@ -79,6 +85,9 @@ impl LocalApi {
         let started = Instant::now();
         let (parts, body) = req.into_parts();
         let origin = allowed_origin(&self.app.config.allowed_origins, &parts.headers);
+        if parts.uri.path().starts_with("/_local/") {
+            return self.local(&parts, body).await;
+        }
         let response = if parts.method == Method::OPTIONS
             && parts
                 .headers
@@ -107,6 +116,42 @@ impl LocalApi {
             status = response.status().as_u16(),
             ms = started.elapsed().as_millis() as u64,
             "request"
+        );
+        response
+    }
+
+    /// The local stack's own endpoints.
+    async fn local(
+        &self,
+        parts: &http::request::Parts,
+        body: Incoming,
+    ) -> hyper::Response<Full<Bytes>> {
+        let body = match Limited::new(body, MAX_BODY_BYTES).collect().await {
+            Ok(collected) => collected.to_bytes(),
+            Err(_) => return to_hyper(respond(Err(Error::PayloadTooLarge))),
+        };
+        let answer = self
+            .outbox
+            .handle(
+                &parts.method,
+                parts.uri.path(),
+                parts.uri.query(),
+                &parts.headers,
+                &body,
+            )
+            .await;
+        let (status, json) = answer.unwrap_or_else(|| {
+            let error = Error::NotFound("Route");
+            (
+                error.status(),
+                serde_json::to_value(error.body()).unwrap_or_default(),
+            )
+        });
+        let mut response = hyper::Response::new(Full::new(Bytes::from(json.to_string())));
+        *response.status_mut() = status;
+        response.headers_mut().insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
         );
         response
     }

@@ -1,13 +1,17 @@
 //! What every handler gets: configuration, the store and the clock, built once per cold start
-//! and shared by every invocation. Building it touches no network.
+//! and shared by every invocation. Building it touches no network; delivery clients are built
+//! on first use, so a function that never sends a message neither builds nor links them.
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use aws_config::{BehaviorVersion, SdkConfig};
 
 use crate::clock::{Clock, SystemClock};
 use crate::config::Config;
+use crate::delivery::gupshup::Gupshup;
+use crate::delivery::sns::SnsSms;
+use crate::delivery::{NoWhatsApp, Sms, WhatsApp};
 use crate::error::BoxError;
 use crate::store::Store;
 use crate::store::dynamo::DynamoStore;
@@ -16,6 +20,9 @@ pub struct App {
     pub config: Config,
     pub store: Arc<dyn Store>,
     pub clock: Arc<dyn Clock>,
+    aws: SdkConfig,
+    whatsapp: OnceLock<Arc<dyn WhatsApp>>,
+    sms: OnceLock<Arc<dyn Sms>>,
 }
 
 impl App {
@@ -41,6 +48,39 @@ impl App {
             config,
             store: Arc::new(store),
             clock: Arc::new(SystemClock),
+            aws: sdk.clone(),
+            whatsapp: OnceLock::new(),
+            sms: OnceLock::new(),
         }
+    }
+
+    /// WhatsApp delivery: Gupshup when configured, else a channel that always declines.
+    pub fn whatsapp(&self) -> &dyn WhatsApp {
+        self.whatsapp
+            .get_or_init(|| match self.config.gupshup.clone().map(Gupshup::new) {
+                Some(Ok(gupshup)) => Arc::new(gupshup),
+                Some(Err(err)) => {
+                    tracing::error!(%err, "WhatsApp client could not be built; codes go by SMS");
+                    Arc::new(NoWhatsApp)
+                }
+                None => Arc::new(NoWhatsApp),
+            })
+            .as_ref()
+    }
+
+    /// SMS delivery through SNS.
+    pub fn sms(&self) -> &dyn Sms {
+        self.sms
+            .get_or_init(|| {
+                let client = aws_sdk_sns::Client::new(&self.aws);
+                Arc::new(SnsSms::new(client, self.config.sms_sender_id.clone()))
+            })
+            .as_ref()
+    }
+
+    /// Uses `sms` instead of SNS (tests that make SMS fail).
+    pub fn with_sms(self, sms: Arc<dyn Sms>) -> Self {
+        let _ = self.sms.set(sms);
+        self
     }
 }

@@ -1,41 +1,153 @@
 //! Configuration, read once per cold start from the environment the deployment sets.
 
 use std::env;
+use std::str::FromStr;
+use std::time::Duration;
 
-use crate::error::{BoxError, Result};
+use crate::error::BoxError;
+use crate::ratelimit::{RateLimits, Rule};
+use crate::secrets::Keys;
 
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct Config {
     /// The single DynamoDB table (`TABLE_NAME`).
     pub table_name: String,
-    /// Browser origins allowed to call the API with credentials (`ALLOWED_ORIGINS`,
-    /// comma-separated).
+    /// Browser origins trusted for CORS and for cookie-authenticated unsafe requests
+    /// (`ALLOWED_ORIGINS`, comma-separated).
     pub allowed_origins: Vec<String>,
     /// Largest JSON request body accepted, in bytes (`MAX_JSON_BODY_BYTES`).
     pub max_json_body_bytes: usize,
+    /// Keys derived from `SECRET_KEY`.
+    pub keys: Keys,
+    pub cookies: CookieSettings,
+    pub sessions: SessionSettings,
+    /// Accept `Authorization: Bearer` access tokens (`ALLOW_BEARER`; development only).
+    pub allow_bearer: bool,
+    pub rate_limits: RateLimits,
+    /// WhatsApp delivery through Gupshup; without it every code goes by SMS.
+    pub gupshup: Option<GupshupSettings>,
+    /// `SMS_SENDER_ID`: the alphanumeric sender SNS shows, where the country allows one.
+    pub sms_sender_id: Option<String>,
 }
 
+#[derive(Debug, Clone)]
+pub struct CookieSettings {
+    /// `COOKIE_DOMAIN`, e.g. `.concierge.example.com`; host-only cookies when unset.
+    pub domain: Option<String>,
+    /// `COOKIE_SECURE` (default true). Only the plain-http local stack turns it off.
+    pub secure: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct SessionSettings {
+    /// Access token lifetime (`ACCESS_TOKEN_MINUTES`, at most 15).
+    pub access_ttl: Duration,
+    /// Refresh token lifetime (`REFRESH_TOKEN_DAYS`).
+    pub refresh_ttl: Duration,
+    /// A rotated refresh token presented again within this window is refused without revoking
+    /// its family: two tabs refreshing at once are not a theft.
+    pub reuse_grace: Duration,
+}
+
+#[derive(Debug, Clone)]
+pub struct GupshupSettings {
+    /// `GUPSHUP_API_URL`, default `https://api.gupshup.io`.
+    pub api_url: String,
+    /// `GUPSHUP_API_KEY`.
+    pub api_key: String,
+    /// `GUPSHUP_SOURCE`: the WhatsApp business number, digits only.
+    pub source: String,
+    /// `GUPSHUP_APP_NAME`.
+    pub app_name: String,
+    /// `GUPSHUP_OTP_TEMPLATE_ID`: the approved template whose one parameter is the code.
+    pub otp_template_id: String,
+    /// `GUPSHUP_TIMEOUT_MS` for the whole call (default 5000).
+    pub timeout: Duration,
+}
+
+pub const MAX_ACCESS_TTL: Duration = Duration::from_secs(15 * 60);
+
 impl Config {
-    /// A configuration with defaults for everything but the table.
-    pub fn new(table_name: impl Into<String>) -> Self {
-        Self {
+    /// Defaults for everything but the table and the secret.
+    pub fn new(table_name: impl Into<String>, secret_key: &[u8]) -> Result<Self, BoxError> {
+        Ok(Self {
             table_name: table_name.into(),
             allowed_origins: Vec::new(),
             max_json_body_bytes: 64 * 1024,
-        }
+            keys: Keys::derive(secret_key)?,
+            cookies: CookieSettings {
+                domain: None,
+                secure: true,
+            },
+            sessions: SessionSettings {
+                access_ttl: Duration::from_secs(10 * 60),
+                refresh_ttl: Duration::from_secs(14 * 24 * 3600),
+                reuse_grace: Duration::from_secs(10),
+            },
+            allow_bearer: false,
+            rate_limits: RateLimits::default(),
+            gupshup: None,
+            sms_sender_id: None,
+        })
     }
 
     pub fn from_env() -> Result<Self, BoxError> {
-        let mut config = Self::new(required("TABLE_NAME")?);
+        let mut config = Self::new(required("TABLE_NAME")?, required("SECRET_KEY")?.as_bytes())?;
         if let Some(origins) = optional("ALLOWED_ORIGINS") {
             config.allowed_origins = list(&origins);
         }
-        if let Some(bytes) = optional("MAX_JSON_BODY_BYTES") {
-            config.max_json_body_bytes = bytes
-                .parse()
-                .map_err(|_| "MAX_JSON_BODY_BYTES must be a number of bytes")?;
+        if let Some(bytes) = parsed("MAX_JSON_BODY_BYTES")? {
+            config.max_json_body_bytes = bytes;
         }
+        config.cookies.domain = optional("COOKIE_DOMAIN");
+        if let Some(secure) = parsed("COOKIE_SECURE")? {
+            config.cookies.secure = secure;
+        }
+        if let Some(minutes) = parsed::<u64>("ACCESS_TOKEN_MINUTES")? {
+            config.sessions.access_ttl = Duration::from_secs(minutes * 60);
+        }
+        if let Some(days) = parsed::<u64>("REFRESH_TOKEN_DAYS")? {
+            config.sessions.refresh_ttl = Duration::from_secs(days * 24 * 3600);
+        }
+        if let Some(allow) = parsed("ALLOW_BEARER")? {
+            config.allow_bearer = allow;
+        }
+        let rules = &mut config.rate_limits;
+        for (name, rules) in [
+            ("RATE_OTP_SEND_PHONE", &mut rules.otp_send_per_phone),
+            ("RATE_OTP_SEND_IP", &mut rules.otp_send_per_ip),
+            ("RATE_OTP_VERIFY_PHONE", &mut rules.otp_verify_per_phone),
+            ("RATE_PASSWORD_LOGIN", &mut rules.password_login),
+        ] {
+            if let Some(value) = optional(name) {
+                *rules = Rule::parse_list(&value).map_err(|e| format!("{name}: {e}"))?;
+            }
+        }
+        if let Some(api_key) = optional("GUPSHUP_API_KEY") {
+            config.gupshup = Some(GupshupSettings {
+                api_url: optional("GUPSHUP_API_URL")
+                    .unwrap_or_else(|| "https://api.gupshup.io".to_owned()),
+                api_key,
+                source: required("GUPSHUP_SOURCE")?,
+                app_name: required("GUPSHUP_APP_NAME")?,
+                otp_template_id: required("GUPSHUP_OTP_TEMPLATE_ID")?,
+                timeout: Duration::from_millis(parsed("GUPSHUP_TIMEOUT_MS")?.unwrap_or(5000)),
+            });
+        }
+        config.sms_sender_id = optional("SMS_SENDER_ID");
+        config.validate()?;
         Ok(config)
+    }
+
+    /// Settings that would make the service unsafe are refused at start-up.
+    pub fn validate(&self) -> Result<(), BoxError> {
+        if self.sessions.access_ttl > MAX_ACCESS_TTL || self.sessions.access_ttl.is_zero() {
+            return Err("ACCESS_TOKEN_MINUTES must be 1 to 15".into());
+        }
+        if self.sessions.refresh_ttl <= self.sessions.access_ttl {
+            return Err("REFRESH_TOKEN_DAYS must outlast the access token".into());
+        }
+        Ok(())
     }
 }
 
@@ -45,6 +157,17 @@ fn required(name: &str) -> Result<String, BoxError> {
 
 fn optional(name: &str) -> Option<String> {
     env::var(name).ok().filter(|value| !value.trim().is_empty())
+}
+
+fn parsed<T: FromStr>(name: &str) -> Result<Option<T>, BoxError> {
+    optional(name)
+        .map(|value| {
+            value
+                .trim()
+                .parse()
+                .map_err(|_| format!("{name} has an unusable value").into())
+        })
+        .transpose()
 }
 
 fn list(value: &str) -> Vec<String> {

@@ -39,6 +39,9 @@ pub enum Error {
         message: String,
         fields: FieldErrors,
     },
+    /// A request that cannot be done as asked, with its own code (e.g. a wrong one-time code).
+    #[error("{message}")]
+    BadRequest { code: &'static str, message: String },
     /// A unique value (email, phone) already belongs to another user.
     #[error("This {} is already in use.", .0.field())]
     Taken(Unique),
@@ -46,6 +49,9 @@ pub enum Error {
     Unauthenticated,
     #[error("You do not have permission to do this.")]
     Forbidden,
+    /// A refusal with its own reason, e.g. a disabled account or a failed CSRF check.
+    #[error("{message}")]
+    Denied { code: &'static str, message: String },
     /// What was not found, e.g. "Hotel".
     #[error("{0} not found.")]
     NotFound(&'static str),
@@ -90,6 +96,20 @@ impl Error {
         }
     }
 
+    pub fn bad_request(code: &'static str, message: impl Into<String>) -> Self {
+        Error::BadRequest {
+            code,
+            message: message.into(),
+        }
+    }
+
+    pub fn denied(code: &'static str, message: impl Into<String>) -> Self {
+        Error::Denied {
+            code,
+            message: message.into(),
+        }
+    }
+
     pub fn conflict(code: &'static str, message: impl Into<String>) -> Self {
         Error::Conflict {
             code,
@@ -108,9 +128,11 @@ impl Error {
 
     pub fn status(&self) -> StatusCode {
         match self {
-            Error::Invalid { .. } | Error::Taken(_) => StatusCode::BAD_REQUEST,
+            Error::Invalid { .. } | Error::BadRequest { .. } | Error::Taken(_) => {
+                StatusCode::BAD_REQUEST
+            }
             Error::Unauthenticated => StatusCode::UNAUTHORIZED,
-            Error::Forbidden => StatusCode::FORBIDDEN,
+            Error::Forbidden | Error::Denied { .. } => StatusCode::FORBIDDEN,
             Error::NotFound(_) => StatusCode::NOT_FOUND,
             Error::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
             Error::Conflict { .. } => StatusCode::CONFLICT,
@@ -126,9 +148,11 @@ impl Error {
     pub fn code(&self) -> &'static str {
         match self {
             Error::Invalid { .. } => "invalid",
+            Error::BadRequest { code, .. } => code,
             Error::Taken(_) => "taken",
             Error::Unauthenticated => "unauthenticated",
             Error::Forbidden => "forbidden",
+            Error::Denied { code, .. } => code,
             Error::NotFound(_) => "not_found",
             Error::MethodNotAllowed { .. } => "method_not_allowed",
             Error::Conflict { code, .. } => code,

@@ -5,6 +5,7 @@
 use std::str::FromStr;
 
 use http::{HeaderValue, StatusCode, header};
+use lambda_http::request::RequestContext;
 use lambda_http::{Body, Request, RequestExt};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -35,6 +36,16 @@ pub fn query<'r>(req: &'r Request, name: &str) -> Option<&'r str> {
 /// A query string parameter parsed into its type, if present.
 pub fn query_as<T: FromStr<Err = Error>>(req: &Request, name: &str) -> Result<Option<T>> {
     query(req, name).map(str::parse).transpose()
+}
+
+/// The caller's IP address as API Gateway saw it. Never from a header a client can set
+/// (F39, F43).
+pub fn client_ip(req: &Request) -> String {
+    match req.request_context_ref() {
+        Some(RequestContext::ApiGatewayV2(context)) => context.http.source_ip.clone(),
+        _ => None,
+    }
+    .unwrap_or_else(|| "unknown".to_owned())
 }
 
 /// The `limit` and `cursor` query parameters.
@@ -72,6 +83,11 @@ pub fn json<T: DeserializeOwned>(req: &Request, max_bytes: usize) -> Result<T> {
         let path = err.path().to_string();
         let inner = err.into_inner();
         let problem = json_problem(&inner);
+        // Our own types explain themselves as "Invalid <field>: <problem>"; keep the problem.
+        let problem = match problem.split_once(": ") {
+            Some((head, rest)) if head.starts_with("Invalid ") => rest.to_owned(),
+            _ => problem,
+        };
         match inner.classify() {
             Category::Data if path != "." => Error::field(&path, problem),
             Category::Data => Error::invalid(format!(
@@ -108,6 +124,14 @@ pub fn json_response<T: Serialize>(status: StatusCode, value: &T) -> HandlerResu
 /// 200 with a JSON body.
 pub fn ok<T: Serialize>(value: &T) -> HandlerResult {
     json_response(StatusCode::OK, value)
+}
+
+/// 204 with no body.
+pub fn no_content() -> HandlerResult {
+    lambda_http::Response::builder()
+        .status(StatusCode::NO_CONTENT)
+        .body(Body::Empty)
+        .map_err(Error::internal)
 }
 
 /// Lets shared caches and browsers keep a public response for `seconds`.

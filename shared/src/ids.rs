@@ -192,6 +192,26 @@ ulid_id!(
     ExperienceId,
     "experience"
 );
+ulid_id!(
+    /// A guest's stay in a hotel.
+    StayId,
+    "stay"
+);
+ulid_id!(
+    /// One one-time code that was sent.
+    OtpId,
+    "otp"
+);
+ulid_id!(
+    /// A login session: the family of refresh tokens that rotate from one login.
+    SessionId,
+    "session"
+);
+ulid_id!(
+    /// One token (its `jti`).
+    TokenId,
+    "token"
+);
 
 #[cfg(test)]
 mod tests {

@@ -7,13 +7,19 @@
 pub mod app;
 pub mod clock;
 pub mod config;
+pub mod delivery;
 pub mod error;
+pub mod guards;
 pub mod http;
 pub mod ids;
 pub mod lambda;
+pub mod ratelimit;
 pub mod routes;
+pub mod secrets;
+pub mod session;
 pub mod store;
 
+pub mod auth;
 pub mod departments;
 pub mod experiences;
 pub mod fallback;
@@ -22,7 +28,9 @@ pub mod hotels;
 pub mod jobs;
 pub mod members;
 pub mod operator;
+pub mod otp;
 pub mod qr;
+pub mod stays;
 pub mod users;
 
 pub use app::App;

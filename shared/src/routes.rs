@@ -55,6 +55,14 @@ macro_rules! routes {
 }
 
 routes! {
+    GET "/api/v1/auth/csrf" => auth::csrf;
+    POST "/api/v1/auth/token" => auth::token;
+    POST "/api/v1/auth/token/refresh" => auth::refresh;
+    POST "/api/v1/auth/otp/send" => auth::otp_send;
+    POST "/api/v1/auth/otp/verify" => auth::otp_verify;
+    POST "/api/v1/auth/logout" => auth::logout;
+    GET "/api/v1/auth/profile" => auth::profile_get;
+    PATCH "/api/v1/auth/profile" => auth::profile_update;
     GET "/api/v1/health" => health;
     GET "/api/v1/hotels/{hotel}" => hotels::get;
     GET "/api/v1/hotels/{hotel}/departments" => departments::list;

@@ -13,7 +13,7 @@ use concierge_infra::local_config;
 use futures::future::join_all;
 use serde_json::Value;
 
-use crate::support::{CountingStore, Stack, assert_error, read, unique_table};
+use crate::support::{CountingStore, Stack, assert_error, random_secret, read, unique_table};
 
 #[tokio::test]
 async fn a_hotel_is_public_by_slug_in_one_read() {
@@ -448,7 +448,8 @@ async fn health_reports_the_service_and_job_heartbeats() {
 async fn an_unreachable_table_is_a_503_with_retry_after_and_no_detail() {
     // Port 9 (discard) is closed on loopback: every store call fails to connect.
     let sdk = concierge_infra::emulator::sdk_config("http://127.0.0.1:9").await;
-    let app = App::new(local_config(&unique_table()), &sdk);
+    let config = local_config(&unique_table(), "http://127.0.0.1:9", &random_secret()).unwrap();
+    let app = App::new(config, &sdk);
     let calls = Arc::new(CountingStore::new(app.store.clone()));
     let mut app = app;
     app.store = calls.clone();

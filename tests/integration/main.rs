@@ -1,7 +1,9 @@
 //! Integration tests. Each test gets its own table in one shared emulator, and talks to the
 //! local API over HTTP, so every request takes the path a deployed request takes.
 
+mod auth;
 mod catalogue;
 mod deployment;
+mod guards;
 mod store;
 mod support;

@@ -12,15 +12,20 @@ use concierge::departments::Department;
 use concierge::error::Result;
 use concierge::experiences::Experience;
 use concierge::hotels::Hotel;
-use concierge::ids::{DepartmentSlug, ExperienceId, HotelSlug, QrCode, UserId};
+use concierge::ids::{DepartmentSlug, ExperienceId, HotelSlug, QrCode, SessionId, TokenId, UserId};
 use concierge::jobs::Heartbeat;
 use concierge::members::Membership;
+use concierge::otp::{OtpCode, OtpScope};
 use concierge::qr::QrCodeRecord;
-use concierge::store::{Page, PageRequest, Store, Write};
+use concierge::session::SessionFamily;
+use concierge::stays::GuestStay;
+use concierge::store::{OtpDelivery, Page, PageRequest, Store, Write};
 use concierge::users::{Email, Phone, User};
 use concierge_infra::emulator::{ENDPOINT_VAR, Emulator};
 use concierge_infra::local_api::LocalApi;
+use concierge_infra::outbox::Outbox;
 use concierge_infra::{demo, local_app, local_config};
+use jiff::Timestamp;
 use serde_json::Value;
 
 static EMULATOR: OnceLock<String> = OnceLock::new();
@@ -28,6 +33,14 @@ static EMULATOR: OnceLock<String> = OnceLock::new();
 /// The emulator's endpoint, starting it on first use.
 pub fn emulator() -> &'static str {
     EMULATOR.get_or_init(|| {
+        // Handler logs (errors by default, `RUST_LOG` for more) appear with a failing test.
+        let _ = tracing_subscriber::fmt()
+            .with_env_filter(
+                tracing_subscriber::EnvFilter::try_from_default_env()
+                    .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("error")),
+            )
+            .with_test_writer()
+            .try_init();
         if let Ok(endpoint) = std::env::var(ENDPOINT_VAR) {
             return endpoint;
         }
@@ -64,6 +77,16 @@ pub fn unique_table() -> String {
     )
 }
 
+/// A secret no other test shares.
+pub fn random_secret() -> Vec<u8> {
+    format!(
+        "test-secret-{}-{}",
+        unique_table(),
+        jiff::Timestamp::now().as_nanosecond()
+    )
+    .into_bytes()
+}
+
 /// One test's stack: an `App` on its own table, served by its own local API.
 pub struct Stack {
     pub app: &'static App,
@@ -83,7 +106,15 @@ impl Stack {
 
     /// A stack with the demo hotels seeded.
     pub async fn demo() -> Self {
-        let mut stack = Self::empty().await;
+        Self::demo_with(|_| {}, |app| app).await
+    }
+
+    /// A stack with the demo hotels seeded, whose configuration and app the test adjusts.
+    pub async fn demo_with(
+        adjust: impl FnOnce(&mut Config),
+        finish: impl FnOnce(App) -> App,
+    ) -> Self {
+        let mut stack = Self::with_app(adjust, finish).await;
         let summary = demo::seed(stack.app.store.as_ref(), stack.app.clock.as_ref())
             .await
             .expect("seeding the demo hotels");
@@ -109,12 +140,24 @@ impl Stack {
     }
 
     pub async fn with_config(adjust: impl FnOnce(&mut Config)) -> Self {
-        let mut config = local_config(&unique_table());
+        Self::with_app(adjust, |app| app).await
+    }
+
+    /// A stack whose configuration and app the test adjusts (e.g. to make a provider fail).
+    pub async fn with_app(
+        adjust: impl FnOnce(&mut Config),
+        finish: impl FnOnce(App) -> App,
+    ) -> Self {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let origin = format!("http://{}", listener.local_addr().expect("address"));
+        let mut config = local_config(&unique_table(), &origin, &random_secret()).expect("config");
         adjust(&mut config);
-        let mut app = local_app(emulator(), config).await.expect("local app");
+        let mut app = finish(local_app(emulator(), config).await.expect("local app"));
         let calls = Arc::new(CountingStore::new(app.store.clone()));
         app.store = calls.clone();
-        Self::serve(Box::leak(Box::new(app)), calls).await
+        Self::serve_on(listener, Box::leak(Box::new(app)), calls)
     }
 
     /// Serves `app` on a free port for the rest of the test.
@@ -122,8 +165,18 @@ impl Stack {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind");
-        let base = format!("http://{}/api/v1", listener.local_addr().expect("address"));
-        tokio::spawn(LocalApi::new(app).serve(listener, std::future::pending()));
+        Self::serve_on(listener, app, calls)
+    }
+
+    fn serve_on(
+        listener: tokio::net::TcpListener,
+        app: &'static App,
+        calls: Arc<CountingStore>,
+    ) -> Self {
+        let origin = format!("http://{}", listener.local_addr().expect("address"));
+        let base = format!("{origin}/api/v1");
+        let api = LocalApi::new(app, Outbox::new(emulator()));
+        tokio::spawn(api.serve(listener, std::future::pending()));
         Self {
             app,
             calls,
@@ -203,65 +256,173 @@ impl CountingStore {
     }
 }
 
-#[async_trait]
-impl Store for CountingStore {
-    async fn hotel(&self, slug: &HotelSlug) -> Result<Option<Hotel>> {
-        self.count("hotel");
-        self.inner.hotel(slug).await
+/// Implements `Store` for `CountingStore`: each method counts, then forwards.
+macro_rules! counted {
+    ($(fn $name:ident(&self $(, $arg:ident: $ty:ty)*) -> $ret:ty;)*) => {
+        #[async_trait]
+        impl Store for CountingStore {
+            $(async fn $name(&self $(, $arg: $ty)*) -> $ret {
+                self.count(stringify!($name));
+                self.inner.$name($($arg),*).await
+            })*
+        }
+    };
+}
+
+counted! {
+    fn hotel(&self, slug: &HotelSlug) -> Result<Option<Hotel>>;
+    fn departments(&self, hotel: &HotelSlug) -> Result<Vec<Department>>;
+    fn listed_experiences(&self, hotel: &HotelSlug, department: Option<&DepartmentSlug>, page: &PageRequest) -> Result<Page<Experience>>;
+    fn experience(&self, hotel: &HotelSlug, id: ExperienceId) -> Result<Option<Experience>>;
+    fn scan_qr_code(&self, code: &QrCode) -> Result<Option<QrCodeRecord>>;
+    fn qr_code(&self, code: &QrCode) -> Result<Option<QrCodeRecord>>;
+    fn user(&self, id: UserId) -> Result<Option<User>>;
+    fn user_by_email(&self, email: &Email) -> Result<Option<User>>;
+    fn user_by_phone(&self, phone: &Phone) -> Result<Option<User>>;
+    fn membership(&self, hotel: &HotelSlug, user: UserId) -> Result<Option<Membership>>;
+    fn memberships_of(&self, user: UserId) -> Result<Vec<Membership>>;
+    fn stays_of(&self, guest: UserId) -> Result<Vec<GuestStay>>;
+    fn latest_otp(&self, phone: &Phone, scope: &OtpScope) -> Result<Option<OtpCode>>;
+    fn count_wrong_otp(&self, otp: &OtpCode, max_attempts: u32) -> Result<Option<u32>>;
+    fn record_otp_delivery(&self, otp: &OtpCode, delivery: &OtpDelivery) -> Result<()>;
+    fn increment_counter(&self, name: &str, window_start: i64, expires_at: i64) -> Result<u64>;
+    fn session_family(&self, id: SessionId) -> Result<Option<SessionFamily>>;
+    fn rotate_session(&self, id: SessionId, presented: TokenId, next: TokenId, now: Timestamp, expires_at: Timestamp) -> Result<bool>;
+    fn revoke_session(&self, id: SessionId) -> Result<()>;
+    fn heartbeats(&self) -> Result<Vec<Heartbeat>>;
+    fn transact(&self, writes: &[Write<'_>]) -> Result<()>;
+}
+
+/// A valid phone number (New York, +1 212) that no other test of the run uses.
+pub fn unique_phone() -> String {
+    static NEXT: AtomicU64 = AtomicU64::new(0);
+    let seed = u64::from(std::process::id()) * 1_000_003 + NEXT.fetch_add(1, Ordering::Relaxed);
+    format!("+1212{:03}{:04}", 200 + seed % 800, (seed / 800) % 10_000)
+}
+
+/// The trusted browser origin of the test stacks.
+pub const ORIGIN: &str = "http://localhost:5173";
+
+/// A browser: keeps cookies, sends the trusted `Origin`, and echoes the CSRF token it was given.
+pub struct Browser {
+    pub http: reqwest::Client,
+    jar: Arc<reqwest::cookie::Jar>,
+    base: String,
+    pub csrf: Option<String>,
+}
+
+impl Browser {
+    pub fn new(stack: &Stack) -> Self {
+        let jar = Arc::new(reqwest::cookie::Jar::default());
+        Self {
+            http: reqwest::Client::builder()
+                .cookie_provider(jar.clone())
+                .build()
+                .expect("client"),
+            jar,
+            base: stack.base.clone(),
+            csrf: None,
+        }
     }
 
-    async fn departments(&self, hotel: &HotelSlug) -> Result<Vec<Department>> {
-        self.count("departments");
-        self.inner.departments(hotel).await
+    /// The value of cookie `name` the browser would send to `url`.
+    pub fn cookie(&self, url: &str, name: &str) -> Option<String> {
+        use reqwest::cookie::CookieStore;
+        let header = self.jar.cookies(&url.parse().ok()?)?;
+        header
+            .to_str()
+            .ok()?
+            .split("; ")
+            .find_map(|pair| pair.strip_prefix(&format!("{name}=")))
+            .map(str::to_owned)
     }
 
-    async fn listed_experiences(
-        &self,
-        hotel: &HotelSlug,
-        department: Option<&DepartmentSlug>,
-        page: &PageRequest,
-    ) -> Result<Page<Experience>> {
-        self.count("listed_experiences");
-        self.inner.listed_experiences(hotel, department, page).await
+    pub fn request(&self, method: http::Method, path: &str) -> reqwest::RequestBuilder {
+        let mut request = self
+            .http
+            .request(method, format!("{}{path}", self.base))
+            .header("origin", ORIGIN);
+        if let Some(csrf) = &self.csrf {
+            request = request.header("x-csrftoken", csrf);
+        }
+        request
     }
 
-    async fn experience(&self, hotel: &HotelSlug, id: ExperienceId) -> Result<Option<Experience>> {
-        self.count("experience");
-        self.inner.experience(hotel, id).await
+    pub async fn get(&self, path: &str) -> (u16, Value) {
+        read(
+            self.request(http::Method::GET, path)
+                .send()
+                .await
+                .expect("request"),
+        )
+        .await
     }
 
-    async fn scan_qr_code(&self, code: &QrCode) -> Result<Option<QrCodeRecord>> {
-        self.count("scan_qr_code");
-        self.inner.scan_qr_code(code).await
+    /// Sends JSON; remembers a CSRF token the answer carries.
+    pub async fn send(&mut self, method: http::Method, path: &str, body: Value) -> (u16, Value) {
+        let response = self
+            .request(method, path)
+            .json(&body)
+            .send()
+            .await
+            .expect("request");
+        let answer = read(response).await;
+        if let Some(token) = answer.1["csrf_token"].as_str() {
+            self.csrf = Some(token.to_owned());
+        }
+        answer
     }
 
-    async fn user(&self, id: UserId) -> Result<Option<User>> {
-        self.count("user");
-        self.inner.user(id).await
+    pub async fn post(&mut self, path: &str, body: Value) -> (u16, Value) {
+        self.send(http::Method::POST, path, body).await
+    }
+}
+
+impl Stack {
+    /// The origin (scheme, host and port) of this stack's local API.
+    pub fn origin(&self) -> String {
+        self.base.trim_end_matches("/api/v1").to_owned()
     }
 
-    async fn user_by_email(&self, email: &Email) -> Result<Option<User>> {
-        self.count("user_by_email");
-        self.inner.user_by_email(email).await
+    /// Every message the stack sent to `phone`, oldest first.
+    pub async fn outbox(&self, phone: &str) -> Vec<Value> {
+        let url = format!("{}/_local/outbox", self.origin());
+        let response = self
+            .http
+            .get(url)
+            .query(&[("to", phone)])
+            .send()
+            .await
+            .expect("outbox");
+        let (status, body) = read(response).await;
+        assert_eq!(status, 200, "{body}");
+        body.as_array().cloned().unwrap_or_default()
     }
 
-    async fn user_by_phone(&self, phone: &Phone) -> Result<Option<User>> {
-        self.count("user_by_phone");
-        self.inner.user_by_phone(phone).await
+    /// The code in the last message sent to `phone`.
+    pub async fn last_code(&self, phone: &str) -> String {
+        let messages = self.outbox(phone).await;
+        let text = messages
+            .last()
+            .and_then(|m| m["text"].as_str())
+            .expect("a message was sent")
+            .to_owned();
+        text.split(|c: char| !c.is_ascii_digit())
+            .find(|word| word.len() == 6)
+            .expect("a six-digit code in the message")
+            .to_owned()
     }
 
-    async fn membership(&self, hotel: &HotelSlug, user: UserId) -> Result<Option<Membership>> {
-        self.count("membership");
-        self.inner.membership(hotel, user).await
-    }
-
-    async fn heartbeats(&self) -> Result<Vec<Heartbeat>> {
-        self.count("heartbeats");
-        self.inner.heartbeats().await
-    }
-
-    async fn transact(&self, writes: &[Write<'_>]) -> Result<()> {
-        self.count("transact");
-        self.inner.transact(writes).await
+    /// Tells the Gupshup stand-in how to answer.
+    pub async fn whatsapp_mode(&self, mode: &str) {
+        let url = format!("{}/_local/outbox/mode", self.origin());
+        let response = self
+            .http
+            .post(url)
+            .json(&serde_json::json!({ "whatsapp": mode }))
+            .send()
+            .await
+            .expect("mode");
+        assert_eq!(response.status(), 200);
     }
 }

@@ -7,7 +7,8 @@ use std::net::{Ipv4Addr, SocketAddr};
 use clap::Parser;
 use concierge_infra::emulator::{ENDPOINT_VAR, Emulator};
 use concierge_infra::local_api::LocalApi;
-use concierge_infra::{demo, local_app, local_config};
+use concierge_infra::outbox::Outbox;
+use concierge_infra::{LOCAL_SECRET, demo, local_app, local_config};
 
 #[derive(Parser)]
 #[command(about = "Run the Concierge local stack")]
@@ -27,24 +28,26 @@ struct Args {
 async fn main() -> Result<(), String> {
     lambda_http::tracing::init_default_subscriber();
     let args = Args::parse();
-    let emulator = Emulator::connect_or_start(args.emulator)?;
-    let app = local_app(&emulator.endpoint, local_config(&args.table)).await?;
-    let app: &'static _ = Box::leak(Box::new(app));
-    let summary = demo::seed(app.store.as_ref(), app.clock.as_ref())
-        .await
-        .map_err(|e| format!("seeding the demo hotels failed: {e} ({e:?})"))?;
-
     let addr = SocketAddr::from((Ipv4Addr::LOCALHOST, args.port));
     let listener = tokio::net::TcpListener::bind(addr).await.map_err(|e| {
         format!("cannot listen on {addr}: {e} (set CONCIERGE_PORT to use another port)")
     })?;
+    let emulator = Emulator::connect_or_start(args.emulator)?;
+    let config = local_config(&args.table, &format!("http://{addr}"), LOCAL_SECRET)?;
+    let app = local_app(&emulator.endpoint, config).await?;
+    let app: &'static _ = Box::leak(Box::new(app));
+    let summary = demo::seed(app.store.as_ref(), app.clock.as_ref())
+        .await
+        .map_err(|e| format!("seeding the demo hotels failed: {e} ({e:?})"))?;
     print_welcome(&addr, &emulator.endpoint, &summary);
 
     let shutdown = async {
         // If the signal handler cannot be installed, the process still stops on SIGINT.
         let _ = tokio::signal::ctrl_c().await;
     };
-    LocalApi::new(app).serve(listener, shutdown).await;
+    LocalApi::new(app, Outbox::new(&emulator.endpoint))
+        .serve(listener, shutdown)
+        .await;
     println!("\nStopped. The emulator started with the stack stops with it.");
     drop(emulator);
     Ok(())
@@ -77,5 +80,6 @@ fn print_welcome(addr: &SocketAddr, emulator: &str, summary: &demo::Summary) {
         }
     }
     println!("\nPlatform operator: {} (same password)", summary.operator);
+    println!("\nLogin codes (WhatsApp and SMS) land in http://{addr}/_local/outbox");
     println!("\nCtrl-C stops the stack.");
 }

@@ -12,7 +12,7 @@ use concierge::operator::{self, NewHotel, NewStaff};
 use concierge::store::Write;
 use concierge::users::{Email, Phone};
 use concierge_infra::emulator::{self, ENDPOINT_VAR};
-use concierge_infra::{bootstrap, demo};
+use concierge_infra::{LOCAL_SECRET, bootstrap, demo};
 
 #[derive(Parser)]
 #[command(about = "Operate Concierge: hotels, their first superadmin, demo data")]
@@ -107,7 +107,9 @@ async fn main() -> Result<(), String> {
         Some(endpoint) => emulator::sdk_config(endpoint).await,
         None => aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await,
     };
-    let app = App::new(Config::new(&args.table), &sdk);
+    // The CLI signs nothing, so the local key serves as the configuration's secret.
+    let config = Config::new(&args.table, LOCAL_SECRET).map_err(|e| e.to_string())?;
+    let app = App::new(config, &sdk);
     let (store, clock) = (app.store.as_ref(), app.clock.as_ref());
     match args.command {
         Command::Bootstrap => {

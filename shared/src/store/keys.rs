@@ -1,7 +1,12 @@
 //! Key design of the single table (see docs/data-model.md). Every key is built here, so the
 //! document and the code can be compared line by line.
 
-use crate::ids::{DepartmentSlug, ExperienceId, HotelSlug, QrCode, UserId};
+use jiff::Timestamp;
+
+use crate::ids::{
+    DepartmentSlug, ExperienceId, HotelSlug, OtpId, QrCode, SessionId, StayId, UserId,
+};
+use crate::otp::OtpScope;
 use crate::users::{Email, Phone};
 
 pub const PK: &str = "PK";
@@ -17,6 +22,11 @@ pub const TTL: &str = "expires_at";
 
 /// A primary key: partition and sort values.
 pub type Key = (String, String);
+
+/// A time as a sort key: epoch milliseconds, zero-padded so text order is time order.
+pub fn sortable(time: Timestamp) -> String {
+    format!("{:015}", time.as_millisecond())
+}
 
 pub fn hotel_pk(hotel: &HotelSlug) -> String {
     format!("HOTEL#{hotel}")
@@ -65,8 +75,12 @@ pub fn hotel_qr_codes(hotel: &HotelSlug, location: &str, code: &QrCode) -> Key {
     (format!("HOTEL#{hotel}#QR"), format!("{location}#{code}"))
 }
 
+pub fn user_pk(id: UserId) -> String {
+    format!("USER#{id}")
+}
+
 pub fn user(id: UserId) -> Key {
-    (format!("USER#{id}"), "USER".into())
+    (user_pk(id), "USER".into())
 }
 
 /// The item that reserves an email for one user.
@@ -83,9 +97,60 @@ pub fn membership(hotel: &HotelSlug, user: UserId) -> Key {
     (hotel_pk(hotel), format!("MEMBER#{user}"))
 }
 
+pub const USER_MEMBERSHIP_PREFIX: &str = "MEMBER#";
+
 /// GSI1 of a membership: a user's hotels.
 pub fn user_memberships(user: UserId, hotel: &HotelSlug) -> Key {
-    (format!("USER#{user}"), format!("MEMBER#{hotel}"))
+    (user_pk(user), format!("{USER_MEMBERSHIP_PREFIX}{hotel}"))
+}
+
+pub const STAY_PREFIX: &str = "STAY#";
+
+pub fn stay(guest: UserId, id: StayId) -> Key {
+    (user_pk(guest), format!("{STAY_PREFIX}{id}"))
+}
+
+/// GSI1 of a stay: a hotel's stays by check-in.
+pub fn hotel_stays(hotel: &HotelSlug, check_in: Timestamp, id: StayId) -> Key {
+    (
+        format!("HOTEL#{hotel}#STAYS"),
+        format!("{}#{id}", sortable(check_in)),
+    )
+}
+
+/// GSI2 of an active stay: a hotel's active stays by check-out (what the expiry job reads).
+pub fn hotel_active_stays(hotel: &HotelSlug, check_out: Timestamp, id: StayId) -> Key {
+    (
+        format!("HOTEL#{hotel}#ACTIVE_STAYS"),
+        format!("{}#{id}", sortable(check_out)),
+    )
+}
+
+pub fn otp_pk(phone: &Phone) -> String {
+    format!("OTP#{phone}")
+}
+
+/// Sort-key prefix of the codes of one scope; ids are ULIDs, so the last is the newest.
+pub fn otp_prefix(scope: &OtpScope) -> String {
+    format!("CODE#{scope}#")
+}
+
+pub fn otp(phone: &Phone, scope: &OtpScope, id: OtpId) -> Key {
+    (otp_pk(phone), format!("{}{id}", otp_prefix(scope)))
+}
+
+/// A rate-limit counter for one window.
+pub fn counter(name: &str, window_start: i64) -> Key {
+    (format!("RATE#{name}"), window_start.to_string())
+}
+
+pub fn session(id: SessionId) -> Key {
+    (format!("SESSION#{id}"), "SESSION".into())
+}
+
+/// GSI1 of a session: a user's sessions (to end them all).
+pub fn user_sessions(user: UserId, id: SessionId) -> Key {
+    (user_pk(user), format!("SESSION#{id}"))
 }
 
 pub const HEARTBEATS_PK: &str = "HEARTBEATS";

@@ -10,14 +10,19 @@ mod page;
 
 use async_trait::async_trait;
 
+use jiff::Timestamp;
+
 use crate::departments::Department;
 use crate::error::{Error, Result, Unique};
 use crate::experiences::Experience;
 use crate::hotels::Hotel;
-use crate::ids::{DepartmentSlug, ExperienceId, HotelSlug, QrCode, UserId};
+use crate::ids::{DepartmentSlug, ExperienceId, HotelSlug, QrCode, SessionId, TokenId, UserId};
 use crate::jobs::Heartbeat;
 use crate::members::Membership;
+use crate::otp::{Channel, DeliveryStatus, OtpCode, OtpScope};
 use crate::qr::QrCodeRecord;
+use crate::session::SessionFamily;
+use crate::stays::GuestStay;
 use crate::users::{Email, Phone, User};
 
 pub use page::{Cursor, Page, PageRequest};
@@ -43,11 +48,56 @@ pub trait Store: Send + Sync {
     /// Counts a scan of an active QR code and returns it; `None` when unknown or inactive.
     async fn scan_qr_code(&self, code: &QrCode) -> Result<Option<QrCodeRecord>>;
 
+    /// A QR code, active or not, without counting a scan.
+    async fn qr_code(&self, code: &QrCode) -> Result<Option<QrCodeRecord>>;
+
     async fn user(&self, id: UserId) -> Result<Option<User>>;
     async fn user_by_email(&self, email: &Email) -> Result<Option<User>>;
     async fn user_by_phone(&self, phone: &Phone) -> Result<Option<User>>;
 
     async fn membership(&self, hotel: &HotelSlug, user: UserId) -> Result<Option<Membership>>;
+
+    /// Every hotel membership of a user.
+    async fn memberships_of(&self, user: UserId) -> Result<Vec<Membership>>;
+
+    /// Every stay of a guest, oldest first.
+    async fn stays_of(&self, guest: UserId) -> Result<Vec<GuestStay>>;
+
+    /// The most recent code sent to `phone` for `scope`.
+    async fn latest_otp(&self, phone: &Phone, scope: &OtpScope) -> Result<Option<OtpCode>>;
+
+    /// Counts a wrong try of a code that is still unused and under `max_attempts`, returning
+    /// the tries so far; `None` when the code could no longer be tried.
+    async fn count_wrong_otp(&self, otp: &OtpCode, max_attempts: u32) -> Result<Option<u32>>;
+
+    /// Records how a code went out, in one update (F29). `burn` marks it used, for a code that
+    /// reached nobody.
+    async fn record_otp_delivery(&self, otp: &OtpCode, delivery: &OtpDelivery) -> Result<()>;
+
+    /// Adds one to the counter `name` for the window starting `window_start` (epoch seconds)
+    /// and returns the new count. The counter expires at `expires_at` (epoch seconds).
+    async fn increment_counter(
+        &self,
+        name: &str,
+        window_start: i64,
+        expires_at: i64,
+    ) -> Result<u64>;
+
+    async fn session_family(&self, id: SessionId) -> Result<Option<SessionFamily>>;
+
+    /// Replaces the family's current refresh token `presented` with `next`, if `presented` is
+    /// current and the family is neither revoked nor expired; `false` otherwise.
+    async fn rotate_session(
+        &self,
+        id: SessionId,
+        presented: TokenId,
+        next: TokenId,
+        now: Timestamp,
+        expires_at: Timestamp,
+    ) -> Result<bool>;
+
+    /// Revokes a session family (no-op when it does not exist).
+    async fn revoke_session(&self, id: SessionId) -> Result<()>;
 
     /// Every job's last heartbeat.
     async fn heartbeats(&self) -> Result<Vec<Heartbeat>>;
@@ -55,6 +105,15 @@ pub trait Store: Send + Sync {
     /// Applies all writes or none. When a write's condition fails, the error is that
     /// write's `conflict`.
     async fn transact(&self, writes: &[Write<'_>]) -> Result<()>;
+}
+
+/// How a code went out.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OtpDelivery {
+    pub channel: Channel,
+    pub provider_message_id: Option<String>,
+    pub status: DeliveryStatus,
+    pub burn: bool,
 }
 
 /// One conditional write. Inserts require that the thing does not exist yet; a user insert
@@ -67,6 +126,22 @@ pub enum Write<'a> {
     InsertQrCode(&'a QrCodeRecord),
     InsertUser(&'a User),
     InsertMembership(&'a Membership),
+    InsertOtp(&'a OtpCode),
+    InsertStay(&'a GuestStay),
+    InsertSession(&'a SessionFamily),
+    /// Marks a code used if it still is the code checked: unused, unexpired, under the try
+    /// limit, same hash. Of many concurrent verifies of one code exactly one passes (F27).
+    ConsumeOtp {
+        otp: &'a OtpCode,
+        now: Timestamp,
+        max_attempts: u32,
+    },
+    /// Replaces a user unchanged since `previous` was read, moving the email and phone claims
+    /// along when they change.
+    ReplaceUser {
+        user: &'a User,
+        previous: &'a User,
+    },
 }
 
 /// Which item of a write failed its condition.
@@ -76,6 +151,8 @@ pub enum Part {
     Main,
     /// A uniqueness claim on one of its values.
     Claim(Unique),
+    /// The release of a claim the user held.
+    Release(Unique),
 }
 
 impl Write<'_> {
@@ -83,6 +160,10 @@ impl Write<'_> {
     pub fn conflict(&self, part: Part) -> Error {
         match (self, part) {
             (_, Part::Claim(unique)) => Error::Taken(unique),
+            (_, Part::Release(_)) | (Write::ReplaceUser { .. }, Part::Main) => Error::conflict(
+                "concurrent_update",
+                "Someone changed this at the same time. Try again.",
+            ),
             (Write::InsertHotel(_), Part::Main) => {
                 Error::conflict("hotel_exists", "A hotel with this slug already exists.")
             }
@@ -102,6 +183,13 @@ impl Write<'_> {
             (Write::InsertMembership(_), Part::Main) => Error::conflict(
                 "member_exists",
                 "This person is already a member of this hotel.",
+            ),
+            (Write::InsertOtp(_) | Write::InsertStay(_) | Write::InsertSession(_), Part::Main) => {
+                Error::internal_msg("a freshly generated id already exists")
+            }
+            (Write::ConsumeOtp { .. }, Part::Main) => Error::bad_request(
+                "otp_used",
+                "That code was already used. Request a new code.",
             ),
         }
     }

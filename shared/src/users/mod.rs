@@ -34,6 +34,32 @@ pub struct User {
     pub updated_at: Timestamp,
 }
 
+/// What a user sees of themselves.
+#[derive(Debug, Serialize)]
+pub struct Profile<'a> {
+    pub id: UserId,
+    pub kind: UserKind,
+    pub name: &'a str,
+    pub email: Option<&'a Email>,
+    pub phone: Option<&'a Phone>,
+    pub is_operator: bool,
+    pub has_password: bool,
+}
+
+impl<'a> From<&'a User> for Profile<'a> {
+    fn from(user: &'a User) -> Self {
+        Self {
+            id: user.id,
+            kind: user.kind,
+            name: &user.name,
+            email: user.email.as_ref(),
+            phone: user.phone.as_ref(),
+            is_operator: user.is_operator,
+            has_password: user.password_hash.is_some(),
+        }
+    }
+}
+
 /// An email address, trimmed and lowercased so that uniqueness ignores case.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]

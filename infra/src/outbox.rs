@@ -1,0 +1,220 @@
+//! The local stand-in for Gupshup's WhatsApp API, and the outbox that shows every message the
+//! stack sent: WhatsApp messages the stand-in took, and SMS the SNS emulator kept.
+//!
+//! `GET /_local/outbox[?to=+E164]` lists them as `[{to, channel, text, at}]`;
+//! `POST /_local/outbox/mode {"whatsapp": "deliver"|"fail"|"silent"|"timeout"}` changes how
+//! the stand-in answers. None of this exists in `template.yaml`.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use http::StatusCode;
+use jiff::Timestamp;
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
+
+/// Where the stand-in's API lives under the local API (`GUPSHUP_API_URL` points here).
+pub const GUPSHUP_PREFIX: &str = "/_local/gupshup";
+
+/// How the stand-in answers a send.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Mode {
+    /// Accepts the message (and, once the webhook exists, reports it delivered).
+    Deliver,
+    /// Refuses with a 500, as Gupshup does when it is down.
+    Fail,
+    /// Accepts the message and never reports anything about it.
+    Silent,
+    /// Answers only after the client has given up.
+    Timeout,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Message {
+    pub to: String,
+    pub channel: &'static str,
+    pub text: String,
+    pub at: Timestamp,
+}
+
+#[derive(Clone)]
+pub struct Outbox {
+    emulator: String,
+    http: reqwest::Client,
+    state: Arc<Mutex<State>>,
+}
+
+struct State {
+    mode: Mode,
+    whatsapp: Vec<Message>,
+    /// When each SNS message was first seen (the emulator keeps no time).
+    sms_seen: HashMap<String, Timestamp>,
+}
+
+/// An answer of the stand-in: status and JSON body.
+pub type Answer = (StatusCode, Value);
+
+impl Outbox {
+    pub fn new(emulator: &str) -> Self {
+        Self {
+            emulator: emulator.trim_end_matches('/').to_owned(),
+            http: reqwest::Client::new(),
+            state: Arc::new(Mutex::new(State {
+                mode: Mode::Deliver,
+                whatsapp: Vec::new(),
+                sms_seen: HashMap::new(),
+            })),
+        }
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, State> {
+        self.state
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Serves a request under `/_local/`; `None` when the path is not one of ours.
+    pub async fn handle(
+        &self,
+        method: &http::Method,
+        path: &str,
+        query: Option<&str>,
+        headers: &http::HeaderMap,
+        body: &[u8],
+    ) -> Option<Answer> {
+        let answer = match (method.as_str(), path) {
+            ("GET", "/_local/outbox") => self.list(query).await,
+            ("POST", "/_local/outbox/mode") => self.set_mode(body),
+            ("POST", p) if p == format!("{GUPSHUP_PREFIX}/wa/api/v1/template/msg") => {
+                self.gupshup_send(headers, body).await
+            }
+            _ => return None,
+        };
+        Some(answer)
+    }
+
+    fn set_mode(&self, body: &[u8]) -> Answer {
+        #[derive(Deserialize)]
+        struct Change {
+            whatsapp: Mode,
+        }
+        match serde_json::from_slice::<Change>(body) {
+            Ok(change) => {
+                self.lock().mode = change.whatsapp;
+                (StatusCode::OK, json!({ "whatsapp": change.whatsapp }))
+            }
+            Err(err) => (
+                StatusCode::BAD_REQUEST,
+                json!({ "error": { "code": "invalid", "message": format!("send {{\"whatsapp\": \"deliver\"|\"fail\"|\"silent\"|\"timeout\"}}: {err}") } }),
+            ),
+        }
+    }
+
+    /// Gupshup's `POST /wa/api/v1/template/msg`, checked for the fields the real API requires.
+    async fn gupshup_send(&self, headers: &http::HeaderMap, body: &[u8]) -> Answer {
+        let refuse = |message: &str| {
+            (
+                StatusCode::BAD_REQUEST,
+                json!({ "status": "error", "message": message }),
+            )
+        };
+        if headers.get("apikey").is_none_or(|key| key.is_empty()) {
+            return (
+                StatusCode::UNAUTHORIZED,
+                json!({ "status": "error", "message": "Authentication Failed" }),
+            );
+        }
+        let form: HashMap<String, String> = form_urlencoded::parse(body).into_owned().collect();
+        for field in ["channel", "source", "destination", "src.name", "template"] {
+            if form.get(field).is_none_or(|value| value.is_empty()) {
+                return refuse(&format!("Missing {field}"));
+            }
+        }
+        if form["channel"] != "whatsapp" {
+            return refuse("Invalid channel");
+        }
+        let template: Value = match serde_json::from_str(&form["template"]) {
+            Ok(template) => template,
+            Err(_) => return refuse("Invalid template"),
+        };
+        let Some(code) = template["params"].get(0).and_then(Value::as_str) else {
+            return refuse("Template params missing");
+        };
+        let mode = self.lock().mode;
+        match mode {
+            Mode::Fail => {
+                return (
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    json!({ "status": "error", "message": "stand-in told to fail" }),
+                );
+            }
+            Mode::Timeout => tokio::time::sleep(Duration::from_secs(60)).await,
+            Mode::Deliver | Mode::Silent => {}
+        }
+        let message_id = format!("local-{}", Timestamp::now().as_nanosecond());
+        self.lock().whatsapp.push(Message {
+            to: format!("+{}", form["destination"]),
+            channel: "whatsapp",
+            text: concierge::delivery::code_text(code),
+            at: Timestamp::now(),
+        });
+        (
+            StatusCode::ACCEPTED,
+            json!({ "status": "submitted", "messageId": message_id }),
+        )
+    }
+
+    /// Every message sent, WhatsApp and SMS, oldest first; only those to `to` when the query
+    /// names one.
+    async fn list(&self, query: Option<&str>) -> Answer {
+        let to = query.and_then(|query| {
+            form_urlencoded::parse(query.as_bytes())
+                .find(|(name, _)| name == "to")
+                .map(|(_, value)| value.into_owned())
+        });
+        let sms = match self.sms().await {
+            Ok(sms) => sms,
+            Err(err) => {
+                return (
+                    StatusCode::BAD_GATEWAY,
+                    json!({ "error": { "code": "bad_gateway", "message": format!("the emulator's SMS are unreadable: {err}") } }),
+                );
+            }
+        };
+        let mut messages: Vec<Message> = self.lock().whatsapp.clone();
+        messages.extend(sms);
+        messages.retain(|message| to.as_ref().is_none_or(|to| &message.to == to));
+        messages.sort_by_key(|message| message.at);
+        (StatusCode::OK, json!(messages))
+    }
+
+    /// The SMS the SNS emulator has kept.
+    async fn sms(&self) -> Result<Vec<Message>, String> {
+        let data: Value = self
+            .http
+            .get(format!("{}/moto-api/data.json", self.emulator))
+            .send()
+            .await
+            .map_err(|e| e.to_string())?
+            .json()
+            .await
+            .map_err(|e| e.to_string())?;
+        let sent = data["sns"]["SMS"].as_array().cloned().unwrap_or_default();
+        let mut state = self.lock();
+        Ok(sent
+            .iter()
+            .map(|sms| {
+                let id = sms["message_id"].as_str().unwrap_or_default().to_owned();
+                let at = *state.sms_seen.entry(id).or_insert_with(Timestamp::now);
+                Message {
+                    to: sms["phone_number"].as_str().unwrap_or_default().to_owned(),
+                    channel: "sms",
+                    text: sms["message"].as_str().unwrap_or_default().to_owned(),
+                    at,
+                }
+            })
+            .collect())
+    }
+}

@@ -1,0 +1,79 @@
+//! `POST /api/v1/auth/token`: staff login with email and password.
+
+use std::sync::LazyLock;
+
+use lambda_http::Request;
+use serde::Deserialize;
+
+use super::logged_in;
+use crate::app::App;
+use crate::error::{Error, Result};
+use crate::http::{self, HandlerResult};
+use crate::otp::verify::disabled;
+use crate::ratelimit;
+use crate::session::{self, csrf};
+use crate::store::Write;
+use crate::users::{Email, User, password};
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Credentials {
+    email: String,
+    password: String,
+}
+
+pub async fn handle(app: &App, req: Request) -> HandlerResult {
+    csrf::check_origin(&app.config, &req, false)?;
+    let credentials: Credentials = http::json(&req, app.config.max_json_body_bytes)?;
+    let user = login(app, &credentials, &http::client_ip(&req)).await?;
+    let (family, issued) = session::start(&app.config, &user, app.clock.now())?;
+    app.store.transact(&[Write::InsertSession(&family)]).await?;
+    logged_in(app, &user, None, &issued)
+}
+
+/// Verified against when there is no account, so an unknown email costs the same time as a
+/// wrong password.
+static NO_ACCOUNT_HASH: LazyLock<Option<String>> =
+    LazyLock::new(|| password::hash("no account has this password").ok());
+
+fn wrong() -> Error {
+    Error::Denied {
+        code: "invalid_credentials",
+        message: "The email or password is not right.".into(),
+    }
+}
+
+async fn login(app: &App, credentials: &Credentials, client_ip: &str) -> Result<User> {
+    // A blank email or password is a 400 naming the field, never a lookup (F19).
+    if credentials.email.trim().is_empty() {
+        return Err(Error::field("email", "enter your email"));
+    }
+    if credentials.password.is_empty() {
+        return Err(Error::field("password", "enter your password"));
+    }
+    let email = Email::parse(&credentials.email)?;
+    ratelimit::hit(
+        app.store.as_ref(),
+        app.clock.now(),
+        "password-login",
+        &app.config.rate_limits.password_login,
+        &format!("{client_ip}|{email}"),
+    )
+    .await?;
+    let user = app.store.user_by_email(&email).await?;
+    let stored = user.as_ref().and_then(|user| user.password_hash.as_deref());
+    let matches = match stored {
+        Some(stored) => password::verify(stored, &credentials.password),
+        None => {
+            if let Some(dummy) = NO_ACCOUNT_HASH.as_deref() {
+                password::verify(dummy, &credentials.password);
+            }
+            false
+        }
+    };
+    match user {
+        Some(user) if matches && user.active => Ok(user),
+        Some(_) if matches => Err(disabled()),
+        _ => Err(wrong()),
+    }
+}

@@ -1,0 +1,290 @@
+//! One-time codes for login by phone: six digits, stored only as a keyed hash, valid five
+//! minutes, used once, at most five wrong tries, and scoped to the hotel they were asked for.
+
+pub mod send;
+pub mod verify;
+
+use std::fmt;
+use std::str::FromStr;
+
+use data_encoding::BASE64URL_NOPAD;
+use jiff::{SignedDuration, Timestamp};
+use rand::RngExt;
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+use crate::hotels::{self, Hotel};
+use crate::ids::{HotelSlug, OtpId, QrCode};
+use crate::qr::QrCodeRecord;
+use crate::secrets::{Keys, constant_time_eq};
+use crate::store::Store;
+use crate::users::Phone;
+
+/// How long a code can be used.
+pub const VALIDITY: SignedDuration = SignedDuration::from_mins(5);
+/// Wrong tries after which a code is dead.
+pub const MAX_ATTEMPTS: u32 = 5;
+/// How long the record is kept (for delivery events and audit) before DynamoDB's TTL deletes it.
+pub const RETENTION: SignedDuration = SignedDuration::from_hours(24);
+
+/// What a code logs into: a hotel (guests, and staff working there), or staff without a hotel.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub enum OtpScope {
+    Hotel(HotelSlug),
+    Staff,
+}
+
+impl fmt::Display for OtpScope {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            OtpScope::Hotel(hotel) => write!(f, "hotel:{hotel}"),
+            OtpScope::Staff => f.write_str("staff"),
+        }
+    }
+}
+
+impl FromStr for OtpScope {
+    type Err = Error;
+
+    fn from_str(s: &str) -> Result<Self, Error> {
+        match s.strip_prefix("hotel:") {
+            Some(hotel) => Ok(OtpScope::Hotel(hotel.parse()?)),
+            None if s == "staff" => Ok(OtpScope::Staff),
+            None => Err(Error::internal_msg(format!("unknown OTP scope {s}"))),
+        }
+    }
+}
+
+impl TryFrom<String> for OtpScope {
+    type Error = Error;
+
+    fn try_from(s: String) -> Result<Self, Error> {
+        s.parse()
+    }
+}
+
+impl From<OtpScope> for String {
+    fn from(scope: OtpScope) -> String {
+        scope.to_string()
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "UPPERCASE")]
+pub enum Channel {
+    Whatsapp,
+    Sms,
+}
+
+/// Where the message is, as far as the provider told us.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "UPPERCASE")]
+pub enum DeliveryStatus {
+    /// Not yet handed to a provider.
+    Pending,
+    /// A provider accepted it.
+    Submitted,
+    Sent,
+    Delivered,
+    Read,
+    Failed,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OtpCode {
+    pub phone: Phone,
+    pub scope: OtpScope,
+    pub id: OtpId,
+    /// Keyed hash of phone, scope and code (see `hash`); never the code.
+    pub code_hash: String,
+    pub channel: Channel,
+    pub provider_message_id: Option<String>,
+    pub delivery_status: DeliveryStatus,
+    pub attempts: u32,
+    pub used: bool,
+    pub created_at: Timestamp,
+    /// Stored as epoch seconds, so conditions can compare it.
+    #[serde(with = "jiff::fmt::serde::timestamp::second::required")]
+    pub valid_until: Timestamp,
+    /// DynamoDB's TTL attribute (epoch seconds): when the record may be deleted.
+    #[serde(with = "jiff::fmt::serde::timestamp::second::required")]
+    pub expires_at: Timestamp,
+    #[serde(default)]
+    pub sms_fallback_sent: bool,
+    #[serde(default, with = "jiff::fmt::serde::timestamp::second::optional")]
+    pub sms_fallback_claimed_at: Option<Timestamp>,
+}
+
+impl OtpCode {
+    /// A record for a code about to be sent by `channel`.
+    pub fn new(
+        keys: &Keys,
+        phone: Phone,
+        scope: OtpScope,
+        code: &str,
+        channel: Channel,
+        now: Timestamp,
+    ) -> Self {
+        let code_hash = hash(keys, &phone, &scope, code);
+        Self {
+            phone,
+            scope,
+            id: OtpId::generate(),
+            code_hash,
+            channel,
+            provider_message_id: None,
+            delivery_status: DeliveryStatus::Pending,
+            attempts: 0,
+            used: false,
+            created_at: now,
+            valid_until: now.saturating_add(VALIDITY).unwrap_or(now),
+            expires_at: now.saturating_add(RETENTION).unwrap_or(now),
+            sms_fallback_sent: false,
+            sms_fallback_claimed_at: None,
+        }
+    }
+
+    /// Whether `code` is this record's code (constant-time comparison of the hashes).
+    pub fn is_expired(&self, now: Timestamp) -> bool {
+        now >= self.valid_until
+    }
+
+    pub fn matches(&self, keys: &Keys, code: &str) -> bool {
+        constant_time_eq(
+            hash(keys, &self.phone, &self.scope, code).as_bytes(),
+            self.code_hash.as_bytes(),
+        )
+    }
+}
+
+/// What a login is for, resolved from the request's optional hotel and QR code.
+pub struct Target {
+    pub scope: OtpScope,
+    /// The hotel, active, when one was named (directly or by the QR code).
+    pub hotel: Option<Hotel>,
+    /// The QR code, active, for a guest login.
+    pub qr: Option<QrCodeRecord>,
+}
+
+/// Resolves the hotel and QR code of a login: a QR code implies its hotel (and must agree with
+/// a hotel also named); unknown or inactive ones are "not found". Nothing is written, so a
+/// failure here never uses up a code (F23).
+pub async fn resolve_target(
+    store: &dyn Store,
+    hotel: Option<&HotelSlug>,
+    qr: Option<&QrCode>,
+) -> Result<Target> {
+    let qr = match qr {
+        Some(code) => Some(
+            store
+                .qr_code(code)
+                .await?
+                .filter(|qr| qr.active)
+                .ok_or(Error::NotFound("QR code"))?,
+        ),
+        None => None,
+    };
+    let slug = match (&qr, hotel) {
+        (Some(qr), Some(named)) if &qr.hotel != named => {
+            return Err(Error::field("hotel", "does not match the QR code"));
+        }
+        (Some(qr), _) => Some(&qr.hotel),
+        (None, named) => named,
+    };
+    let Some(slug) = slug else {
+        return Ok(Target {
+            scope: OtpScope::Staff,
+            hotel: None,
+            qr: None,
+        });
+    };
+    let hotel = hotels::active_hotel(store, slug).await?;
+    Ok(Target {
+        scope: OtpScope::Hotel(hotel.slug.clone()),
+        hotel: Some(hotel),
+        qr,
+    })
+}
+
+/// Six digits, uniformly drawn from the thread's CSPRNG (ChaCha12, seeded and reseeded from the
+/// operating system), never a plain PRNG (F32).
+pub fn generate_code() -> String {
+    format!("{:06}", rand::rng().random_range(0..1_000_000u32))
+}
+
+/// The keyed hash a code is stored as, bound to its phone and scope.
+pub fn hash(keys: &Keys, phone: &Phone, scope: &OtpScope, code: &str) -> String {
+    let data = format!("{phone}|{scope}|{code}");
+    BASE64URL_NOPAD.encode(&keys.otp_hash(data.as_bytes()))
+}
+
+/// A code as typed: exactly six ASCII digits (spaces around are forgiven).
+pub fn parse_code(input: &str) -> Result<String, Error> {
+    let code = input.trim();
+    if code.len() == 6 && code.bytes().all(|b| b.is_ascii_digit()) {
+        Ok(code.to_owned())
+    } else {
+        Err(Error::field("code", "enter the 6 digits we sent you"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn keys() -> Keys {
+        Keys::derive(&[1u8; 32]).unwrap()
+    }
+
+    #[test]
+    fn codes_are_six_digits_and_vary() {
+        let codes: std::collections::HashSet<String> = (0..200).map(|_| generate_code()).collect();
+        assert!(
+            codes
+                .iter()
+                .all(|c| c.len() == 6 && c.bytes().all(|b| b.is_ascii_digit()))
+        );
+        assert!(
+            codes.len() > 190,
+            "200 draws from a million should rarely collide"
+        );
+    }
+
+    #[test]
+    fn a_code_matches_only_its_phone_and_scope() {
+        let phone = Phone::parse("+447911123456").unwrap();
+        let demo = OtpScope::Hotel("demo".parse().unwrap());
+        let record = OtpCode::new(
+            &keys(),
+            phone.clone(),
+            demo.clone(),
+            "123456",
+            Channel::Whatsapp,
+            Timestamp::UNIX_EPOCH,
+        );
+        assert!(record.matches(&keys(), "123456"));
+        assert!(!record.matches(&keys(), "123457"));
+        assert!(!record.code_hash.contains("123456"));
+        let other_hotel = OtpScope::Hotel("demo-annex".parse().unwrap());
+        assert_ne!(
+            hash(&keys(), &phone, &other_hotel, "123456"),
+            record.code_hash
+        );
+        assert_ne!(
+            hash(&keys(), &phone, &OtpScope::Staff, "123456"),
+            record.code_hash
+        );
+    }
+
+    #[test]
+    fn scopes_round_trip_and_codes_are_parsed_strictly() {
+        for scope in [OtpScope::Staff, OtpScope::Hotel("demo".parse().unwrap())] {
+            assert_eq!(scope.to_string().parse::<OtpScope>().unwrap(), scope);
+        }
+        assert_eq!(parse_code(" 012345 ").unwrap(), "012345");
+        for bad in ["", "12345", "1234567", "12345a", "١٢٣٤٥٦"] {
+            assert!(parse_code(bad).is_err(), "{bad}");
+        }
+    }
+}

@@ -1,0 +1,104 @@
+//! Sending a login code: WhatsApp first, SMS at once when WhatsApp fails. A send that reaches
+//! no channel is a 502; its record is kept (burned) and it still counts against the limits
+//! (F22, F25).
+
+use crate::app::App;
+use crate::delivery::code_text;
+use crate::error::{Error, Result};
+use crate::ids::{HotelSlug, QrCode};
+use crate::otp::{Channel, DeliveryStatus, OtpCode, VALIDITY, generate_code, resolve_target};
+use crate::ratelimit;
+use crate::store::{OtpDelivery, Write};
+use crate::users::Phone;
+
+pub struct SendRequest {
+    pub phone: Phone,
+    pub hotel: Option<HotelSlug>,
+    pub qr: Option<QrCode>,
+    /// From the API Gateway request context only (F39).
+    pub client_ip: String,
+}
+
+/// The same answer whether or not the phone belongs to anyone.
+pub struct Sent {
+    pub channel: Channel,
+    pub expires_in_secs: i64,
+}
+
+pub async fn send(app: &App, request: SendRequest) -> Result<Sent> {
+    let store = app.store.as_ref();
+    let now = app.clock.now();
+    let limits = &app.config.rate_limits;
+    // Every attempt counts, before anything else happens.
+    tokio::try_join!(
+        ratelimit::hit(
+            store,
+            now,
+            "otp-send-ip",
+            &limits.otp_send_per_ip,
+            &request.client_ip
+        ),
+        ratelimit::hit(
+            store,
+            now,
+            "otp-send-phone",
+            &limits.otp_send_per_phone,
+            request.phone.as_str()
+        ),
+    )?;
+    let target = resolve_target(store, request.hotel.as_ref(), request.qr.as_ref()).await?;
+    let code = generate_code();
+    let record = OtpCode::new(
+        &app.config.keys,
+        request.phone.clone(),
+        target.scope,
+        &code,
+        Channel::Whatsapp,
+        now,
+    );
+    store.transact(&[Write::InsertOtp(&record)]).await?;
+    let delivery = deliver(app, &request.phone, &code).await;
+    store.record_otp_delivery(&record, &delivery).await?;
+    if delivery.status == DeliveryStatus::Failed {
+        return Err(Error::BadGateway(
+            "We could not send your code just now. Request a new code in a moment.",
+        ));
+    }
+    Ok(Sent {
+        channel: delivery.channel,
+        expires_in_secs: VALIDITY.as_secs(),
+    })
+}
+
+/// Tries WhatsApp, then SMS; says which channel took the code, or that none did.
+async fn deliver(app: &App, phone: &Phone, code: &str) -> OtpDelivery {
+    let whatsapp_error = match app.whatsapp().send_code(phone, code).await {
+        Ok(accepted) => {
+            return OtpDelivery {
+                channel: Channel::Whatsapp,
+                provider_message_id: accepted.message_id,
+                status: DeliveryStatus::Submitted,
+                burn: false,
+            };
+        }
+        Err(err) => err,
+    };
+    tracing::warn!(error = %whatsapp_error, "WhatsApp did not take the code; sending SMS");
+    match app.sms().send(phone, &code_text(code)).await {
+        Ok(accepted) => OtpDelivery {
+            channel: Channel::Sms,
+            provider_message_id: accepted.message_id,
+            status: DeliveryStatus::Submitted,
+            burn: false,
+        },
+        Err(sms_error) => {
+            tracing::error!(error = %sms_error, "SMS did not take the code either");
+            OtpDelivery {
+                channel: Channel::Sms,
+                provider_message_id: None,
+                status: DeliveryStatus::Failed,
+                burn: true,
+            }
+        }
+    }
+}

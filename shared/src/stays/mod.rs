@@ -1,0 +1,85 @@
+//! Guest stays: a guest in a room of a hotel, from check-in to check-out. A guest acts only
+//! within an active stay.
+
+use jiff::{Timestamp, ToSpan};
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+use crate::hotels::Hotel;
+use crate::ids::{HotelSlug, QrCode, StayId, UserId};
+
+/// Local time of day a stay ends.
+const CHECK_OUT_HOUR: i8 = 12;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GuestStay {
+    pub id: StayId,
+    pub guest: UserId,
+    pub hotel: HotelSlug,
+    /// The room or place, from the QR code the guest logged in with.
+    pub location: String,
+    pub qr_code: QrCode,
+    pub check_in: Timestamp,
+    pub check_out: Timestamp,
+    pub active: bool,
+}
+
+/// What a guest sees of a stay.
+#[derive(Debug, Serialize)]
+pub struct StayView<'a> {
+    pub id: StayId,
+    pub hotel: &'a HotelSlug,
+    pub location: &'a str,
+    pub check_in: Timestamp,
+    pub check_out: Timestamp,
+    pub active: bool,
+}
+
+impl<'a> From<&'a GuestStay> for StayView<'a> {
+    fn from(stay: &'a GuestStay) -> Self {
+        Self {
+            id: stay.id,
+            hotel: &stay.hotel,
+            location: &stay.location,
+            check_in: stay.check_in,
+            check_out: stay.check_out,
+            active: stay.active,
+        }
+    }
+}
+
+impl GuestStay {
+    /// Active and not past check-out.
+    pub fn is_current(&self, now: Timestamp) -> bool {
+        self.active && now < self.check_out
+    }
+
+    /// A stay starting now in the room of `qr_code`, ending at noon (hotel time) after the
+    /// hotel's default number of nights.
+    pub fn begin(
+        guest: UserId,
+        hotel: &Hotel,
+        location: &str,
+        qr_code: &QrCode,
+        now: Timestamp,
+    ) -> Result<Self> {
+        let zone = hotel.timezone.zone();
+        let check_out = now
+            .to_zoned_datetime(zone.clone())
+            .date()
+            .checked_add(i64::from(hotel.default_stay_nights).days())
+            .and_then(|date| date.at(CHECK_OUT_HOUR, 0, 0, 0).to_zoned_datetime(zone))
+            .map_err(Error::internal)?
+            .timestamp();
+        Ok(Self {
+            id: StayId::generate(),
+            guest,
+            hotel: hotel.slug.clone(),
+            location: location.to_owned(),
+            qr_code: qr_code.clone(),
+            check_in: now,
+            check_out,
+            active: true,
+        })
+    }
+}

@@ -1,0 +1,305 @@
+//! What each `Write` does to the table: the items it puts, updates or deletes, each with its
+//! condition, and the part of the write it is (to name the failure).
+
+use std::collections::HashMap;
+
+use aws_sdk_dynamodb::types::{AttributeValue, Delete, Put, TransactWriteItem, Update};
+use serde::Serialize;
+
+use super::{INDEX1, INDEX2, Index, Item};
+use crate::error::{Error, Result, Unique};
+use crate::experiences::Experience;
+use crate::ids::UserId;
+use crate::session::SessionFamily;
+use crate::stays::GuestStay;
+use crate::store::keys::{self, Key, PK, SK};
+use crate::store::{Part, Write};
+use crate::users::User;
+
+pub const NOT_EXISTS: &str = "attribute_not_exists(PK)";
+
+/// A condition expression with its values.
+#[derive(Debug, Clone, Default)]
+pub struct Condition {
+    pub expression: String,
+    pub values: HashMap<String, AttributeValue>,
+}
+
+impl Condition {
+    fn new(expression: &str) -> Self {
+        Self {
+            expression: expression.to_owned(),
+            values: HashMap::new(),
+        }
+    }
+
+    fn value(mut self, name: &str, value: AttributeValue) -> Self {
+        self.values.insert(name.to_owned(), value);
+        self
+    }
+}
+
+/// One item operation.
+#[derive(Debug, Clone)]
+pub enum Op {
+    Put {
+        item: Item,
+        condition: Condition,
+    },
+    /// `update` is an update expression; its values share the map with the condition's.
+    Update {
+        key: Key,
+        update: String,
+        condition: Condition,
+    },
+    Delete {
+        key: Key,
+        condition: Condition,
+    },
+}
+
+impl Op {
+    pub fn into_transact_item(self, table: &str) -> Result<TransactWriteItem> {
+        let built = match self {
+            Op::Put { item, condition } => TransactWriteItem::builder().put(
+                Put::builder()
+                    .table_name(table)
+                    .set_item(Some(item))
+                    .condition_expression(condition.expression)
+                    .set_expression_attribute_values(values(condition.values))
+                    .build()
+                    .map_err(Error::internal)?,
+            ),
+            Op::Update {
+                key,
+                update,
+                condition,
+            } => TransactWriteItem::builder().update(
+                Update::builder()
+                    .table_name(table)
+                    .set_key(Some(key_map(key)))
+                    .update_expression(update)
+                    .condition_expression(condition.expression)
+                    .set_expression_attribute_values(values(condition.values))
+                    .build()
+                    .map_err(Error::internal)?,
+            ),
+            Op::Delete { key, condition } => TransactWriteItem::builder().delete(
+                Delete::builder()
+                    .table_name(table)
+                    .set_key(Some(key_map(key)))
+                    .condition_expression(condition.expression)
+                    .set_expression_attribute_values(values(condition.values))
+                    .build()
+                    .map_err(Error::internal)?,
+            ),
+        };
+        Ok(built.build())
+    }
+}
+
+/// DynamoDB refuses an empty value map.
+pub fn values(map: HashMap<String, AttributeValue>) -> Option<HashMap<String, AttributeValue>> {
+    (!map.is_empty()).then_some(map)
+}
+
+pub fn key_map((pk, sk): Key) -> Item {
+    HashMap::from([
+        (PK.to_owned(), AttributeValue::S(pk)),
+        (SK.to_owned(), AttributeValue::S(sk)),
+    ])
+}
+
+pub fn to_item<T: Serialize>(value: &T) -> Result<Item> {
+    serde_dynamo::to_item(value).map_err(|e| Error::internal_msg(format!("unwritable item: {e}")))
+}
+
+pub fn with_key(mut item: Item, (pk, sk): Key) -> Item {
+    item.insert(PK.into(), AttributeValue::S(pk));
+    item.insert(SK.into(), AttributeValue::S(sk));
+    item
+}
+
+pub fn with_index(mut item: Item, index: Index, (pk, sk): Key) -> Item {
+    item.insert(index.pk.into(), AttributeValue::S(pk));
+    item.insert(index.sk.into(), AttributeValue::S(sk));
+    item
+}
+
+/// A uniqueness claim: the email or phone item pointing at its user.
+#[derive(Serialize, serde::Deserialize)]
+pub struct Claim {
+    pub user_id: UserId,
+}
+
+fn insert(item: Item) -> Vec<(Op, Part)> {
+    vec![(
+        Op::Put {
+            item,
+            condition: Condition::new(NOT_EXISTS),
+        },
+        Part::Main,
+    )]
+}
+
+fn s(text: impl Into<String>) -> AttributeValue {
+    AttributeValue::S(text.into())
+}
+
+/// The operations of one write.
+pub fn ops_of(write: &Write<'_>) -> Result<Vec<(Op, Part)>> {
+    Ok(match write {
+        Write::InsertHotel(hotel) => insert(with_index(
+            with_key(to_item(hotel)?, keys::hotel(&hotel.slug)),
+            INDEX1,
+            keys::hotels_index(&hotel.slug),
+        )),
+        Write::InsertDepartment(department) => insert(with_key(
+            to_item(department)?,
+            keys::department(&department.hotel, &department.slug),
+        )),
+        Write::InsertExperience(experience) => insert(experience_item(experience)?),
+        Write::InsertQrCode(qr) => insert(with_index(
+            with_key(to_item(qr)?, keys::qr_code(&qr.code)),
+            INDEX1,
+            keys::hotel_qr_codes(&qr.hotel, &qr.location, &qr.code),
+        )),
+        Write::InsertUser(user) => {
+            let mut ops = insert(with_key(to_item(user)?, keys::user(user.id)));
+            ops.extend(claims(user, None)?);
+            ops
+        }
+        Write::InsertMembership(membership) => insert(with_index(
+            with_key(
+                to_item(membership)?,
+                keys::membership(&membership.hotel, membership.user),
+            ),
+            INDEX1,
+            keys::user_memberships(membership.user, &membership.hotel),
+        )),
+        Write::InsertOtp(otp) => insert(with_key(
+            to_item(otp)?,
+            keys::otp(&otp.phone, &otp.scope, otp.id),
+        )),
+        Write::InsertStay(stay) => insert(stay_item(stay)?),
+        Write::InsertSession(session) => insert(session_item(session)?),
+        Write::ConsumeOtp {
+            otp,
+            now,
+            max_attempts,
+        } => vec![(
+            Op::Update {
+                key: keys::otp(&otp.phone, &otp.scope, otp.id),
+                update: "SET used = :true, used_at = :now".into(),
+                condition: Condition::new(
+                    "used = :false AND attempts < :max AND code_hash = :hash",
+                )
+                .value(":true", AttributeValue::Bool(true))
+                .value(":false", AttributeValue::Bool(false))
+                .value(":now", s(now.to_string()))
+                .value(":max", AttributeValue::N(max_attempts.to_string()))
+                .value(":hash", s(otp.code_hash.clone())),
+            },
+            Part::Main,
+        )],
+        Write::ReplaceUser { user, previous } => {
+            let mut ops = vec![(
+                Op::Put {
+                    item: with_key(to_item(user)?, keys::user(user.id)),
+                    condition: Condition::new("updated_at = :previous")
+                        .value(":previous", s(previous.updated_at.to_string())),
+                },
+                Part::Main,
+            )];
+            ops.extend(claims(user, Some(previous))?);
+            ops
+        }
+    })
+}
+
+/// The claim items a user needs: new ones inserted, given-up ones deleted (only if still
+/// this user's).
+fn claims(user: &User, previous: Option<&User>) -> Result<Vec<(Op, Part)>> {
+    let claim = to_item(&Claim { user_id: user.id })?;
+    let email = |u: &User| u.email.as_ref().map(keys::email_claim);
+    let phone = |u: &User| u.phone.as_ref().map(keys::phone_claim);
+    let mut ops = Vec::new();
+    for (unique, now, before) in [
+        (Unique::Email, email(user), previous.and_then(email)),
+        (Unique::Phone, phone(user), previous.and_then(phone)),
+    ] {
+        if now == before {
+            continue;
+        }
+        if let Some(key) = now {
+            ops.push((
+                Op::Put {
+                    item: with_key(claim.clone(), key),
+                    condition: Condition::new(NOT_EXISTS),
+                },
+                Part::Claim(unique),
+            ));
+        }
+        if let Some(key) = before {
+            ops.push((
+                Op::Delete {
+                    key,
+                    condition: Condition::new("user_id = :me").value(":me", s(user.id.to_string())),
+                },
+                Part::Release(unique),
+            ));
+        }
+    }
+    Ok(ops)
+}
+
+/// An experience, in the listing indexes only while it is listed (sparse indexes).
+pub fn experience_item(experience: &Experience) -> Result<Item> {
+    let item = with_key(
+        to_item(experience)?,
+        keys::experience(&experience.hotel, experience.id),
+    );
+    if !experience.is_listed() {
+        return Ok(item);
+    }
+    let order = keys::experience_order(experience.sort_order, experience.id);
+    let item = with_index(
+        item,
+        INDEX1,
+        (keys::listed_experiences(&experience.hotel), order.clone()),
+    );
+    Ok(with_index(
+        item,
+        INDEX2,
+        (
+            keys::listed_department_experiences(&experience.hotel, &experience.department),
+            order,
+        ),
+    ))
+}
+
+/// A stay, in its hotel's stays and, while active, its hotel's active stays.
+pub fn stay_item(stay: &GuestStay) -> Result<Item> {
+    let item = with_index(
+        with_key(to_item(stay)?, keys::stay(stay.guest, stay.id)),
+        INDEX1,
+        keys::hotel_stays(&stay.hotel, stay.check_in, stay.id),
+    );
+    Ok(if stay.active {
+        with_index(
+            item,
+            INDEX2,
+            keys::hotel_active_stays(&stay.hotel, stay.check_out, stay.id),
+        )
+    } else {
+        item
+    })
+}
+
+pub fn session_item(session: &SessionFamily) -> Result<Item> {
+    Ok(with_index(
+        with_key(to_item(session)?, keys::session(session.id)),
+        INDEX1,
+        keys::user_sessions(session.user, session.id),
+    ))
+}

@@ -1,0 +1,1119 @@
+//! Accounts and sessions: one-time codes, password login, refresh rotation, logout, CSRF,
+//! rate limits, delivery faults. Everything goes through the local API over HTTP.
+
+use std::sync::Arc;
+
+use concierge::clock::ManualClock;
+use concierge::delivery::sns::SnsSms;
+use concierge::otp::{DeliveryStatus, OtpScope};
+use concierge::ratelimit::Rule;
+use concierge::store::Write;
+use concierge::users::{Email, Phone};
+use futures::future::join_all;
+use http::Method;
+use serde_json::{Value, json};
+
+use crate::support::{Browser, ORIGIN, Stack, assert_error, read, unique_phone};
+
+/// Sends a guest code for room `room` of `hotel` and returns it as the guest would read it.
+async fn guest_code(
+    stack: &Stack,
+    browser: &mut Browser,
+    phone: &str,
+    hotel: &str,
+    room: &str,
+) -> String {
+    let qr = stack.demo_qr(hotel, room);
+    let (status, body) = browser
+        .post("/auth/otp/send", json!({ "phone": phone, "qr": qr }))
+        .await;
+    assert_eq!(status, 200, "{body}");
+    stack.last_code(phone).await
+}
+
+async fn verify(
+    browser: &mut Browser,
+    stack: &Stack,
+    phone: &str,
+    code: &str,
+    hotel: &str,
+    room: &str,
+) -> (u16, Value) {
+    let qr = stack.demo_qr(hotel, room);
+    browser
+        .post(
+            "/auth/otp/verify",
+            json!({ "phone": phone, "code": code, "qr": qr, "name": "Alex" }),
+        )
+        .await
+}
+
+fn set_cookies(response: &reqwest::Response) -> Vec<String> {
+    response
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .map(|v| v.to_str().unwrap().to_owned())
+        .collect()
+}
+
+#[tokio::test]
+async fn a_guest_logs_in_from_a_room_code_and_gets_a_stay() {
+    let stack = Stack::demo().await;
+    let mut browser = Browser::new(&stack);
+    let phone = unique_phone();
+    let code = guest_code(&stack, &mut browser, &phone, "demo", "101").await;
+    let sent = stack.outbox(&phone).await;
+    assert_eq!(sent.len(), 1);
+    assert_eq!(sent[0]["channel"], "whatsapp");
+
+    let (status, body) = verify(&mut browser, &stack, &phone, &code, "demo", "101").await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["user"]["kind"], "GUEST");
+    assert_eq!(body["user"]["name"], "Alex");
+    assert_eq!(body["user"]["phone"], phone);
+    assert_eq!(body["stay"]["location"], "101");
+    assert_eq!(body["stay"]["hotel"], "demo");
+    assert!(body["csrf_token"].is_string());
+
+    let (status, me) = browser.get("/auth/profile").await;
+    assert_eq!(status, 200, "{me}");
+    assert_eq!(me["user"]["id"], body["user"]["id"]);
+
+    // The code is single use.
+    let again = verify(&mut browser, &stack, &phone, &code, "demo", "101").await;
+    assert_error(&again, 400, "otp_used");
+    assert!(
+        again.1["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("Request a new code")
+    );
+}
+
+#[tokio::test]
+async fn auth_answers_are_never_cached_and_cookies_carry_their_attributes() {
+    let stack = Stack::demo().await;
+    let response = stack
+        .http
+        .post(stack.url("/auth/token"))
+        .json(&json!({ "email": "admin@demo.test", "password": "concierge-demo" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.headers()["cache-control"], "no-store");
+    let cookies = set_cookies(&response);
+    let find = |name: &str| {
+        cookies
+            .iter()
+            .find(|c| c.starts_with(&format!("{name}=")))
+            .cloned()
+            .unwrap()
+    };
+    let access = find("access_token");
+    assert!(
+        access.contains("HttpOnly")
+            && access.contains("SameSite=Lax")
+            && access.contains("Path=/api")
+    );
+    assert!(
+        access.contains("Max-Age=600"),
+        "access tokens live at most 15 minutes: {access}"
+    );
+    let refresh = find("refresh_token");
+    assert!(
+        refresh.contains("HttpOnly")
+            && refresh.contains("SameSite=Strict")
+            && refresh.contains("Path=/api/v1/auth")
+    );
+    let csrf = find("csrftoken");
+    assert!(!csrf.contains("HttpOnly") && csrf.contains("SameSite=Strict"));
+    // The local stack serves plain http; deployments keep Secure (the default).
+    assert!(!access.contains("Secure"));
+}
+
+#[tokio::test]
+async fn a_hundred_concurrent_verifies_of_one_code_log_in_once() {
+    let stack = Stack::demo_with(
+        |config| config.rate_limits.otp_verify_per_phone = vec![Rule::new(1000, 600)],
+        |app| app,
+    )
+    .await;
+    let mut sender = Browser::new(&stack);
+    let phone = unique_phone();
+    let code = guest_code(&stack, &mut sender, &phone, "demo", "102").await;
+    let qr = stack.demo_qr("demo", "102");
+    let attempts = (0..100).map(|_| {
+        let url = stack.url("/auth/otp/verify");
+        let body = json!({ "phone": phone, "code": code, "qr": qr });
+        let http = stack.http.clone();
+        async move { read(http.post(url).json(&body).send().await.unwrap()).await }
+    });
+    let answers = join_all(attempts).await;
+    let winners = answers.iter().filter(|(status, _)| *status == 200).count();
+    assert_eq!(
+        winners,
+        1,
+        "{:?}",
+        answers.iter().filter(|a| a.0 != 400).collect::<Vec<_>>()
+    );
+    for (status, body) in answers.iter().filter(|(status, _)| *status != 200) {
+        assert_eq!(*status, 400, "{body}");
+        assert_eq!(body["error"]["code"], "otp_used", "{body}");
+    }
+    let user = stack
+        .app
+        .store
+        .user_by_phone(&Phone::parse(&phone).unwrap())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(stack.app.store.stays_of(user.id).await.unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn concurrent_first_logins_of_one_phone_make_one_user() {
+    let stack = Stack::demo().await;
+    let phone = unique_phone();
+    let mut browser = Browser::new(&stack);
+    // Two codes for one new phone, in two hotels, verified at the same moment.
+    let demo_code = guest_code(&stack, &mut browser, &phone, "demo", "201").await;
+    let annex_code = guest_code(&stack, &mut browser, &phone, "demo-annex", "201").await;
+    let (mut first, mut second) = (Browser::new(&stack), Browser::new(&stack));
+    let (a, b) = tokio::join!(
+        verify(&mut first, &stack, &phone, &demo_code, "demo", "201"),
+        verify(
+            &mut second,
+            &stack,
+            &phone,
+            &annex_code,
+            "demo-annex",
+            "201"
+        ),
+    );
+    assert_eq!((a.0, b.0), (200, 200), "{} {}", a.1, b.1);
+    assert_eq!(a.1["user"]["id"], b.1["user"]["id"], "one phone, one user");
+    assert_ne!(a.1["stay"]["hotel"], b.1["stay"]["hotel"]);
+}
+
+#[tokio::test]
+async fn a_code_for_one_hotel_never_logs_into_another_and_is_not_used_up_trying() {
+    let stack = Stack::demo().await;
+    let mut browser = Browser::new(&stack);
+    let phone = unique_phone();
+    let code = guest_code(&stack, &mut browser, &phone, "demo", "101").await;
+    let elsewhere = verify(&mut browser, &stack, &phone, &code, "demo-annex", "101").await;
+    assert_error(&elsewhere, 400, "otp_invalid");
+    let (status, body) = verify(&mut browser, &stack, &phone, &code, "demo", "101").await;
+    assert_eq!(status, 200, "{body}");
+}
+
+#[tokio::test]
+async fn five_wrong_tries_kill_a_code() {
+    let stack = Stack::demo().await;
+    let mut browser = Browser::new(&stack);
+    let phone = unique_phone();
+    let code = guest_code(&stack, &mut browser, &phone, "demo", "101").await;
+    let wrong = if code == "000000" { "111111" } else { "000000" };
+    for _ in 0..4 {
+        assert_error(
+            &verify(&mut browser, &stack, &phone, wrong, "demo", "101").await,
+            400,
+            "otp_invalid",
+        );
+    }
+    assert_error(
+        &verify(&mut browser, &stack, &phone, wrong, "demo", "101").await,
+        400,
+        "otp_locked",
+    );
+    let right_but_late = verify(&mut browser, &stack, &phone, &code, "demo", "101").await;
+    assert_error(&right_but_late, 400, "otp_locked");
+    assert!(
+        right_but_late.1["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("Request a new code")
+    );
+}
+
+#[tokio::test]
+async fn a_code_expires_after_five_minutes() {
+    let clock = Arc::new(ManualClock::at(jiff::Timestamp::now()));
+    let app_clock = clock.clone();
+    let stack = Stack::demo_with(
+        |_| {},
+        move |mut app| {
+            app.clock = app_clock;
+            app
+        },
+    )
+    .await;
+    let mut browser = Browser::new(&stack);
+    let phone = unique_phone();
+    let code = guest_code(&stack, &mut browser, &phone, "demo", "101").await;
+    clock.advance(jiff::SignedDuration::from_secs(5 * 60 + 1));
+    let late = verify(&mut browser, &stack, &phone, &code, "demo", "101").await;
+    assert_error(&late, 400, "otp_expired");
+}
+
+#[tokio::test]
+async fn failed_preconditions_leave_the_code_usable() {
+    let stack = Stack::demo().await;
+    let mut browser = Browser::new(&stack);
+    let phone = unique_phone();
+    let code = guest_code(&stack, &mut browser, &phone, "demo", "101").await;
+
+    // An unknown QR code: nothing to log into, and the code survives.
+    let unknown = browser
+        .post(
+            "/auth/otp/verify",
+            json!({ "phone": phone, "code": code, "qr": concierge::ids::QrCode::generate() }),
+        )
+        .await;
+    assert_error(&unknown, 404, "not_found");
+    // A QR code of another hotel than the one named.
+    let mismatch = browser
+        .post(
+            "/auth/otp/verify",
+            json!({ "phone": phone, "code": code, "qr": stack.demo_qr("demo", "101"), "hotel": "demo-annex" }),
+        )
+        .await;
+    assert_error(&mismatch, 400, "invalid");
+
+    let (status, body) = verify(&mut browser, &stack, &phone, &code, "demo", "101").await;
+    assert_eq!(status, 200, "{body}");
+}
+
+#[tokio::test]
+async fn a_disabled_account_is_told_so_and_keeps_its_code() {
+    let stack = Stack::demo().await;
+    let mut browser = Browser::new(&stack);
+    let phone = unique_phone();
+    let code = guest_code(&stack, &mut browser, &phone, "demo", "101").await;
+    assert_eq!(
+        verify(&mut browser, &stack, &phone, &code, "demo", "101")
+            .await
+            .0,
+        200
+    );
+
+    let store = stack.app.store.as_ref();
+    let guest = store
+        .user_by_phone(&Phone::parse(&phone).unwrap())
+        .await
+        .unwrap()
+        .unwrap();
+    let mut disabled = guest.clone();
+    disabled.active = false;
+    disabled.updated_at = jiff::Timestamp::now();
+    store
+        .transact(&[Write::ReplaceUser {
+            user: &disabled,
+            previous: &guest,
+        }])
+        .await
+        .unwrap();
+
+    let code = guest_code(&stack, &mut browser, &phone, "demo", "101").await;
+    let refused = verify(&mut browser, &stack, &phone, &code, "demo", "101").await;
+    assert_error(&refused, 403, "account_disabled");
+    assert_eq!(refused.1["error"]["message"], "Account is disabled.");
+
+    let mut enabled = disabled.clone();
+    enabled.active = true;
+    enabled.updated_at = jiff::Timestamp::now();
+    store
+        .transact(&[Write::ReplaceUser {
+            user: &enabled,
+            previous: &disabled,
+        }])
+        .await
+        .unwrap();
+    let (status, body) = verify(&mut browser, &stack, &phone, &code, "demo", "101").await;
+    assert_eq!(
+        status, 200,
+        "the refused attempt did not use the code up: {body}"
+    );
+}
+
+#[tokio::test]
+async fn staff_log_in_by_code_only_where_they_are_members() {
+    let stack = Stack::demo().await;
+    let mut browser = Browser::new(&stack);
+    let staff_phone = "+12025550103"; // staff@demo.test, member of demo only
+    let (status, _) = browser
+        .post(
+            "/auth/otp/send",
+            json!({ "phone": staff_phone, "hotel": "demo-annex" }),
+        )
+        .await;
+    assert_eq!(status, 200);
+    let code = stack.last_code(staff_phone).await;
+    let refused = browser
+        .post(
+            "/auth/otp/verify",
+            json!({ "phone": staff_phone, "code": code, "hotel": "demo-annex" }),
+        )
+        .await;
+    assert_error(&refused, 403, "not_a_member");
+
+    // Made a member, the same code works: the refusal did not use it up.
+    let store = stack.app.store.as_ref();
+    let staff = store
+        .user_by_phone(&Phone::parse(staff_phone).unwrap())
+        .await
+        .unwrap()
+        .unwrap();
+    let membership = concierge::operator::new_membership(
+        &"demo-annex".parse().unwrap(),
+        staff.id,
+        concierge::members::Role::Staff,
+        jiff::Timestamp::now(),
+    );
+    store
+        .transact(&[Write::InsertMembership(&membership)])
+        .await
+        .unwrap();
+    let (status, body) = browser
+        .post(
+            "/auth/otp/verify",
+            json!({ "phone": staff_phone, "code": code, "hotel": "demo-annex" }),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["user"]["kind"], "STAFF");
+    assert!(body["stay"].is_null());
+
+    // Without a hotel: staff accounts only.
+    let guest_phone = unique_phone();
+    browser
+        .post("/auth/otp/send", json!({ "phone": guest_phone }))
+        .await;
+    let code = stack.last_code(&guest_phone).await;
+    let no_staff = browser
+        .post(
+            "/auth/otp/verify",
+            json!({ "phone": guest_phone, "code": code }),
+        )
+        .await;
+    assert_error(&no_staff, 400, "no_staff_account");
+}
+
+#[tokio::test]
+async fn a_known_and_an_unknown_phone_get_the_same_answer() {
+    let stack = Stack::demo().await;
+    let mut browser = Browser::new(&stack);
+    let known = browser
+        .post("/auth/otp/send", json!({ "phone": "+12025550101" }))
+        .await;
+    let unknown = browser
+        .post("/auth/otp/send", json!({ "phone": unique_phone() }))
+        .await;
+    assert_eq!(known, unknown);
+    assert_eq!(
+        known.1,
+        json!({ "sent": true, "channel": "WHATSAPP", "expires_in": 300 })
+    );
+}
+
+#[tokio::test]
+async fn bad_send_and_verify_bodies_are_clear_400s_that_write_nothing() {
+    let stack = Stack::demo().await;
+    let mut browser = Browser::new(&stack);
+    let cases = [
+        (
+            "/auth/otp/send",
+            json!({ "phone": "07911 123456" }),
+            "phone",
+        ),
+        ("/auth/otp/send", json!({ "phone": "+44 12" }), "phone"),
+        (
+            "/auth/otp/send",
+            json!({ "phone": 447911123456u64 }),
+            "phone",
+        ),
+        (
+            "/auth/otp/send",
+            json!({ "phone": "+447911123456", "hotel": "Bad Slug" }),
+            "hotel",
+        ),
+        (
+            "/auth/otp/send",
+            json!({ "phone": "+447911123456", "qr": "short" }),
+            "qr",
+        ),
+        (
+            "/auth/otp/verify",
+            json!({ "phone": "+447911123456", "code": "12345" }),
+            "code",
+        ),
+        (
+            "/auth/otp/verify",
+            json!({ "phone": "+447911123456", "code": "12345a" }),
+            "code",
+        ),
+        ("/auth/otp/verify", json!({ "phone": "+447911123456" }), ""),
+    ];
+    for (path, body, field) in cases {
+        let got = browser.post(path, body.clone()).await;
+        assert_eq!(got.0, 400, "{path} {body}: {}", got.1);
+        if !field.is_empty() {
+            assert!(
+                got.1["error"]["fields"][field].is_string(),
+                "{path} {body}: {}",
+                got.1
+            );
+        }
+    }
+    let unknown_field = browser
+        .post(
+            "/auth/otp/send",
+            json!({ "phone": "+447911123456", "admin": true }),
+        )
+        .await;
+    assert_error(&unknown_field, 400, "invalid");
+    let not_json = browser
+        .request(Method::POST, "/auth/otp/send")
+        .header("content-type", "application/json")
+        .body("{\"phone\":")
+        .send()
+        .await
+        .unwrap();
+    assert_error(&read(not_json).await, 400, "invalid");
+    let text = browser
+        .request(Method::POST, "/auth/otp/send")
+        .header("content-type", "text/plain")
+        .body("phone")
+        .send()
+        .await
+        .unwrap();
+    assert_error(&read(text).await, 415, "unsupported_media_type");
+    let huge = browser
+        .request(Method::POST, "/auth/otp/send")
+        .json(&json!({ "phone": "x".repeat(100_000) }))
+        .send()
+        .await
+        .unwrap();
+    assert_error(&read(huge).await, 413, "payload_too_large");
+    assert_eq!(stack.calls.total(), 0, "nothing was read or written");
+}
+
+#[tokio::test]
+async fn whatsapp_down_sends_the_code_by_sms_at_once() {
+    let stack = Stack::demo().await;
+    stack.whatsapp_mode("fail").await;
+    let mut browser = Browser::new(&stack);
+    let phone = unique_phone();
+    let qr = stack.demo_qr("demo", "101");
+    let (status, body) = browser
+        .post("/auth/otp/send", json!({ "phone": phone, "qr": qr }))
+        .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["channel"], "SMS");
+    let sent = stack.outbox(&phone).await;
+    assert_eq!(sent.len(), 1, "{sent:?}");
+    assert_eq!(sent[0]["channel"], "sms");
+    let code = stack.last_code(&phone).await;
+    assert_eq!(
+        verify(&mut browser, &stack, &phone, &code, "demo", "101")
+            .await
+            .0,
+        200
+    );
+}
+
+#[tokio::test]
+async fn whatsapp_timing_out_falls_back_to_sms_within_its_timeout() {
+    let stack = Stack::demo().await;
+    stack.whatsapp_mode("timeout").await;
+    let mut browser = Browser::new(&stack);
+    let phone = unique_phone();
+    let started = std::time::Instant::now();
+    let (status, body) = browser
+        .post("/auth/otp/send", json!({ "phone": phone }))
+        .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["channel"], "SMS");
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(10),
+        "bounded by the Gupshup timeout"
+    );
+}
+
+#[tokio::test]
+async fn every_channel_down_is_a_502_and_still_counts() {
+    // SMS through SNS at a closed port: the real SDK, failing to connect.
+    let dead_sns = concierge_infra::emulator::sdk_config("http://127.0.0.1:9").await;
+    let stack = Stack::demo_with(
+        |config| config.rate_limits.otp_send_per_phone = vec![Rule::new(2, 600)],
+        move |app| {
+            app.with_sms(Arc::new(SnsSms::new(
+                aws_sdk_sns::Client::new(&dead_sns),
+                None,
+            )))
+        },
+    )
+    .await;
+    stack.whatsapp_mode("fail").await;
+    let mut browser = Browser::new(&stack);
+    let phone = unique_phone();
+    for _ in 0..2 {
+        let failed = browser
+            .post("/auth/otp/send", json!({ "phone": phone }))
+            .await;
+        assert_error(&failed, 502, "bad_gateway");
+        assert!(
+            failed.1["error"]["message"]
+                .as_str()
+                .unwrap()
+                .contains("Request a new code")
+        );
+    }
+    // The failed sends were kept (burned) and counted: the third is refused by the limit.
+    let limited = browser
+        .post("/auth/otp/send", json!({ "phone": phone }))
+        .await;
+    assert_error(&limited, 429, "rate_limited");
+    let kept = stack
+        .app
+        .store
+        .latest_otp(&Phone::parse(&phone).unwrap(), &OtpScope::Staff)
+        .await
+        .unwrap()
+        .expect("the failed send's record is kept");
+    assert_eq!(kept.delivery_status, DeliveryStatus::Failed);
+    assert!(kept.used, "a code that reached nobody can never be used");
+}
+
+#[tokio::test]
+async fn send_limits_hold_under_concurrency() {
+    let stack = Stack::with_config(|config| {
+        config.rate_limits.otp_send_per_phone = vec![Rule::new(3, 600)];
+    })
+    .await;
+    let phone = unique_phone();
+    let sends = (0..12).map(|_| {
+        let http = stack.http.clone();
+        let url = stack.url("/auth/otp/send");
+        let phone = phone.clone();
+        async move {
+            http.post(url)
+                .json(&json!({ "phone": phone }))
+                .send()
+                .await
+                .unwrap()
+        }
+    });
+    let responses = join_all(sends).await;
+    let mut accepted = 0;
+    for response in responses {
+        match response.status().as_u16() {
+            200 => accepted += 1,
+            429 => {
+                let wait: u64 = response.headers()["retry-after"]
+                    .to_str()
+                    .unwrap()
+                    .parse()
+                    .unwrap();
+                assert!((1..=600).contains(&wait));
+            }
+            other => panic!("unexpected {other}"),
+        }
+    }
+    assert_eq!(accepted, 3);
+}
+
+#[tokio::test]
+async fn the_client_ip_comes_from_the_connection_not_from_headers() {
+    let stack = Stack::with_config(|config| {
+        config.rate_limits.otp_send_per_ip = vec![Rule::new(2, 3600)];
+    })
+    .await;
+    let mut statuses = Vec::new();
+    for forged in ["203.0.113.1", "203.0.113.2", "203.0.113.3"] {
+        let response = stack
+            .http
+            .post(stack.url("/auth/otp/send"))
+            .header("x-forwarded-for", forged)
+            .header("x-real-ip", forged)
+            .json(&json!({ "phone": unique_phone() }))
+            .send()
+            .await
+            .unwrap();
+        statuses.push(response.status().as_u16());
+    }
+    assert_eq!(
+        statuses,
+        [200, 200, 429],
+        "forged headers do not reset the per-IP limit"
+    );
+}
+
+#[tokio::test]
+async fn verify_limits_hold_under_concurrency() {
+    let stack = Stack::with_config(|config| {
+        config.rate_limits.otp_verify_per_phone = vec![Rule::new(4, 600)];
+    })
+    .await;
+    let phone = unique_phone();
+    let tries = (0..10).map(|_| {
+        let http = stack.http.clone();
+        let url = stack.url("/auth/otp/verify");
+        let body = json!({ "phone": phone, "code": "123456" });
+        async move {
+            read(http.post(url).json(&body).send().await.unwrap())
+                .await
+                .0
+        }
+    });
+    let statuses = join_all(tries).await;
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 429).count(),
+        6,
+        "{statuses:?}"
+    );
+}
+
+#[tokio::test]
+async fn password_login_refuses_blank_wrong_and_disabled() {
+    let stack = Stack::demo().await;
+    let mut browser = Browser::new(&stack);
+    let blank = browser
+        .post(
+            "/auth/token",
+            json!({ "email": "   ", "password": "concierge-demo" }),
+        )
+        .await;
+    assert_error(&blank, 400, "invalid");
+    assert!(blank.1["error"]["fields"]["email"].is_string());
+    let no_password = browser
+        .post(
+            "/auth/token",
+            json!({ "email": "admin@demo.test", "password": "" }),
+        )
+        .await;
+    assert!(no_password.1["error"]["fields"]["password"].is_string());
+    let wrong = browser
+        .post(
+            "/auth/token",
+            json!({ "email": "admin@demo.test", "password": "concierge-dem0" }),
+        )
+        .await;
+    assert_error(&wrong, 403, "invalid_credentials");
+    let unknown = browser
+        .post(
+            "/auth/token",
+            json!({ "email": "nobody@demo.test", "password": "concierge-demo" }),
+        )
+        .await;
+    assert_eq!(
+        unknown, wrong,
+        "an unknown email looks like a wrong password"
+    );
+    let (status, body) = browser
+        .post(
+            "/auth/token",
+            json!({ "email": "  ADMIN@Demo.Test ", "password": "concierge-demo" }),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["user"]["email"], "admin@demo.test");
+
+    let store = stack.app.store.as_ref();
+    let user = store
+        .user_by_email(&Email::parse("manager@demo.test").unwrap())
+        .await
+        .unwrap()
+        .unwrap();
+    let mut disabled = user.clone();
+    disabled.active = false;
+    disabled.updated_at = jiff::Timestamp::now();
+    store
+        .transact(&[Write::ReplaceUser {
+            user: &disabled,
+            previous: &user,
+        }])
+        .await
+        .unwrap();
+    let refused = browser
+        .post(
+            "/auth/token",
+            json!({ "email": "manager@demo.test", "password": "concierge-demo" }),
+        )
+        .await;
+    assert_error(&refused, 403, "account_disabled");
+    let guessing = browser
+        .post(
+            "/auth/token",
+            json!({ "email": "manager@demo.test", "password": "wrong-password" }),
+        )
+        .await;
+    assert_error(&guessing, 403, "invalid_credentials");
+}
+
+#[tokio::test]
+async fn password_login_attempts_are_limited_per_ip_and_email() {
+    let stack = Stack::with_config(|config| {
+        config.rate_limits.password_login = vec![Rule::new(3, 900)];
+    })
+    .await;
+    let tries = (0..8).map(|_| {
+        let http = stack.http.clone();
+        let url = stack.url("/auth/token");
+        async move {
+            read(
+                http.post(url)
+                    .json(&json!({ "email": "x@demo.test", "password": "whatever-it-is" }))
+                    .send()
+                    .await
+                    .unwrap(),
+            )
+            .await
+            .0
+        }
+    });
+    let statuses = join_all(tries).await;
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 429).count(),
+        5,
+        "{statuses:?}"
+    );
+}
+
+/// A staff browser logged in with email and password.
+async fn logged_in(stack: &Stack, email: &str) -> Browser {
+    let mut browser = Browser::new(stack);
+    let (status, body) = browser
+        .post(
+            "/auth/token",
+            json!({ "email": email, "password": "concierge-demo" }),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    browser
+}
+
+#[tokio::test]
+async fn refresh_rotates_and_a_replayed_token_revokes_the_session() {
+    let stack = Stack::demo_with(
+        |config| config.sessions.reuse_grace = std::time::Duration::ZERO,
+        |app| app,
+    )
+    .await;
+    let mut browser = logged_in(&stack, "admin@demo.test").await;
+    let old_refresh = cookie(&stack, &browser, "refresh_token");
+
+    let (status, body) = browser.post("/auth/token/refresh", json!({})).await;
+    assert_eq!(status, 200, "{body}");
+    let new_refresh = cookie(&stack, &browser, "refresh_token");
+    assert_ne!(old_refresh, new_refresh);
+
+    // Someone replays the old token: refused, and the whole session dies with it.
+    let replay = stack
+        .http
+        .post(stack.url("/auth/token/refresh"))
+        .header("origin", ORIGIN)
+        .header(
+            "cookie",
+            format!(
+                "refresh_token={old_refresh}; csrftoken={}",
+                browser.csrf.clone().unwrap()
+            ),
+        )
+        .header("x-csrftoken", browser.csrf.clone().unwrap())
+        .send()
+        .await
+        .unwrap();
+    assert_error(&read(replay).await, 401, "unauthenticated");
+    let after = browser.post("/auth/token/refresh", json!({})).await;
+    assert_error(&after, 401, "unauthenticated");
+}
+
+/// The value of a cookie the browser would send to the refresh route.
+fn cookie(stack: &Stack, browser: &Browser, name: &str) -> String {
+    browser
+        .cookie(&stack.url("/auth/token/refresh"), name)
+        .unwrap_or_else(|| panic!("no {name} cookie"))
+}
+
+#[tokio::test]
+async fn a_refresh_racing_within_the_grace_window_is_refused_without_revoking() {
+    let stack = Stack::demo().await;
+    let mut browser = logged_in(&stack, "admin@demo.test").await;
+    let old_refresh = cookie(&stack, &browser, "refresh_token");
+    assert_eq!(browser.post("/auth/token/refresh", json!({})).await.0, 200);
+    let csrf = browser.csrf.clone().unwrap();
+    let late_twin = stack
+        .http
+        .post(stack.url("/auth/token/refresh"))
+        .header("origin", ORIGIN)
+        .header(
+            "cookie",
+            format!("refresh_token={old_refresh}; csrftoken={csrf}"),
+        )
+        .header("x-csrftoken", &csrf)
+        .send()
+        .await
+        .unwrap();
+    assert_error(&read(late_twin).await, 401, "unauthenticated");
+    let (status, body) = browser.post("/auth/token/refresh", json!({})).await;
+    assert_eq!(status, 200, "the winner's session survives: {body}");
+}
+
+#[tokio::test]
+async fn fifty_concurrent_refreshes_of_one_token_succeed_once() {
+    let stack = Stack::demo().await;
+    let browser = logged_in(&stack, "manager@demo.test").await;
+    let refresh = cookie(&stack, &browser, "refresh_token");
+    let csrf = browser.csrf.clone().unwrap();
+    let attempts = (0..50).map(|_| {
+        let request = stack
+            .http
+            .post(stack.url("/auth/token/refresh"))
+            .header("origin", ORIGIN)
+            .header(
+                "cookie",
+                format!("refresh_token={refresh}; csrftoken={csrf}"),
+            )
+            .header("x-csrftoken", &csrf);
+        async move { request.send().await.unwrap().status().as_u16() }
+    });
+    let statuses = join_all(attempts).await;
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 200).count(),
+        1,
+        "{statuses:?}"
+    );
+    assert!(
+        statuses.iter().all(|s| *s == 200 || *s == 401),
+        "{statuses:?}"
+    );
+}
+
+#[tokio::test]
+async fn refresh_refuses_a_deactivated_user() {
+    let stack = Stack::demo().await;
+    let mut browser = logged_in(&stack, "staff@demo.test").await;
+    let store = stack.app.store.as_ref();
+    let user = store
+        .user_by_email(&Email::parse("staff@demo.test").unwrap())
+        .await
+        .unwrap()
+        .unwrap();
+    let mut disabled = user.clone();
+    disabled.active = false;
+    disabled.updated_at = jiff::Timestamp::now();
+    store
+        .transact(&[Write::ReplaceUser {
+            user: &disabled,
+            previous: &user,
+        }])
+        .await
+        .unwrap();
+    assert_error(
+        &browser.post("/auth/token/refresh", json!({})).await,
+        401,
+        "unauthenticated",
+    );
+}
+
+#[tokio::test]
+async fn logout_revokes_the_session_and_clears_its_cookies() {
+    let stack = Stack::demo().await;
+    let browser = logged_in(&stack, "admin@demo.test").await;
+    let refresh = cookie(&stack, &browser, "refresh_token");
+    let csrf = browser.csrf.clone().unwrap();
+    let response = browser
+        .request(Method::POST, "/auth/logout")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 204);
+    let cleared = set_cookies(&response);
+    for name in ["access_token", "refresh_token", "csrftoken"] {
+        assert!(
+            cleared
+                .iter()
+                .any(|c| c.starts_with(&format!("{name}=;")) && c.contains("Max-Age=0")),
+            "{cleared:?}"
+        );
+    }
+    // The refresh token kept by someone else no longer works.
+    let stolen = stack
+        .http
+        .post(stack.url("/auth/token/refresh"))
+        .header("origin", ORIGIN)
+        .header(
+            "cookie",
+            format!("refresh_token={refresh}; csrftoken={csrf}"),
+        )
+        .header("x-csrftoken", &csrf)
+        .send()
+        .await
+        .unwrap();
+    assert_error(&read(stolen).await, 401, "unauthenticated");
+}
+
+#[tokio::test]
+async fn cookie_authenticated_changes_need_the_csrf_token_and_a_trusted_origin() {
+    let stack = Stack::demo().await;
+    let browser = logged_in(&stack, "admin@demo.test").await;
+    let token = browser.csrf.clone().unwrap();
+    let patch = |origin: Option<&str>, csrf: Option<&str>| {
+        let mut request = browser
+            .http
+            .patch(stack.url("/auth/profile"))
+            .json(&json!({ "name": "Ana Updated" }));
+        if let Some(origin) = origin {
+            request = request.header("origin", origin);
+        }
+        if let Some(csrf) = csrf {
+            request = request.header("x-csrftoken", csrf);
+        }
+        async move { read(request.send().await.unwrap()).await }
+    };
+    assert_error(&patch(Some(ORIGIN), None).await, 403, "csrf_failed");
+    assert_error(
+        &patch(Some(ORIGIN), Some("forged.token")).await,
+        403,
+        "csrf_failed",
+    );
+    let other_session = concierge::session::csrf::token(&stack.app.config.keys, "another-session");
+    assert_error(
+        &patch(Some(ORIGIN), Some(&other_session)).await,
+        403,
+        "csrf_failed",
+    );
+    assert_error(&patch(None, Some(&token)).await, 403, "untrusted_origin");
+    assert_error(
+        &patch(Some("https://evil.example"), Some(&token)).await,
+        403,
+        "untrusted_origin",
+    );
+    let (status, body) = patch(Some(ORIGIN), Some(&token)).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["user"]["name"], "Ana Updated");
+}
+
+#[tokio::test]
+async fn bearer_tokens_work_only_where_enabled_and_need_no_csrf() {
+    for allow_bearer in [true, false] {
+        let stack = Stack::demo_with(|config| config.allow_bearer = allow_bearer, |app| app).await;
+        let browser = logged_in(&stack, "admin@demo.test").await;
+        let access = browser
+            .cookie(&stack.url("/auth/profile"), "access_token")
+            .unwrap();
+        let response = stack
+            .http
+            .patch(stack.url("/auth/profile"))
+            .bearer_auth(&access)
+            .json(&json!({ "name": "By Bearer" }))
+            .send()
+            .await
+            .unwrap();
+        let expected = if allow_bearer { 200 } else { 401 };
+        assert_eq!(response.status().as_u16(), expected);
+    }
+}
+
+#[tokio::test]
+async fn a_stale_or_forged_access_cookie_leaves_public_routes_anonymous() {
+    let stack = Stack::demo().await;
+    for cookie in [
+        "access_token=not-a-token",
+        "access_token=eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0.",
+    ] {
+        let public = stack
+            .http
+            .get(stack.url("/hotels/demo"))
+            .header("cookie", cookie)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(public.status(), 200);
+        let csrf = stack
+            .http
+            .get(stack.url("/auth/csrf"))
+            .header("cookie", cookie)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(csrf.status(), 200);
+        let private = stack
+            .http
+            .get(stack.url("/auth/profile"))
+            .header("cookie", cookie)
+            .send()
+            .await
+            .unwrap();
+        assert_error(&read(private).await, 401, "unauthenticated");
+    }
+}
+
+#[tokio::test]
+async fn an_access_token_signed_with_another_key_is_refused() {
+    let stack = Stack::demo().await;
+    let other = Stack::demo().await;
+    let browser = logged_in(&other, "admin@demo.test").await;
+    let foreign = browser
+        .cookie(&other.url("/auth/profile"), "access_token")
+        .unwrap();
+    let response = stack
+        .http
+        .get(stack.url("/auth/profile"))
+        .header("cookie", format!("access_token={foreign}"))
+        .send()
+        .await
+        .unwrap();
+    assert_error(&read(response).await, 401, "unauthenticated");
+}
+
+#[tokio::test]
+async fn the_profile_changes_name_and_email_with_email_kept_unique() {
+    let stack = Stack::demo().await;
+    let mut browser = logged_in(&stack, "staff@demo.test").await;
+    let taken = browser
+        .send(
+            Method::PATCH,
+            "/auth/profile",
+            json!({ "email": "admin@demo.test" }),
+        )
+        .await;
+    assert_error(&taken, 400, "taken");
+    assert!(taken.1["error"]["fields"]["email"].is_string());
+    let empty = browser
+        .send(Method::PATCH, "/auth/profile", json!({}))
+        .await;
+    assert_error(&empty, 400, "invalid");
+    let (status, body) = browser
+        .send(
+            Method::PATCH,
+            "/auth/profile",
+            json!({ "email": "Sam@Demo.Test", "name": " Sam S. " }),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["user"]["email"], "sam@demo.test");
+    assert_eq!(body["user"]["name"], "Sam S.");
+    // The old email is free again, the new one leads to the same person.
+    let store = stack.app.store.as_ref();
+    assert!(
+        store
+            .user_by_email(&Email::parse("staff@demo.test").unwrap())
+            .await
+            .unwrap()
+            .is_none()
+    );
+    let found = store
+        .user_by_email(&Email::parse("sam@demo.test").unwrap())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(found.id.to_string(), body["user"]["id"].as_str().unwrap());
+    let (status, me) = browser.get("/auth/profile").await;
+    assert_eq!(status, 200);
+    assert_eq!(me["memberships"][0]["hotel"], "demo");
+    assert_eq!(me["memberships"][0]["role"], "STAFF");
+}
