@@ -64,6 +64,9 @@ pub enum Error {
     PayloadTooLarge,
     #[error("{0}")]
     UnsupportedMediaType(&'static str),
+    /// Well-formed but impossible to honour, e.g. an idempotency key reused for another body.
+    #[error("{0}")]
+    Unprocessable(&'static str),
     #[error("Too many requests. Try again later.")]
     RateLimited { retry_after_secs: u64 },
     /// A downstream service (WhatsApp, SMS, push) refused or failed.
@@ -138,6 +141,7 @@ impl Error {
             Error::Conflict { .. } => StatusCode::CONFLICT,
             Error::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Error::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            Error::Unprocessable(_) => StatusCode::UNPROCESSABLE_ENTITY,
             Error::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
             Error::BadGateway(_) => StatusCode::BAD_GATEWAY,
             Error::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
@@ -158,6 +162,7 @@ impl Error {
             Error::Conflict { code, .. } => code,
             Error::PayloadTooLarge => "payload_too_large",
             Error::UnsupportedMediaType(_) => "unsupported_media_type",
+            Error::Unprocessable(_) => "unprocessable",
             Error::RateLimited { .. } => "rate_limited",
             Error::BadGateway(_) => "bad_gateway",
             Error::Unavailable(_) => "unavailable",

@@ -123,6 +123,19 @@ impl QrCode {
     }
 }
 
+/// ULIDs in generation order: within a millisecond the random part counts up, so two things
+/// made in one request (two history entries, say) keep their order.
+fn monotonic_ulid() -> ulid::Ulid {
+    static GENERATOR: std::sync::Mutex<ulid::Generator> =
+        std::sync::Mutex::new(ulid::Generator::new());
+    let mut generator = GENERATOR
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    generator
+        .generate()
+        .unwrap_or_else(|overflow| overflow.commit_overflow_random())
+}
+
 macro_rules! ulid_id {
     ($(#[$meta:meta])* $name:ident, $what:literal) => {
         $(#[$meta])*
@@ -134,9 +147,10 @@ macro_rules! ulid_id {
             /// The field name used in error messages.
             pub const WHAT: &'static str = $what;
 
-            /// A new id, ordered by creation time (ULID).
+            /// A new id, ordered by creation time (ULID), and after every id this process
+            /// generated before, even within one millisecond.
             pub fn generate() -> Self {
-                Self(ulid::Ulid::generate())
+                Self(monotonic_ulid())
             }
 
             /// A fixed id from 16 bytes; for deterministic demo data.
@@ -211,6 +225,21 @@ ulid_id!(
     /// One token (its `jti`).
     TokenId,
     "token"
+);
+ulid_id!(
+    /// A guest's service request.
+    RequestId,
+    "request"
+);
+ulid_id!(
+    /// One entry of a request's history.
+    ActivityId,
+    "activity"
+);
+ulid_id!(
+    /// An in-app notification.
+    NotificationId,
+    "notification"
 );
 
 #[cfg(test)]

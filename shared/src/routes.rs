@@ -69,6 +69,20 @@ routes! {
     GET "/api/v1/hotels/{hotel}/experiences" => experiences::list;
     GET "/api/v1/hotels/{hotel}/experiences/{experience}" => experiences::get;
     GET "/api/v1/qr/{code}" => qr::get;
+    POST "/api/v1/hotels/{hotel}/requests" => requests::create;
+    GET "/api/v1/me/stays" => stays::mine;
+    GET "/api/v1/me/requests" => requests::mine;
+    GET "/api/v1/me/requests/{request}" => requests::mine_detail;
+    POST "/api/v1/me/requests/{request}/cancel" => requests::cancel;
+    GET "/api/v1/hotels/{hotel}/admin/requests" => requests::list;
+    GET "/api/v1/hotels/{hotel}/admin/requests/{request}" => requests::detail;
+    PATCH "/api/v1/hotels/{hotel}/admin/requests/{request}" => requests::update;
+    POST "/api/v1/hotels/{hotel}/admin/requests/{request}/acknowledge" => requests::acknowledge;
+    POST "/api/v1/hotels/{hotel}/admin/requests/{request}/notes" => requests::notes;
+    GET "/api/v1/notifications" => notifications::list;
+    GET "/api/v1/notifications/unread-count" => notifications::unread_count;
+    POST "/api/v1/notifications/{notification}/read" => notifications::read;
+    POST "/api/v1/notifications/read-all" => notifications::read_all;
 }
 
 /// The handler of the API's `$default` route, which answers what no route matched.

@@ -267,12 +267,26 @@ fn each_function_has_a_sample_event_for_its_route() {
 
 /// Samples that need a live session or a code just sent show the request's shape; with the
 /// placeholders they carry, they get these answers.
-const PLACEHOLDER_ANSWERS: [(&str, u16); 5] = [
+const PLACEHOLDER_ANSWERS: [(&str, u16); 19] = [
     ("auth-refresh", 401),
     ("auth-otp-verify", 400),
     ("auth-logout", 204),
     ("auth-profile-get", 401),
     ("auth-profile-update", 401),
+    ("requests-create", 401),
+    ("stays-mine", 401),
+    ("requests-mine", 401),
+    ("requests-mine-detail", 401),
+    ("requests-cancel", 401),
+    ("requests-list", 401),
+    ("requests-detail", 401),
+    ("requests-update", 401),
+    ("requests-acknowledge", 401),
+    ("requests-notes", 401),
+    ("notifications-list", 401),
+    ("notifications-unread-count", 401),
+    ("notifications-read", 401),
+    ("notifications-read-all", 401),
 ];
 
 #[tokio::test]

@@ -5,5 +5,6 @@ mod auth;
 mod catalogue;
 mod deployment;
 mod guards;
+mod requests;
 mod store;
 mod support;

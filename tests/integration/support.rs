@@ -12,14 +12,22 @@ use concierge::departments::Department;
 use concierge::error::Result;
 use concierge::experiences::Experience;
 use concierge::hotels::Hotel;
-use concierge::ids::{DepartmentSlug, ExperienceId, HotelSlug, QrCode, SessionId, TokenId, UserId};
+use concierge::idempotency::IdempotencyRecord;
+use concierge::ids::{
+    DepartmentSlug, ExperienceId, HotelSlug, NotificationId, QrCode, RequestId, SessionId, TokenId,
+    UserId,
+};
 use concierge::jobs::Heartbeat;
 use concierge::members::Membership;
+use concierge::notifications::Notification;
 use concierge::otp::{OtpCode, OtpScope};
 use concierge::qr::QrCodeRecord;
+use concierge::requests::{Activity, ServiceRequest};
 use concierge::session::SessionFamily;
 use concierge::stays::GuestStay;
-use concierge::store::{OtpDelivery, Page, PageRequest, Store, Write};
+use concierge::store::{
+    Listed, OtpDelivery, Page, PageRequest, Position, RequestFilter, RequestListing, Store, Write,
+};
 use concierge::users::{Email, Phone, User};
 use concierge_infra::emulator::{ENDPOINT_VAR, Emulator};
 use concierge_infra::local_api::LocalApi;
@@ -245,6 +253,11 @@ impl CountingStore {
         self.lock().clear();
     }
 
+    /// Calls of one store method since the last reset.
+    pub fn count_of(&self, method: &str) -> usize {
+        self.lock().get(method).copied().unwrap_or(0)
+    }
+
     fn count(&self, method: &'static str) {
         *self.lock().entry(method).or_default() += 1;
     }
@@ -289,6 +302,17 @@ counted! {
     fn session_family(&self, id: SessionId) -> Result<Option<SessionFamily>>;
     fn rotate_session(&self, id: SessionId, presented: TokenId, next: TokenId, now: Timestamp, expires_at: Timestamp) -> Result<bool>;
     fn revoke_session(&self, id: SessionId) -> Result<()>;
+    fn department(&self, hotel: &HotelSlug, slug: &DepartmentSlug) -> Result<Option<Department>>;
+    fn members(&self, hotel: &HotelSlug) -> Result<Vec<Membership>>;
+    fn request(&self, id: RequestId) -> Result<Option<ServiceRequest>>;
+    fn request_with_activity(&self, id: RequestId) -> Result<Option<(ServiceRequest, Vec<Activity>)>>;
+    fn requests(&self, listing: &RequestListing, filter: &RequestFilter, limit: u16, after: Option<Position>) -> Result<Listed>;
+    fn notifications(&self, user: UserId, page: &PageRequest) -> Result<Page<Notification>>;
+    fn unread_notifications(&self, user: UserId) -> Result<u64>;
+    fn mark_notification_read(&self, user: UserId, id: NotificationId) -> Result<bool>;
+    fn mark_all_notifications_read(&self, user: UserId) -> Result<u64>;
+    fn idempotency_record(&self, user: UserId, key: &str) -> Result<Option<IdempotencyRecord>>;
+    fn release_idempotency(&self, record: &IdempotencyRecord) -> Result<()>;
     fn heartbeats(&self) -> Result<Vec<Heartbeat>>;
     fn transact(&self, writes: &[Write<'_>]) -> Result<()>;
 }
@@ -424,5 +448,40 @@ impl Stack {
             .await
             .expect("mode");
         assert_eq!(response.status(), 200);
+    }
+}
+
+impl Stack {
+    /// A guest logged in from room `room` of demo hotel `hotel`, with a fresh phone.
+    pub async fn guest(&self, hotel: &str, room: &str) -> Browser {
+        let mut browser = Browser::new(self);
+        let phone = unique_phone();
+        let qr = self.demo_qr(hotel, room);
+        let (status, body) = browser
+            .post(
+                "/auth/otp/send",
+                serde_json::json!({ "phone": phone, "qr": qr }),
+            )
+            .await;
+        assert_eq!(status, 200, "{body}");
+        let code = self.last_code(&phone).await;
+        let (status, body) = browser
+            .post("/auth/otp/verify", serde_json::json!({ "phone": phone, "code": code, "qr": qr, "name": "Guest Tester" }))
+            .await;
+        assert_eq!(status, 200, "{body}");
+        browser
+    }
+
+    /// A demo staff member logged in with their password.
+    pub async fn staff(&self, email: &str) -> Browser {
+        let mut browser = Browser::new(self);
+        let (status, body) = browser
+            .post(
+                "/auth/token",
+                serde_json::json!({ "email": email, "password": demo::PASSWORD }),
+            )
+            .await;
+        assert_eq!(status, 200, "{body}");
+        browser
     }
 }

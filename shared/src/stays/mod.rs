@@ -1,6 +1,8 @@
 //! Guest stays: a guest in a room of a hotel, from check-in to check-out. A guest acts only
 //! within an active stay.
 
+pub mod mine;
+
 use jiff::{Timestamp, ToSpan};
 use serde::{Deserialize, Serialize};
 

@@ -4,7 +4,8 @@
 use jiff::Timestamp;
 
 use crate::ids::{
-    DepartmentSlug, ExperienceId, HotelSlug, OtpId, QrCode, SessionId, StayId, UserId,
+    ActivityId, DepartmentSlug, ExperienceId, HotelSlug, NotificationId, OtpId, QrCode, RequestId,
+    SessionId, StayId, UserId,
 };
 use crate::otp::OtpScope;
 use crate::users::{Email, Phone};
@@ -17,6 +18,9 @@ pub const GSI1SK: &str = "GSI1SK";
 pub const GSI2: &str = "GSI2";
 pub const GSI2PK: &str = "GSI2PK";
 pub const GSI2SK: &str = "GSI2SK";
+pub const GSI3: &str = "GSI3";
+pub const GSI3PK: &str = "GSI3PK";
+pub const GSI3SK: &str = "GSI3SK";
 /// Epoch seconds after which DynamoDB may delete the item (reads check expiry themselves).
 pub const TTL: &str = "expires_at";
 
@@ -93,15 +97,16 @@ pub fn phone_claim(phone: &Phone) -> Key {
     (format!("PHONE#{phone}"), "PHONE".into())
 }
 
-pub fn membership(hotel: &HotelSlug, user: UserId) -> Key {
-    (hotel_pk(hotel), format!("MEMBER#{user}"))
-}
+/// Sort-key prefix of memberships, in a hotel's partition and in a user's (GSI1).
+pub const MEMBER_PREFIX: &str = "MEMBER#";
 
-pub const USER_MEMBERSHIP_PREFIX: &str = "MEMBER#";
+pub fn membership(hotel: &HotelSlug, user: UserId) -> Key {
+    (hotel_pk(hotel), format!("{MEMBER_PREFIX}{user}"))
+}
 
 /// GSI1 of a membership: a user's hotels.
 pub fn user_memberships(user: UserId, hotel: &HotelSlug) -> Key {
-    (user_pk(user), format!("{USER_MEMBERSHIP_PREFIX}{hotel}"))
+    (user_pk(user), format!("{MEMBER_PREFIX}{hotel}"))
 }
 
 pub const STAY_PREFIX: &str = "STAY#";
@@ -157,4 +162,64 @@ pub const HEARTBEATS_PK: &str = "HEARTBEATS";
 
 pub fn heartbeat(job: &str) -> Key {
     (HEARTBEATS_PK.into(), job.into())
+}
+
+pub fn request_pk(id: RequestId) -> String {
+    format!("REQ#{id}")
+}
+
+pub fn request(id: RequestId) -> Key {
+    (request_pk(id), "REQ".into())
+}
+
+/// Sort value of a request in its listings: creation time, then id (newest last).
+pub fn request_position(created_ms: i64, id: RequestId) -> String {
+    format!("{created_ms:015}#{id}")
+}
+
+/// The first (`upper` false) or last listing position of the millisecond `created_ms`.
+pub fn request_position_bound(created_ms: i64, upper: bool) -> String {
+    // Ids are lowercase base32, which sorts after '#' and before '~'.
+    format!("{created_ms:015}#{}", if upper { "~" } else { "" })
+}
+
+/// GSI1 partition of a hotel's requests.
+pub fn hotel_requests(hotel: &HotelSlug) -> String {
+    format!("HOTEL#{hotel}#REQ")
+}
+
+/// GSI2 partition of one department's requests.
+pub fn department_requests(hotel: &HotelSlug, department: &DepartmentSlug) -> String {
+    format!("HOTEL#{hotel}#DEPT#{department}#REQ")
+}
+
+/// GSI3 partition of a guest's requests.
+pub fn guest_requests(guest: UserId) -> String {
+    format!("USER#{guest}#REQ")
+}
+
+pub const ACTIVITY_PREFIX: &str = "ACT#";
+
+pub fn activity(request: RequestId, id: ActivityId) -> Key {
+    (request_pk(request), format!("{ACTIVITY_PREFIX}{id}"))
+}
+
+/// GSI1 of an activity: a hotel's activity in time order (the staff event stream).
+pub fn hotel_activity(hotel: &HotelSlug, id: ActivityId) -> Key {
+    (format!("HOTEL#{hotel}#ACT"), id.to_string())
+}
+
+pub const NOTIFICATION_PREFIX: &str = "NOTIF#";
+
+pub fn notification(recipient: UserId, id: NotificationId) -> Key {
+    (user_pk(recipient), format!("{NOTIFICATION_PREFIX}{id}"))
+}
+
+/// GSI2 partition of a user's unread notifications (sparse: read ones leave it).
+pub fn unread_notifications(recipient: UserId) -> String {
+    format!("USER#{recipient}#UNREAD")
+}
+
+pub fn idempotency(user: UserId, key: &str) -> Key {
+    (format!("IDEMP#{user}#{key}"), "IDEMP".into())
 }

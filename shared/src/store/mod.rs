@@ -16,11 +16,17 @@ use crate::departments::Department;
 use crate::error::{Error, Result, Unique};
 use crate::experiences::Experience;
 use crate::hotels::Hotel;
-use crate::ids::{DepartmentSlug, ExperienceId, HotelSlug, QrCode, SessionId, TokenId, UserId};
+use crate::idempotency::IdempotencyRecord;
+use crate::ids::{
+    DepartmentSlug, ExperienceId, HotelSlug, NotificationId, QrCode, RequestId, SessionId, TokenId,
+    UserId,
+};
 use crate::jobs::Heartbeat;
 use crate::members::Membership;
+use crate::notifications::Notification;
 use crate::otp::{Channel, DeliveryStatus, OtpCode, OtpScope};
 use crate::qr::QrCodeRecord;
+use crate::requests::{Activity, Priority, ServiceRequest, Status};
 use crate::session::SessionFamily;
 use crate::stays::GuestStay;
 use crate::users::{Email, Phone, User};
@@ -33,6 +39,12 @@ pub trait Store: Send + Sync {
 
     /// All departments of a hotel, active or not, by slug.
     async fn departments(&self, hotel: &HotelSlug) -> Result<Vec<Department>>;
+
+    async fn department(
+        &self,
+        hotel: &HotelSlug,
+        slug: &DepartmentSlug,
+    ) -> Result<Option<Department>>;
 
     /// Experiences shown to the public (see `Experience::is_listed`), in display order,
     /// optionally of one department.
@@ -59,6 +71,47 @@ pub trait Store: Send + Sync {
 
     /// Every hotel membership of a user.
     async fn memberships_of(&self, user: UserId) -> Result<Vec<Membership>>;
+
+    /// Every membership of a hotel, active or not.
+    async fn members(&self, hotel: &HotelSlug) -> Result<Vec<Membership>>;
+
+    async fn request(&self, id: RequestId) -> Result<Option<ServiceRequest>>;
+
+    /// A request with its history, oldest entry first, in one read.
+    async fn request_with_activity(
+        &self,
+        id: RequestId,
+    ) -> Result<Option<(ServiceRequest, Vec<Activity>)>>;
+
+    /// Up to `limit` requests of a listing, newest first, after `after` when given, that match
+    /// `filter`. Reads a bounded number of pages: the result says where it stopped.
+    async fn requests(
+        &self,
+        listing: &RequestListing,
+        filter: &RequestFilter,
+        limit: u16,
+        after: Option<Position>,
+    ) -> Result<Listed>;
+
+    /// A user's notifications, newest first.
+    async fn notifications(&self, user: UserId, page: &PageRequest) -> Result<Page<Notification>>;
+
+    async fn unread_notifications(&self, user: UserId) -> Result<u64>;
+
+    /// Marks one of `user`'s notifications read; `false` when they have no such notification.
+    async fn mark_notification_read(&self, user: UserId, id: NotificationId) -> Result<bool>;
+
+    /// Marks all of `user`'s unread notifications read, returning how many.
+    async fn mark_all_notifications_read(&self, user: UserId) -> Result<u64>;
+
+    async fn idempotency_record(
+        &self,
+        user: UserId,
+        key: &str,
+    ) -> Result<Option<IdempotencyRecord>>;
+
+    /// Gives up a claim this invocation holds (its work failed), so the key may be retried.
+    async fn release_idempotency(&self, record: &IdempotencyRecord) -> Result<()>;
 
     /// Every stay of a guest, oldest first.
     async fn stays_of(&self, guest: UserId) -> Result<Vec<GuestStay>>;
@@ -107,6 +160,54 @@ pub trait Store: Send + Sync {
     async fn transact(&self, writes: &[Write<'_>]) -> Result<()>;
 }
 
+/// Which requests a listing reads.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RequestListing {
+    Hotel(HotelSlug),
+    Department(HotelSlug, DepartmentSlug),
+    Guest(UserId),
+}
+
+/// What listed requests must match (all given conditions).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RequestFilter {
+    /// Any of these statuses (any status when empty).
+    pub statuses: Vec<Status>,
+    pub priority: Option<Priority>,
+    pub after_hours: Option<bool>,
+    /// Only requests still NEW past their deadline at this time.
+    pub overdue_at: Option<Timestamp>,
+    pub created_from: Option<Timestamp>,
+    pub created_to: Option<Timestamp>,
+    /// Lowercase text the request's details, guest, room or experience contain.
+    pub text: Option<String>,
+}
+
+/// A place in a request listing: listings run newest first by (creation time, id).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Position {
+    pub created_ms: i64,
+    pub id: RequestId,
+}
+
+impl Position {
+    pub fn of(request: &ServiceRequest) -> Self {
+        Self {
+            created_ms: request.created_at.as_millisecond(),
+            id: request.id,
+        }
+    }
+}
+
+/// Requests read from one listing.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Listed {
+    pub items: Vec<ServiceRequest>,
+    /// Where reading stopped: everything newer than it was examined. `None` when the listing
+    /// was read to its end.
+    pub frontier: Option<Position>,
+}
+
 /// How a code went out.
 #[derive(Debug, Clone, PartialEq)]
 pub struct OtpDelivery {
@@ -142,6 +243,32 @@ pub enum Write<'a> {
         user: &'a User,
         previous: &'a User,
     },
+    /// Replaces a membership unchanged since `previous` was read.
+    ReplaceMembership {
+        membership: &'a Membership,
+        previous: &'a Membership,
+    },
+    InsertRequest(&'a ServiceRequest),
+    /// Replaces a request still at `expected_version` (optimistic locking).
+    ReplaceRequest {
+        request: &'a ServiceRequest,
+        expected_version: u64,
+    },
+    /// Writes nothing, but fails the transaction unless the request is still at its version.
+    CheckRequest(&'a ServiceRequest),
+    InsertActivity(&'a Activity),
+    InsertNotification(&'a Notification),
+    /// Claims an idempotency key: free, expired, or abandoned in flight.
+    ClaimIdempotency {
+        record: &'a IdempotencyRecord,
+        now: Timestamp,
+    },
+    /// Completes a claim this invocation holds, with the response to replay.
+    FinishIdempotency {
+        record: &'a IdempotencyRecord,
+        status: u16,
+        body: &'a str,
+    },
 }
 
 /// Which item of a write failed its condition.
@@ -160,10 +287,13 @@ impl Write<'_> {
     pub fn conflict(&self, part: Part) -> Error {
         match (self, part) {
             (_, Part::Claim(unique)) => Error::Taken(unique),
-            (_, Part::Release(_)) | (Write::ReplaceUser { .. }, Part::Main) => Error::conflict(
-                "concurrent_update",
-                "Someone changed this at the same time. Try again.",
-            ),
+            (_, Part::Release(_))
+            | (Write::ReplaceUser { .. } | Write::ReplaceMembership { .. }, Part::Main) => {
+                Error::conflict(
+                    "concurrent_update",
+                    "Someone changed this at the same time. Try again.",
+                )
+            }
             (Write::InsertHotel(_), Part::Main) => {
                 Error::conflict("hotel_exists", "A hotel with this slug already exists.")
             }
@@ -184,9 +314,27 @@ impl Write<'_> {
                 "member_exists",
                 "This person is already a member of this hotel.",
             ),
-            (Write::InsertOtp(_) | Write::InsertStay(_) | Write::InsertSession(_), Part::Main) => {
-                Error::internal_msg("a freshly generated id already exists")
-            }
+            (
+                Write::InsertOtp(_)
+                | Write::InsertStay(_)
+                | Write::InsertSession(_)
+                | Write::InsertRequest(_)
+                | Write::InsertActivity(_)
+                | Write::InsertNotification(_),
+                Part::Main,
+            ) => Error::internal_msg("a freshly generated id already exists"),
+            (Write::ReplaceRequest { .. } | Write::CheckRequest(_), Part::Main) => Error::conflict(
+                "request_changed",
+                "This request changed meanwhile. Reload it and try again.",
+            ),
+            (Write::ClaimIdempotency { .. }, Part::Main) => Error::conflict(
+                "idempotency_taken",
+                "This Idempotency-Key is already in use.",
+            ),
+            (Write::FinishIdempotency { .. }, Part::Main) => Error::conflict(
+                "idempotency_lost",
+                "This request took too long and was taken over. Try again.",
+            ),
             (Write::ConsumeOtp { .. }, Part::Main) => Error::bad_request(
                 "otp_used",
                 "That code was already used. Request a new code.",

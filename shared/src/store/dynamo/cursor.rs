@@ -28,18 +28,21 @@ pub(super) fn encode(key: &Item) -> Result<Cursor> {
     Ok(Cursor::new(BASE64URL_NOPAD.encode(&json)))
 }
 
-/// Reads a cursor back, accepting only the key attributes of `index` and only a position
-/// inside the partition being queried.
-pub(super) fn decode(cursor: &Cursor, index: Index, partition: &str) -> Result<Item> {
+/// Reads a cursor back, accepting only the key attributes of `index` (of the table when
+/// `None`) and only a position inside the partition being queried.
+pub(super) fn decode(cursor: &Cursor, index: Option<Index>, partition: &str) -> Result<Item> {
     let json = BASE64URL_NOPAD
         .decode(cursor.as_str().as_bytes())
         .map_err(|_| invalid_cursor())?;
     let plain: HashMap<String, String> =
         serde_json::from_slice(&json).map_err(|_| invalid_cursor())?;
-    let expected = [PK, SK, index.pk, index.sk];
+    let (expected, partition_key) = match index {
+        Some(index) => (vec![PK, SK, index.pk, index.sk], index.pk),
+        None => (vec![PK, SK], PK),
+    };
     let shape_ok = plain.len() == expected.len()
         && expected.iter().all(|name| plain.contains_key(*name))
-        && plain.get(index.pk).map(String::as_str) == Some(partition);
+        && plain.get(partition_key).map(String::as_str) == Some(partition);
     if !shape_ok {
         return Err(invalid_cursor());
     }

@@ -12,22 +12,33 @@ use aws_sdk_dynamodb::types::{AttributeValue, ReturnValue};
 use jiff::Timestamp;
 use serde::de::DeserializeOwned;
 
-use super::keys::{self, GSI1, GSI1PK, GSI1SK, GSI2, GSI2PK, GSI2SK, Key, PK, SK};
-use super::{OtpDelivery, Page, PageRequest, Part, Store, Write};
+use super::keys::{
+    self, GSI1, GSI1PK, GSI1SK, GSI2, GSI2PK, GSI2SK, GSI3, GSI3PK, GSI3SK, Key, PK, SK,
+};
+use super::{
+    Listed, OtpDelivery, Page, PageRequest, Part, Position, RequestFilter, RequestListing, Store,
+    Write,
+};
 use crate::departments::Department;
 use crate::error::{Error, Result};
 use crate::experiences::Experience;
 use crate::hotels::Hotel;
-use crate::ids::{DepartmentSlug, ExperienceId, HotelSlug, QrCode, SessionId, TokenId, UserId};
+use crate::idempotency::IdempotencyRecord;
+use crate::ids::{
+    DepartmentSlug, ExperienceId, HotelSlug, NotificationId, QrCode, RequestId, SessionId, TokenId,
+    UserId,
+};
 use crate::jobs::Heartbeat;
 use crate::members::Membership;
+use crate::notifications::Notification;
 use crate::otp::{OtpCode, OtpScope};
 use crate::qr::QrCodeRecord;
+use crate::requests::{Activity, ServiceRequest, Status};
 use crate::session::SessionFamily;
 use crate::stays::GuestStay;
 use crate::users::{Email, Phone, User};
 use errors::{sdk_error, transaction_error};
-use ops::{Claim, Op, key_map, ops_of, values};
+use ops::{Claim, Op, held, key_map, names, ops_of, values};
 
 pub type Item = HashMap<String, AttributeValue>;
 
@@ -54,6 +65,14 @@ pub(crate) const INDEX2: Index = Index {
     pk: GSI2PK,
     sk: GSI2SK,
 };
+pub(crate) const INDEX3: Index = Index {
+    name: GSI3,
+    pk: GSI3PK,
+    sk: GSI3SK,
+};
+
+/// Pages a filtered request listing reads at most per call: the bound on its read cost.
+const MAX_PAGES_PER_LISTING: usize = 4;
 
 fn from_item<T: DeserializeOwned>(item: Item) -> Result<T> {
     serde_dynamo::from_item(item).map_err(|e| Error::internal_msg(format!("unreadable item: {e}")))
@@ -99,6 +118,20 @@ impl DynamoStore {
         partition: String,
         prefix: Option<&str>,
     ) -> Result<Vec<T>> {
+        self.query_items(index, partition, prefix)
+            .await?
+            .into_iter()
+            .map(from_item)
+            .collect()
+    }
+
+    /// `query_all`, as raw items.
+    async fn query_items(
+        &self,
+        index: Option<Index>,
+        partition: String,
+        prefix: Option<&str>,
+    ) -> Result<Vec<Item>> {
         let (pk, sk) = index.map_or((PK, SK), |index| (index.pk, index.sk));
         let mut items = Vec::new();
         let mut start = None;
@@ -122,9 +155,7 @@ impl DynamoStore {
                 .send()
                 .await
                 .map_err(sdk_error)?;
-            for item in output.items.unwrap_or_default() {
-                items.push(from_item(item)?);
-            }
+            items.extend(output.items.unwrap_or_default());
             start = output.last_evaluated_key;
             if start.is_none() {
                 return Ok(items);
@@ -132,25 +163,38 @@ impl DynamoStore {
         }
     }
 
-    /// One page of an index partition, in sort order.
-    async fn query_index_page<T: DeserializeOwned>(
+    /// One page of a partition (of `index`, or of the table when `None`), in sort order or,
+    /// when `newest_first`, in reverse; only sort keys starting with `prefix` when given.
+    async fn query_page<T: DeserializeOwned>(
         &self,
-        index: Index,
+        index: Option<Index>,
         partition: String,
+        prefix: Option<&str>,
         page: &PageRequest,
+        newest_first: bool,
     ) -> Result<Page<T>> {
         let start = page
             .cursor
             .as_ref()
             .map(|cursor| cursor::decode(cursor, index, &partition))
             .transpose()?;
-        let output = self
+        let (pk, sk) = index.map_or((PK, SK), |index| (index.pk, index.sk));
+        let mut query = self
             .client
             .query()
             .table_name(&self.table)
-            .index_name(index.name)
-            .key_condition_expression(format!("{} = :pk", index.pk))
-            .expression_attribute_values(":pk", s(partition))
+            .set_index_name(index.map(|index| index.name.to_owned()))
+            .expression_attribute_names("#pk", pk)
+            .expression_attribute_values(":pk", s(partition));
+        query = match prefix {
+            Some(prefix) => query
+                .key_condition_expression("#pk = :pk AND begins_with(#sk, :prefix)")
+                .expression_attribute_names("#sk", sk)
+                .expression_attribute_values(":prefix", s(prefix)),
+            None => query.key_condition_expression("#pk = :pk"),
+        };
+        let output = query
+            .scan_index_forward(!newest_first)
             .limit(i32::from(page.limit))
             .set_exclusive_start_key(start)
             .send()
@@ -180,6 +224,7 @@ impl DynamoStore {
                 .table_name(&self.table)
                 .set_item(Some(item))
                 .condition_expression(condition.expression)
+                .set_expression_attribute_names(names(condition.names))
                 .set_expression_attribute_values(values(condition.values))
                 .send()
                 .await
@@ -199,6 +244,7 @@ impl DynamoStore {
                 .set_key(Some(key_map(key)))
                 .update_expression(update)
                 .condition_expression(condition.expression)
+                .set_expression_attribute_names(names(condition.names))
                 .set_expression_attribute_values(values(condition.values))
                 .send()
                 .await
@@ -213,6 +259,7 @@ impl DynamoStore {
                 .table_name(&self.table)
                 .set_key(Some(key_map(key)))
                 .condition_expression(condition.expression)
+                .set_expression_attribute_names(names(condition.names))
                 .set_expression_attribute_values(values(condition.values))
                 .send()
                 .await
@@ -221,6 +268,9 @@ impl DynamoStore {
                     Some(e) if failed_condition(e) => conflict(),
                     _ => sdk_error(err),
                 }),
+            Op::Check { .. } => Err(Error::internal_msg(
+                "a condition check only makes sense inside a transaction",
+            )),
         }
     }
 
@@ -252,12 +302,19 @@ impl Store for DynamoStore {
     ) -> Result<Page<Experience>> {
         match department {
             None => {
-                self.query_index_page(INDEX1, keys::listed_experiences(hotel), page)
-                    .await
+                self.query_page(
+                    Some(INDEX1),
+                    keys::listed_experiences(hotel),
+                    None,
+                    page,
+                    false,
+                )
+                .await
             }
             Some(department) => {
                 let partition = keys::listed_department_experiences(hotel, department);
-                self.query_index_page(INDEX2, partition, page).await
+                self.query_page(Some(INDEX2), partition, None, page, false)
+                    .await
             }
         }
     }
@@ -307,12 +364,8 @@ impl Store for DynamoStore {
     }
 
     async fn memberships_of(&self, user: UserId) -> Result<Vec<Membership>> {
-        self.query_all(
-            Some(INDEX1),
-            keys::user_pk(user),
-            Some(keys::USER_MEMBERSHIP_PREFIX),
-        )
-        .await
+        self.query_all(Some(INDEX1), keys::user_pk(user), Some(keys::MEMBER_PREFIX))
+            .await
     }
 
     async fn stays_of(&self, guest: UserId) -> Result<Vec<GuestStay>> {
@@ -483,6 +536,186 @@ impl Store for DynamoStore {
         }
     }
 
+    async fn department(
+        &self,
+        hotel: &HotelSlug,
+        slug: &DepartmentSlug,
+    ) -> Result<Option<Department>> {
+        self.get(keys::department(hotel, slug)).await
+    }
+
+    async fn members(&self, hotel: &HotelSlug) -> Result<Vec<Membership>> {
+        self.query_all(None, keys::hotel_pk(hotel), Some(keys::MEMBER_PREFIX))
+            .await
+    }
+
+    async fn request(&self, id: RequestId) -> Result<Option<ServiceRequest>> {
+        self.get(keys::request(id)).await
+    }
+
+    async fn request_with_activity(
+        &self,
+        id: RequestId,
+    ) -> Result<Option<(ServiceRequest, Vec<Activity>)>> {
+        // The request (SK `REQ`) and its activity (SK `ACT#…`) share a partition: one query.
+        let items = self.query_items(None, keys::request_pk(id), None).await?;
+        let mut request = None;
+        let mut activity = Vec::new();
+        for item in items {
+            let is_activity = item
+                .get(SK)
+                .and_then(|sk| sk.as_s().ok())
+                .is_some_and(|sk| sk.starts_with(keys::ACTIVITY_PREFIX));
+            if is_activity {
+                activity.push(from_item(item)?);
+            } else {
+                request = Some(from_item(item)?);
+            }
+        }
+        Ok(request.map(|request| (request, activity)))
+    }
+
+    async fn requests(
+        &self,
+        listing: &RequestListing,
+        filter: &RequestFilter,
+        limit: u16,
+        after: Option<Position>,
+    ) -> Result<Listed> {
+        let (index, partition) = match listing {
+            RequestListing::Hotel(hotel) => (INDEX1, keys::hotel_requests(hotel)),
+            RequestListing::Department(hotel, department) => {
+                (INDEX2, keys::department_requests(hotel, department))
+            }
+            RequestListing::Guest(guest) => (INDEX3, keys::guest_requests(*guest)),
+        };
+        let query = listing_query(&self.client, &self.table, index, &partition, filter)?;
+        let mut start = after.map(|position| {
+            let mut key = key_map(keys::request(position.id));
+            key.insert(index.pk.into(), s(partition.clone()));
+            key.insert(
+                index.sk.into(),
+                s(keys::request_position(position.created_ms, position.id)),
+            );
+            key
+        });
+        let mut items = Vec::new();
+        for _ in 0..MAX_PAGES_PER_LISTING {
+            let remaining = usize::from(limit).saturating_sub(items.len());
+            let output = query
+                .clone()
+                .limit(i32::try_from(remaining).unwrap_or(i32::MAX))
+                .set_exclusive_start_key(start)
+                .send()
+                .await
+                .map_err(sdk_error)?;
+            for item in output.items.unwrap_or_default() {
+                items.push(from_item(item)?);
+            }
+            start = output.last_evaluated_key;
+            if start.is_none() || items.len() >= usize::from(limit) {
+                break;
+            }
+        }
+        let frontier = start
+            .as_ref()
+            .map(|key| position_of(key, index))
+            .transpose()?;
+        Ok(Listed { items, frontier })
+    }
+
+    async fn notifications(&self, user: UserId, page: &PageRequest) -> Result<Page<Notification>> {
+        self.query_page(
+            None,
+            keys::user_pk(user),
+            Some(keys::NOTIFICATION_PREFIX),
+            page,
+            true,
+        )
+        .await
+    }
+
+    async fn unread_notifications(&self, user: UserId) -> Result<u64> {
+        let mut count = 0u64;
+        let mut start = None;
+        loop {
+            let output = self
+                .client
+                .query()
+                .table_name(&self.table)
+                .index_name(INDEX2.name)
+                .key_condition_expression("GSI2PK = :pk")
+                .expression_attribute_values(":pk", s(keys::unread_notifications(user)))
+                .select(aws_sdk_dynamodb::types::Select::Count)
+                .set_exclusive_start_key(start)
+                .send()
+                .await
+                .map_err(sdk_error)?;
+            count += u64::try_from(output.count).unwrap_or(0);
+            start = output.last_evaluated_key;
+            if start.is_none() {
+                return Ok(count);
+            }
+        }
+    }
+
+    async fn mark_notification_read(&self, user: UserId, id: NotificationId) -> Result<bool> {
+        let result = self
+            .client
+            .update_item()
+            .table_name(&self.table)
+            .set_key(Some(key_map(keys::notification(user, id))))
+            .update_expression("SET #read = :true REMOVE GSI2PK, GSI2SK")
+            .condition_expression("attribute_exists(PK)")
+            .expression_attribute_names("#read", "read")
+            .expression_attribute_values(":true", AttributeValue::Bool(true))
+            .send()
+            .await;
+        match result {
+            Ok(_) => Ok(true),
+            Err(err) if err.as_service_error().is_some_and(failed_condition) => Ok(false),
+            Err(err) => Err(sdk_error(err)),
+        }
+    }
+
+    async fn mark_all_notifications_read(&self, user: UserId) -> Result<u64> {
+        let unread: Vec<Notification> = self
+            .query_all(Some(INDEX2), keys::unread_notifications(user), None)
+            .await?;
+        let marks = unread
+            .iter()
+            .map(|n| self.mark_notification_read(user, n.id));
+        let marked = futures_util::future::try_join_all(marks).await?;
+        Ok(marked.into_iter().filter(|done| *done).count() as u64)
+    }
+
+    async fn idempotency_record(
+        &self,
+        user: UserId,
+        key: &str,
+    ) -> Result<Option<IdempotencyRecord>> {
+        self.get(keys::idempotency(user, key)).await
+    }
+
+    async fn release_idempotency(&self, record: &IdempotencyRecord) -> Result<()> {
+        let condition = held(record)?;
+        let result = self
+            .client
+            .delete_item()
+            .table_name(&self.table)
+            .set_key(Some(key_map(keys::idempotency(record.user, &record.key))))
+            .condition_expression(condition.expression)
+            .set_expression_attribute_names(names(condition.names))
+            .set_expression_attribute_values(values(condition.values))
+            .send()
+            .await;
+        match result {
+            // Someone took the claim over meanwhile: it is theirs now.
+            Err(err) if err.as_service_error().is_some_and(failed_condition) => Ok(()),
+            other => other.map(drop).map_err(sdk_error),
+        }
+    }
+
     async fn heartbeats(&self) -> Result<Vec<Heartbeat>> {
         self.query_all(None, keys::HEARTBEATS_PK.into(), None).await
     }
@@ -495,7 +728,8 @@ impl Store for DynamoStore {
             }
         }
         // One item needs no transaction, which would cost twice the write capacity.
-        if ops.len() == 1
+        if let [(op, _, _)] = ops.as_slice()
+            && !matches!(op, Op::Check { .. })
             && let Some((op, index, part)) = ops.pop()
         {
             return self.execute(op, &writes[index], part).await;
@@ -520,4 +754,98 @@ impl Store for DynamoStore {
             })
         })
     }
+}
+
+/// The query of a request listing: its partition, newest first, with the filter's conditions.
+fn listing_query(
+    client: &Client,
+    table: &str,
+    index: Index,
+    partition: &str,
+    filter: &RequestFilter,
+) -> Result<aws_sdk_dynamodb::operation::query::builders::QueryFluentBuilder> {
+    let mut key_condition = "#pk = :pk".to_owned();
+    let mut names = HashMap::from([("#pk".to_owned(), index.pk.to_owned())]);
+    let mut values = HashMap::from([(":pk".to_owned(), s(partition))]);
+    let from = filter
+        .created_from
+        .map(|t| keys::request_position_bound(t.as_millisecond(), false));
+    let to = filter
+        .created_to
+        .map(|t| keys::request_position_bound(t.as_millisecond(), true));
+    if from.is_some() || to.is_some() {
+        names.insert("#sk".into(), index.sk.into());
+        match (from, to) {
+            (Some(from), Some(to)) => {
+                key_condition.push_str(" AND #sk BETWEEN :from AND :to");
+                values.insert(":from".into(), s(from));
+                values.insert(":to".into(), s(to));
+            }
+            (Some(from), None) => {
+                key_condition.push_str(" AND #sk >= :from");
+                values.insert(":from".into(), s(from));
+            }
+            (None, Some(to)) => {
+                key_condition.push_str(" AND #sk <= :to");
+                values.insert(":to".into(), s(to));
+            }
+            (None, None) => {}
+        }
+    }
+    let mut conditions = Vec::new();
+    if !filter.statuses.is_empty() {
+        names.insert("#status".into(), "status".into());
+        let mut placeholders = Vec::new();
+        for (i, status) in filter.statuses.iter().enumerate() {
+            let placeholder = format!(":status{i}");
+            values.insert(placeholder.clone(), s(status.as_str()));
+            placeholders.push(placeholder);
+        }
+        conditions.push(format!("#status IN ({})", placeholders.join(", ")));
+    }
+    if let Some(priority) = filter.priority {
+        values.insert(
+            ":priority".into(),
+            serde_dynamo::to_attribute_value(priority).map_err(Error::internal)?,
+        );
+        conditions.push("priority = :priority".into());
+    }
+    if let Some(after_hours) = filter.after_hours {
+        values.insert(":after_hours".into(), AttributeValue::Bool(after_hours));
+        conditions.push("after_hours = :after_hours".into());
+    }
+    if let Some(now) = filter.overdue_at {
+        names.insert("#status".into(), "status".into());
+        values.insert(":new".into(), s(Status::New.as_str()));
+        values.insert(":now".into(), n(now.as_second()));
+        conditions.push("#status = :new AND response_due_at < :now".into());
+    }
+    if let Some(text) = &filter.text {
+        values.insert(":text".into(), s(text.clone()));
+        conditions.push("contains(search_text, :text)".into());
+    }
+    Ok(client
+        .query()
+        .table_name(table)
+        .index_name(index.name)
+        .key_condition_expression(key_condition)
+        .set_filter_expression((!conditions.is_empty()).then(|| conditions.join(" AND ")))
+        .set_expression_attribute_names(Some(names))
+        .set_expression_attribute_values(Some(values))
+        .scan_index_forward(false))
+}
+
+/// The listing position of a last evaluated key.
+fn position_of(key: &Item, index: Index) -> Result<Position> {
+    let position = key
+        .get(index.sk)
+        .and_then(|value| value.as_s().ok())
+        .ok_or_else(|| Error::internal_msg("listing key without its sort value"))?;
+    let (created, id) = position
+        .split_once('#')
+        .ok_or_else(|| Error::internal_msg("malformed listing position"))?;
+    Ok(Position {
+        created_ms: created.parse().map_err(Error::internal)?,
+        id: id.parse()?,
+    })
 }

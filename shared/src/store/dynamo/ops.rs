@@ -3,13 +3,19 @@
 
 use std::collections::HashMap;
 
-use aws_sdk_dynamodb::types::{AttributeValue, Delete, Put, TransactWriteItem, Update};
+use aws_sdk_dynamodb::types::{
+    AttributeValue, ConditionCheck, Delete, Put, TransactWriteItem, Update,
+};
 use serde::Serialize;
 
-use super::{INDEX1, INDEX2, Index, Item};
+use super::{INDEX1, INDEX2, INDEX3, Index, Item};
 use crate::error::{Error, Result, Unique};
 use crate::experiences::Experience;
+use crate::idempotency::{IdempotencyRecord, State};
 use crate::ids::UserId;
+use crate::members::Membership;
+use crate::notifications::Notification;
+use crate::requests::ServiceRequest;
 use crate::session::SessionFamily;
 use crate::stays::GuestStay;
 use crate::store::keys::{self, Key, PK, SK};
@@ -18,10 +24,11 @@ use crate::users::User;
 
 pub const NOT_EXISTS: &str = "attribute_not_exists(PK)";
 
-/// A condition expression with its values.
+/// A condition expression with its names and values.
 #[derive(Debug, Clone, Default)]
 pub struct Condition {
     pub expression: String,
+    pub names: HashMap<String, String>,
     pub values: HashMap<String, AttributeValue>,
 }
 
@@ -29,12 +36,19 @@ impl Condition {
     fn new(expression: &str) -> Self {
         Self {
             expression: expression.to_owned(),
-            values: HashMap::new(),
+            ..Self::default()
         }
     }
 
-    fn value(mut self, name: &str, value: AttributeValue) -> Self {
-        self.values.insert(name.to_owned(), value);
+    fn value(mut self, placeholder: &str, value: AttributeValue) -> Self {
+        self.values.insert(placeholder.to_owned(), value);
+        self
+    }
+
+    /// Names an attribute whose name DynamoDB reserves (`status`, `state`, `read`…).
+    fn name(mut self, placeholder: &str, attribute: &str) -> Self {
+        self.names
+            .insert(placeholder.to_owned(), attribute.to_owned());
         self
     }
 }
@@ -56,6 +70,11 @@ pub enum Op {
         key: Key,
         condition: Condition,
     },
+    /// Only a condition on an item, inside a transaction.
+    Check {
+        key: Key,
+        condition: Condition,
+    },
 }
 
 impl Op {
@@ -66,6 +85,7 @@ impl Op {
                     .table_name(table)
                     .set_item(Some(item))
                     .condition_expression(condition.expression)
+                    .set_expression_attribute_names(names(condition.names))
                     .set_expression_attribute_values(values(condition.values))
                     .build()
                     .map_err(Error::internal)?,
@@ -80,6 +100,7 @@ impl Op {
                     .set_key(Some(key_map(key)))
                     .update_expression(update)
                     .condition_expression(condition.expression)
+                    .set_expression_attribute_names(names(condition.names))
                     .set_expression_attribute_values(values(condition.values))
                     .build()
                     .map_err(Error::internal)?,
@@ -89,6 +110,17 @@ impl Op {
                     .table_name(table)
                     .set_key(Some(key_map(key)))
                     .condition_expression(condition.expression)
+                    .set_expression_attribute_names(names(condition.names))
+                    .set_expression_attribute_values(values(condition.values))
+                    .build()
+                    .map_err(Error::internal)?,
+            ),
+            Op::Check { key, condition } => TransactWriteItem::builder().condition_check(
+                ConditionCheck::builder()
+                    .table_name(table)
+                    .set_key(Some(key_map(key)))
+                    .condition_expression(condition.expression)
+                    .set_expression_attribute_names(names(condition.names))
                     .set_expression_attribute_values(values(condition.values))
                     .build()
                     .map_err(Error::internal)?,
@@ -100,6 +132,11 @@ impl Op {
 
 /// DynamoDB refuses an empty value map.
 pub fn values(map: HashMap<String, AttributeValue>) -> Option<HashMap<String, AttributeValue>> {
+    (!map.is_empty()).then_some(map)
+}
+
+/// DynamoDB refuses an empty name map.
+pub fn names(map: HashMap<String, String>) -> Option<HashMap<String, String>> {
     (!map.is_empty()).then_some(map)
 }
 
@@ -169,14 +206,18 @@ pub fn ops_of(write: &Write<'_>) -> Result<Vec<(Op, Part)>> {
             ops.extend(claims(user, None)?);
             ops
         }
-        Write::InsertMembership(membership) => insert(with_index(
-            with_key(
-                to_item(membership)?,
-                keys::membership(&membership.hotel, membership.user),
-            ),
-            INDEX1,
-            keys::user_memberships(membership.user, &membership.hotel),
-        )),
+        Write::InsertMembership(membership) => insert(membership_item(membership)?),
+        Write::ReplaceMembership {
+            membership,
+            previous,
+        } => vec![(
+            Op::Put {
+                item: membership_item(membership)?,
+                condition: Condition::new("updated_at = :previous")
+                    .value(":previous", s(previous.updated_at.to_string())),
+            },
+            Part::Main,
+        )],
         Write::InsertOtp(otp) => insert(with_key(
             to_item(otp)?,
             keys::otp(&otp.phone, &otp.scope, otp.id),
@@ -199,6 +240,82 @@ pub fn ops_of(write: &Write<'_>) -> Result<Vec<(Op, Part)>> {
                 .value(":now", s(now.to_string()))
                 .value(":max", AttributeValue::N(max_attempts.to_string()))
                 .value(":hash", s(otp.code_hash.clone())),
+            },
+            Part::Main,
+        )],
+        Write::InsertRequest(request) => insert(request_item(request)?),
+        Write::ReplaceRequest {
+            request,
+            expected_version,
+        } => vec![(
+            Op::Put {
+                item: request_item(request)?,
+                condition: Condition::new("version = :expected")
+                    .value(":expected", AttributeValue::N(expected_version.to_string())),
+            },
+            Part::Main,
+        )],
+        Write::CheckRequest(request) => vec![(
+            Op::Check {
+                key: keys::request(request.id),
+                condition: Condition::new("version = :version")
+                    .value(":version", AttributeValue::N(request.version.to_string())),
+            },
+            Part::Main,
+        )],
+        Write::InsertActivity(activity) => insert(with_index(
+            with_key(
+                to_item(activity)?,
+                keys::activity(activity.request, activity.id),
+            ),
+            INDEX1,
+            keys::hotel_activity(&activity.hotel, activity.id),
+        )),
+        Write::InsertNotification(notification) => insert(notification_item(notification)?),
+        Write::ClaimIdempotency { record, now } => vec![(
+            Op::Put {
+                item: with_key(
+                    to_item(record)?,
+                    keys::idempotency(record.user, &record.key),
+                ),
+                condition: Condition::new(
+                    "attribute_not_exists(PK) OR expires_at < :now \
+                     OR (#state = :in_flight AND claimed_at < :abandoned)",
+                )
+                .name("#state", "state")
+                .value(":now", AttributeValue::N(now.as_second().to_string()))
+                .value(
+                    ":in_flight",
+                    serde_dynamo::to_attribute_value(State::InFlight).map_err(Error::internal)?,
+                )
+                .value(
+                    ":abandoned",
+                    AttributeValue::N(
+                        now.saturating_sub(crate::idempotency::ABANDONED_AFTER)
+                            .unwrap_or(*now)
+                            .as_second()
+                            .to_string(),
+                    ),
+                ),
+            },
+            Part::Main,
+        )],
+        Write::FinishIdempotency {
+            record,
+            status,
+            body,
+        } => vec![(
+            Op::Update {
+                key: keys::idempotency(record.user, &record.key),
+                update: "SET #state = :done, response_status = :status, response_body = :body"
+                    .into(),
+                condition: held(record)?
+                    .value(
+                        ":done",
+                        serde_dynamo::to_attribute_value(State::Done).map_err(Error::internal)?,
+                    )
+                    .value(":status", AttributeValue::N(status.to_string()))
+                    .value(":body", s(*body)),
             },
             Part::Main,
         )],
@@ -278,6 +395,18 @@ pub fn experience_item(experience: &Experience) -> Result<Item> {
     ))
 }
 
+/// A membership, in its hotel's partition and its user's hotels (GSI1).
+pub fn membership_item(membership: &Membership) -> Result<Item> {
+    Ok(with_index(
+        with_key(
+            to_item(membership)?,
+            keys::membership(&membership.hotel, membership.user),
+        ),
+        INDEX1,
+        keys::user_memberships(membership.user, &membership.hotel),
+    ))
+}
+
 /// A stay, in its hotel's stays and, while active, its hotel's active stays.
 pub fn stay_item(stay: &GuestStay) -> Result<Item> {
     let item = with_index(
@@ -302,4 +431,75 @@ pub fn session_item(session: &SessionFamily) -> Result<Item> {
         INDEX1,
         keys::user_sessions(session.user, session.id),
     ))
+}
+
+/// The condition that an idempotency claim is still the one `record` took.
+pub fn held(record: &IdempotencyRecord) -> Result<Condition> {
+    Ok(
+        Condition::new("#state = :in_flight AND claimed_at = :claimed")
+            .name("#state", "state")
+            .value(
+                ":in_flight",
+                serde_dynamo::to_attribute_value(State::InFlight).map_err(Error::internal)?,
+            )
+            .value(
+                ":claimed",
+                AttributeValue::N(record.claimed_at.as_second().to_string()),
+            ),
+    )
+}
+
+/// A request, in its hotel's, its department's and its guest's listings, with the lowercase
+/// text its search filter looks in.
+pub fn request_item(request: &ServiceRequest) -> Result<Item> {
+    let position = keys::request_position(request.created_at.as_millisecond(), request.id);
+    let mut item = with_key(to_item(request)?, keys::request(request.id));
+    item = with_index(
+        item,
+        INDEX1,
+        (keys::hotel_requests(&request.hotel), position.clone()),
+    );
+    item = with_index(
+        item,
+        INDEX2,
+        (
+            keys::department_requests(&request.hotel, &request.department),
+            position.clone(),
+        ),
+    );
+    item = with_index(
+        item,
+        INDEX3,
+        (keys::guest_requests(request.guest), position),
+    );
+    let search = [
+        request.details.as_str(),
+        request.guest_name.as_str(),
+        request.location.as_str(),
+        request.experience_name.as_deref().unwrap_or(""),
+    ]
+    .join(" ")
+    .to_lowercase();
+    item.insert("search_text".into(), s(search));
+    Ok(item)
+}
+
+/// A notification, in its recipient's unread index while unread.
+pub fn notification_item(notification: &Notification) -> Result<Item> {
+    let item = with_key(
+        to_item(notification)?,
+        keys::notification(notification.recipient, notification.id),
+    );
+    Ok(if notification.read {
+        item
+    } else {
+        with_index(
+            item,
+            INDEX2,
+            (
+                keys::unread_notifications(notification.recipient),
+                notification.id.to_string(),
+            ),
+        )
+    })
 }

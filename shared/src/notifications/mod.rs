@@ -1,0 +1,122 @@
+//! In-app notifications: department staff hear of new requests, guests of every change to
+//! theirs. (Web push delivery of the same notifications comes with the jobs.)
+
+pub mod list;
+pub mod read;
+pub mod read_all;
+pub mod unread_count;
+
+use jiff::{SignedDuration, Timestamp};
+use serde::{Deserialize, Serialize};
+
+use crate::ids::{HotelSlug, NotificationId, RequestId, UserId};
+use crate::members::Membership;
+use crate::requests::ServiceRequest;
+
+/// How long a notification is kept before DynamoDB's TTL removes it.
+pub const RETENTION: SignedDuration = SignedDuration::from_hours(90 * 24);
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum NotificationKind {
+    NewRequest,
+    RequestUpdated,
+    Escalation,
+    Reminder,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Notification {
+    pub recipient: UserId,
+    pub id: NotificationId,
+    pub hotel: HotelSlug,
+    pub kind: NotificationKind,
+    pub title: String,
+    pub body: String,
+    pub request: Option<RequestId>,
+    pub read: bool,
+    pub created_at: Timestamp,
+    /// DynamoDB's TTL attribute (epoch seconds).
+    #[serde(with = "jiff::fmt::serde::timestamp::second::required")]
+    pub expires_at: Timestamp,
+}
+
+impl Notification {
+    pub fn new(
+        recipient: UserId,
+        request: &ServiceRequest,
+        kind: NotificationKind,
+        title: String,
+        body: String,
+        now: Timestamp,
+    ) -> Self {
+        Self {
+            recipient,
+            id: NotificationId::generate(),
+            hotel: request.hotel.clone(),
+            kind,
+            title,
+            body,
+            request: Some(request.id),
+            read: false,
+            created_at: now,
+            expires_at: now.saturating_add(RETENTION).unwrap_or(now),
+        }
+    }
+}
+
+/// The notification to the guest about a change to their request.
+pub fn to_guest(request: &ServiceRequest, now: Timestamp) -> Notification {
+    let what = request.experience_name.as_deref().unwrap_or("Your request");
+    let status = match request.status {
+        crate::requests::Status::New => "was received",
+        crate::requests::Status::Acknowledged => "was seen by our team",
+        crate::requests::Status::InProgress => "is being taken care of",
+        crate::requests::Status::Completed => "is done",
+        crate::requests::Status::Confirmed => "is confirmed",
+        crate::requests::Status::Declined => "could not be accepted",
+        crate::requests::Status::Cancelled => "was cancelled",
+        crate::requests::Status::Expired => "expired without an answer",
+    };
+    Notification::new(
+        request.guest,
+        request,
+        NotificationKind::RequestUpdated,
+        format!("{what} {status}"),
+        request
+            .confirmation_reason
+            .clone()
+            .unwrap_or_else(|| request.details.chars().take(140).collect()),
+        now,
+    )
+}
+
+/// Notifications to the members who work the request's department.
+pub fn to_department(
+    request: &ServiceRequest,
+    members: &[Membership],
+    now: Timestamp,
+) -> Vec<Notification> {
+    let title = format!(
+        "New request from {} ({})",
+        request.location,
+        request
+            .experience_name
+            .as_deref()
+            .unwrap_or(request.department.as_str())
+    );
+    members
+        .iter()
+        .filter(|m| m.active && m.departments.contains(&request.department))
+        .map(|m| {
+            Notification::new(
+                m.user,
+                request,
+                NotificationKind::NewRequest,
+                title.clone(),
+                request.details.chars().take(140).collect(),
+                now,
+            )
+        })
+        .collect()
+}

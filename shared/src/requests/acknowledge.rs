@@ -1,0 +1,96 @@
+//! `POST /api/v1/hotels/{hotel}/admin/requests/{request}/acknowledge`: a staff member takes
+//! the request. One conditional write: of any number of staff acknowledging at once, exactly
+//! one wins and the others get 409 (F1).
+
+use lambda_http::Request;
+
+use super::state::{Actor, check};
+use super::{Activity, ActivityKind, StaffView, Status};
+use crate::app::App;
+use crate::error::{Error, Result};
+use crate::guards;
+use crate::http::{self, HandlerResult};
+use crate::ids::{HotelSlug, RequestId};
+use crate::members::Role;
+use crate::notifications;
+use crate::requests::{ServiceRequest, of_hotel};
+use crate::session::Session;
+use crate::store::Write;
+
+/// Times a change is retried when something else (a job, another field) changed the request
+/// meanwhile; a change of status by someone else ends the retries.
+pub const RETRIES: usize = 3;
+
+pub async fn handle(app: &App, req: Request) -> HandlerResult {
+    let hotel: HotelSlug = http::path(&req, "hotel")?;
+    let id: RequestId = http::path(&req, "request")?;
+    let session = Session::required(&app.config, &req)?;
+    let membership = guards::member(app, &session, &hotel, Role::Staff).await?;
+    let staff = app
+        .store
+        .user(session.user)
+        .await?
+        .ok_or(Error::Unauthenticated)?;
+    for _ in 0..RETRIES {
+        let request = of_hotel(app.store.as_ref(), &hotel, id).await?;
+        if !guards::works_department(&membership, &request.department) {
+            return Err(Error::NotFound("Request"));
+        }
+        match acknowledge(app, &request, &staff).await {
+            Err(Error::Conflict {
+                code: "request_changed",
+                ..
+            }) => continue,
+            Ok(acknowledged) => return http::ok(&StaffView::new(&acknowledged, app.clock.now())),
+            Err(err) => return Err(err),
+        }
+    }
+    Err(already())
+}
+
+fn already() -> Error {
+    Error::conflict(
+        "already_acknowledged",
+        "Someone else acknowledged this request first.",
+    )
+}
+
+async fn acknowledge(
+    app: &App,
+    request: &ServiceRequest,
+    staff: &crate::users::User,
+) -> Result<ServiceRequest> {
+    if request.status != Status::New {
+        return Err(already());
+    }
+    check(
+        request.status,
+        Status::Acknowledged,
+        request.needs_confirmation,
+        Actor::Staff,
+    )?;
+    let now = app.clock.now();
+    let mut next = request.next(now);
+    next.status = Status::Acknowledged;
+    next.acknowledged_at = Some(now);
+    next.acknowledged_by = Some(staff.id);
+    let activity = Activity::new(
+        &next,
+        ActivityKind::Acknowledged,
+        Some((staff.id, &staff.name)),
+        now,
+    )
+    .status_change(Status::New, Status::Acknowledged);
+    let notice = notifications::to_guest(&next, now);
+    app.store
+        .transact(&[
+            Write::ReplaceRequest {
+                request: &next,
+                expected_version: request.version,
+            },
+            Write::InsertActivity(&activity),
+            Write::InsertNotification(&notice),
+        ])
+        .await?;
+    Ok(next)
+}

@@ -1,0 +1,65 @@
+//! `POST /api/v1/me/requests/{request}/cancel`: the guest withdraws a request that is still NEW,
+//! ACKNOWLEDGED or CONFIRMED.
+
+use lambda_http::Request;
+
+use super::acknowledge::RETRIES;
+use super::state::{Actor, check};
+use super::{Activity, ActivityKind, GuestView, Status};
+use crate::app::App;
+use crate::error::Error;
+use crate::http::{self, HandlerResult};
+use crate::ids::RequestId;
+use crate::session::Session;
+use crate::store::Write;
+
+pub async fn handle(app: &App, req: Request) -> HandlerResult {
+    let id: RequestId = http::path(&req, "request")?;
+    let session = Session::required(&app.config, &req)?;
+    for _ in 0..RETRIES {
+        let request = app
+            .store
+            .request(id)
+            .await?
+            .filter(|request| request.guest == session.user)
+            .ok_or(Error::NotFound("Request"))?;
+        check(
+            request.status,
+            Status::Cancelled,
+            request.needs_confirmation,
+            Actor::Guest,
+        )?;
+        let now = app.clock.now();
+        let mut next = request.next(now);
+        next.status = Status::Cancelled;
+        let activity = Activity::new(
+            &next,
+            ActivityKind::StatusChanged,
+            Some((session.user, &request.guest_name)),
+            now,
+        )
+        .status_change(request.status, Status::Cancelled);
+        let written = app
+            .store
+            .transact(&[
+                Write::ReplaceRequest {
+                    request: &next,
+                    expected_version: request.version,
+                },
+                Write::InsertActivity(&activity),
+            ])
+            .await;
+        match written {
+            Err(Error::Conflict {
+                code: "request_changed",
+                ..
+            }) => continue,
+            Ok(()) => return http::ok(&GuestView::from(&next)),
+            Err(err) => return Err(err),
+        }
+    }
+    Err(Error::conflict(
+        "request_changed",
+        "This request keeps changing. Reload it and try again.",
+    ))
+}

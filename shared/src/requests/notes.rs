@@ -1,0 +1,70 @@
+//! `POST /api/v1/hotels/{hotel}/admin/requests/{request}/notes` `{text}`: an internal note on a
+//! request, for staff only. Written with a check that the request is still the one read.
+
+use ::http::StatusCode;
+use lambda_http::Request;
+use serde::Deserialize;
+
+use super::acknowledge::RETRIES;
+use super::{Activity, ActivityKind, of_hotel, optional_text};
+use crate::app::App;
+use crate::error::Error;
+use crate::guards;
+use crate::http::{self, HandlerResult};
+use crate::ids::{HotelSlug, RequestId};
+use crate::members::Role;
+use crate::session::Session;
+use crate::store::Write;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Note {
+    text: String,
+}
+
+pub async fn handle(app: &App, req: Request) -> HandlerResult {
+    let hotel: HotelSlug = http::path(&req, "hotel")?;
+    let id: RequestId = http::path(&req, "request")?;
+    let session = Session::required(&app.config, &req)?;
+    let note: Note = http::json(&req, app.config.max_json_body_bytes)?;
+    let text = optional_text("text", Some(note.text), 2000)?
+        .ok_or_else(|| Error::field("text", "write the note"))?;
+    let membership = guards::member(app, &session, &hotel, Role::Staff).await?;
+    let staff = app
+        .store
+        .user(session.user)
+        .await?
+        .ok_or(Error::Unauthenticated)?;
+    for _ in 0..RETRIES {
+        let request = of_hotel(app.store.as_ref(), &hotel, id).await?;
+        if !guards::works_department(&membership, &request.department) {
+            return Err(Error::NotFound("Request"));
+        }
+        let activity = Activity::new(
+            &request,
+            ActivityKind::Note,
+            Some((staff.id, &staff.name)),
+            app.clock.now(),
+        )
+        .text(Some(text.clone()));
+        match app
+            .store
+            .transact(&[
+                Write::CheckRequest(&request),
+                Write::InsertActivity(&activity),
+            ])
+            .await
+        {
+            Err(Error::Conflict {
+                code: "request_changed",
+                ..
+            }) => continue,
+            Ok(()) => return http::json_response(StatusCode::CREATED, &activity),
+            Err(err) => return Err(err),
+        }
+    }
+    Err(Error::conflict(
+        "request_changed",
+        "This request keeps changing. Reload it and try again.",
+    ))
+}

@@ -1,0 +1,176 @@
+//! `PATCH /api/v1/hotels/{hotel}/admin/requests/{request}` `{status?, reason?, assignee?,
+//! priority?}`: staff move a request through its life, assign it, or change its priority. Each
+//! change writes its activity in the same transaction, conditional on the version read.
+
+use lambda_http::Request;
+use serde::Deserialize;
+
+use super::acknowledge::RETRIES;
+use super::state::{Actor, check};
+use super::{
+    Activity, ActivityKind, Priority, ServiceRequest, StaffView, Status, of_hotel, optional_text,
+};
+use crate::app::App;
+use crate::error::{Error, Result};
+use crate::guards;
+use crate::http::{self, HandlerResult};
+use crate::ids::{HotelSlug, RequestId, UserId};
+use crate::members::{Membership, Role};
+use crate::notifications;
+use crate::session::Session;
+use crate::store::Write;
+use crate::users::User;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Changes {
+    status: Option<Status>,
+    /// Why: required to decline, allowed with any status change (F11).
+    reason: Option<String>,
+    assignee: Option<UserId>,
+    priority: Option<Priority>,
+}
+
+pub async fn handle(app: &App, req: Request) -> HandlerResult {
+    let hotel: HotelSlug = http::path(&req, "hotel")?;
+    let id: RequestId = http::path(&req, "request")?;
+    let session = Session::required(&app.config, &req)?;
+    let changes: Changes = http::json(&req, app.config.max_json_body_bytes)?;
+    let reason = optional_text("reason", changes.reason.clone(), 500)?;
+    if changes.status.is_none() && changes.assignee.is_none() && changes.priority.is_none() {
+        return Err(Error::invalid(
+            "Send a status, an assignee or a priority to change.",
+        ));
+    }
+    if reason.is_some() && changes.status.is_none() {
+        return Err(Error::field(
+            "reason",
+            "a reason goes with a change of status",
+        ));
+    }
+    if changes.status == Some(Status::Declined) && reason.is_none() {
+        return Err(Error::field("reason", "say why the request is declined"));
+    }
+    let membership = guards::member(app, &session, &hotel, Role::Staff).await?;
+    let staff = app
+        .store
+        .user(session.user)
+        .await?
+        .ok_or(Error::Unauthenticated)?;
+    if let Some(assignee) = changes.assignee {
+        check_assignee(app, &hotel, assignee).await?;
+    }
+    for _ in 0..RETRIES {
+        let request = of_hotel(app.store.as_ref(), &hotel, id).await?;
+        if !guards::works_department(&membership, &request.department) {
+            return Err(Error::NotFound("Request"));
+        }
+        match apply(app, &request, &changes, reason.clone(), &staff).await {
+            Err(Error::Conflict {
+                code: "request_changed",
+                ..
+            }) => continue,
+            Ok(updated) => return http::ok(&StaffView::new(&updated, app.clock.now())),
+            Err(err) => return Err(err),
+        }
+    }
+    Err(Error::conflict(
+        "request_changed",
+        "This request keeps changing. Reload it and try again.",
+    ))
+}
+
+/// An assignee must be an active member of the hotel.
+async fn check_assignee(app: &App, hotel: &HotelSlug, assignee: UserId) -> Result<Membership> {
+    app.store
+        .membership(hotel, assignee)
+        .await?
+        .filter(|m| m.active)
+        .ok_or_else(|| Error::field("assignee", "is not an active member of this hotel"))
+}
+
+async fn apply(
+    app: &App,
+    request: &ServiceRequest,
+    changes: &Changes,
+    reason: Option<String>,
+    staff: &User,
+) -> Result<ServiceRequest> {
+    let now = app.clock.now();
+    let mut next = request.next(now);
+    let actor = Some((staff.id, staff.name.as_str()));
+    let mut activities = Vec::new();
+    if let Some(to) = changes.status {
+        check(request.status, to, request.needs_confirmation, Actor::Staff)?;
+        next.status = to;
+        if matches!(
+            to,
+            Status::Acknowledged | Status::Confirmed | Status::Declined
+        ) && next.acknowledged_at.is_none()
+        {
+            next.acknowledged_at = Some(now);
+            next.acknowledged_by = Some(staff.id);
+        }
+        if matches!(to, Status::Confirmed | Status::Declined) {
+            next.confirmation_reason = reason.clone();
+        }
+        let kind = if to == Status::Acknowledged {
+            ActivityKind::Acknowledged
+        } else {
+            ActivityKind::StatusChanged
+        };
+        activities.push(
+            Activity::new(&next, kind, actor, now)
+                .status_change(request.status, to)
+                .text(reason),
+        );
+    }
+    if let Some(assignee) = changes.assignee {
+        let member = check_assignee(app, &request.hotel, assignee).await?;
+        if !guards::works_department(&member, &request.department) {
+            return Err(Error::field(
+                "assignee",
+                "does not work this request's department",
+            ));
+        }
+        if request.status.is_final() {
+            return Err(Error::conflict(
+                "request_closed",
+                format!(
+                    "This request is {} and can no longer change.",
+                    request.status
+                ),
+            ));
+        }
+        next.assignee = Some(assignee);
+        activities.push(
+            Activity::new(&next, ActivityKind::Assigned, actor, now)
+                .text(Some(assignee.to_string())),
+        );
+    }
+    if let Some(priority) = changes.priority {
+        if request.status.is_final() {
+            return Err(Error::conflict(
+                "request_closed",
+                format!(
+                    "This request is {} and can no longer change.",
+                    request.status
+                ),
+            ));
+        }
+        next.priority = priority;
+        activities.push(
+            Activity::new(&next, ActivityKind::PriorityChanged, actor, now)
+                .text(Some(format!("{priority:?}").to_uppercase())),
+        );
+    }
+    let notice = changes.status.map(|_| notifications::to_guest(&next, now));
+    let mut writes = vec![Write::ReplaceRequest {
+        request: &next,
+        expected_version: request.version,
+    }];
+    writes.extend(activities.iter().map(Write::InsertActivity));
+    writes.extend(notice.iter().map(Write::InsertNotification));
+    app.store.transact(&writes).await?;
+    Ok(next)
+}
