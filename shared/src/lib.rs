@@ -10,6 +10,7 @@ pub mod config;
 pub mod error;
 pub mod http;
 pub mod ids;
+pub mod images;
 pub mod lambda;
 pub mod routes;
 pub mod store;
