@@ -68,6 +68,8 @@ const DAMAGED: &str = "The image file is damaged or incomplete; export it again 
 /// `limits.max_dimension` or that would take more than `limits.max_decode_bytes` to decode (400);
 /// a damaged or truncated file (400). Then turns the image upright by its EXIF orientation,
 /// shrinks it to `limits.output_long_side` and encodes it from its pixels alone.
+///
+/// CPU-bound: a 24-megapixel photo takes 0.6–0.8 s on one core (`docs/performance.md`).
 pub fn sanitize(upload: &[u8], limits: &ImageLimits) -> Result<SanitizedImage> {
     if upload.len() > limits.max_bytes {
         return Err(Error::PayloadTooLarge);
