@@ -13,6 +13,7 @@ pub mod guards;
 pub mod http;
 pub mod idempotency;
 pub mod ids;
+pub mod images;
 pub mod lambda;
 pub mod ratelimit;
 pub mod routes;
