@@ -10,6 +10,8 @@ use aws_config::{BehaviorVersion, SdkConfig};
 use crate::clock::{Clock, SystemClock};
 use crate::config::Config;
 use crate::delivery::gupshup::Gupshup;
+use crate::delivery::queue::{Queue, SqsQueue};
+use crate::delivery::scheduler::{EventBridgeSchedules, Schedules};
 use crate::delivery::sns::SnsSms;
 use crate::delivery::{NoWhatsApp, Sms, WhatsApp};
 use crate::error::BoxError;
@@ -23,6 +25,8 @@ pub struct App {
     aws: SdkConfig,
     whatsapp: OnceLock<Arc<dyn WhatsApp>>,
     sms: OnceLock<Arc<dyn Sms>>,
+    fallback_queue: OnceLock<Option<Arc<dyn Queue>>>,
+    schedules: OnceLock<Option<Arc<dyn Schedules>>>,
 }
 
 impl App {
@@ -51,6 +55,8 @@ impl App {
             aws: sdk.clone(),
             whatsapp: OnceLock::new(),
             sms: OnceLock::new(),
+            fallback_queue: OnceLock::new(),
+            schedules: OnceLock::new(),
         }
     }
 
@@ -76,6 +82,30 @@ impl App {
                 Arc::new(SnsSms::new(client, self.config.sms_sender_id.clone()))
             })
             .as_ref()
+    }
+
+    /// The queue of delayed SMS fallbacks, when one is configured.
+    pub fn fallback_queue(&self) -> Option<&dyn Queue> {
+        self.fallback_queue
+            .get_or_init(|| {
+                let url = self.config.delivery.sms_fallback_queue_url.clone()?;
+                Some(
+                    Arc::new(SqsQueue::new(aws_sdk_sqs::Client::new(&self.aws), url))
+                        as Arc<dyn Queue>,
+                )
+            })
+            .as_deref()
+    }
+
+    /// One-time schedules, when configured.
+    pub fn schedules(&self) -> Option<&dyn Schedules> {
+        self.schedules
+            .get_or_init(|| {
+                let settings = self.config.scheduler.clone()?;
+                let client = aws_sdk_scheduler::Client::new(&self.aws);
+                Some(Arc::new(EventBridgeSchedules::new(client, settings)) as Arc<dyn Schedules>)
+            })
+            .as_deref()
     }
 
     /// Uses `sms` instead of SNS (tests that make SMS fail).

@@ -28,6 +28,54 @@ pub struct Config {
     pub gupshup: Option<GupshupSettings>,
     /// `SMS_SENDER_ID`: the alphanumeric sender SNS shows, where the country allows one.
     pub sms_sender_id: Option<String>,
+    pub delivery: DeliverySettings,
+    pub requests: RequestSettings,
+    /// One-time EventBridge schedules at a request's deadline and reminder time; without them
+    /// the every-minute jobs alone do the work (a minute later at most).
+    pub scheduler: Option<SchedulerSettings>,
+    /// Web push (VAPID); without it notifications stay in the app.
+    pub push: Option<PushSettings>,
+}
+
+#[derive(Debug, Clone)]
+pub struct DeliverySettings {
+    /// How long WhatsApp gets to deliver a code before it goes by SMS
+    /// (`SMS_FALLBACK_DELAY_SECS`, 30).
+    pub sms_fallback_delay: Duration,
+    /// `SMS_FALLBACK_QUEUE_URL`: the SQS queue of delayed fallbacks.
+    pub sms_fallback_queue_url: Option<String>,
+    /// `GUPSHUP_WEBHOOK_SECRET`: the secret Gupshup's subscription sends in the
+    /// `x-concierge-webhook-secret` header. Without one the webhook refuses everything (F30).
+    pub gupshup_webhook_secret: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct RequestSettings {
+    /// A request still NEW this long after it was made (or after its requested-for time)
+    /// expires (`REQUEST_STALE_HOURS`, 24).
+    pub stale_after: Duration,
+    /// Staff are reminded this long before a request's requested-for time
+    /// (`REMINDER_LEAD_MINUTES`, 30).
+    pub reminder_lead: Duration,
+}
+
+#[derive(Debug, Clone)]
+pub struct SchedulerSettings {
+    /// `SCHEDULE_GROUP`.
+    pub group: String,
+    /// `SCHEDULER_ROLE_ARN`: the role EventBridge Scheduler assumes to invoke the jobs.
+    pub role_arn: String,
+    /// `ESCALATION_FUNCTION_ARN`, `REMINDER_FUNCTION_ARN`.
+    pub escalation_function_arn: String,
+    pub reminder_function_arn: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct PushSettings {
+    /// `VAPID_PRIVATE_KEY`: the P-256 private key, base64url (32 bytes).
+    pub vapid_private_key: String,
+    /// `VAPID_SUBJECT`: a `mailto:` or `https:` contact for push services.
+    pub subject: String,
 }
 
 #[derive(Debug, Clone)]
@@ -88,6 +136,17 @@ impl Config {
             rate_limits: RateLimits::default(),
             gupshup: None,
             sms_sender_id: None,
+            delivery: DeliverySettings {
+                sms_fallback_delay: Duration::from_secs(30),
+                sms_fallback_queue_url: None,
+                gupshup_webhook_secret: None,
+            },
+            requests: RequestSettings {
+                stale_after: Duration::from_secs(24 * 3600),
+                reminder_lead: Duration::from_secs(30 * 60),
+            },
+            scheduler: None,
+            push: None,
         })
     }
 
@@ -135,6 +194,31 @@ impl Config {
             });
         }
         config.sms_sender_id = optional("SMS_SENDER_ID");
+        if let Some(seconds) = parsed("SMS_FALLBACK_DELAY_SECS")? {
+            config.delivery.sms_fallback_delay = Duration::from_secs(seconds);
+        }
+        config.delivery.sms_fallback_queue_url = optional("SMS_FALLBACK_QUEUE_URL");
+        config.delivery.gupshup_webhook_secret = optional("GUPSHUP_WEBHOOK_SECRET");
+        if let Some(hours) = parsed::<u64>("REQUEST_STALE_HOURS")? {
+            config.requests.stale_after = Duration::from_secs(hours * 3600);
+        }
+        if let Some(minutes) = parsed::<u64>("REMINDER_LEAD_MINUTES")? {
+            config.requests.reminder_lead = Duration::from_secs(minutes * 60);
+        }
+        if let Some(group) = optional("SCHEDULE_GROUP") {
+            config.scheduler = Some(SchedulerSettings {
+                group,
+                role_arn: required("SCHEDULER_ROLE_ARN")?,
+                escalation_function_arn: required("ESCALATION_FUNCTION_ARN")?,
+                reminder_function_arn: required("REMINDER_FUNCTION_ARN")?,
+            });
+        }
+        if let Some(vapid_private_key) = optional("VAPID_PRIVATE_KEY") {
+            config.push = Some(PushSettings {
+                vapid_private_key,
+                subject: required("VAPID_SUBJECT")?,
+            });
+        }
         config.validate()?;
         Ok(config)
     }
@@ -146,6 +230,10 @@ impl Config {
         }
         if self.sessions.refresh_ttl <= self.sessions.access_ttl {
             return Err("REFRESH_TOKEN_DAYS must outlast the access token".into());
+        }
+        // SQS delays messages by at most 15 minutes.
+        if self.delivery.sms_fallback_delay > Duration::from_secs(900) {
+            return Err("SMS_FALLBACK_DELAY_SECS must be at most 900".into());
         }
         Ok(())
     }

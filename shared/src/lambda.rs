@@ -3,10 +3,13 @@
 use std::convert::Infallible;
 use std::future::Future;
 
+use aws_lambda_events::sqs::{BatchItemFailure, SqsBatchResponse, SqsEvent, SqsMessage};
 use lambda_http::{Request, service_fn};
+use lambda_runtime::LambdaEvent;
 
 use crate::app::App;
 use crate::http::{self, HandlerResult};
+use crate::jobs::{self, Job, JobEvent, JobReport};
 
 pub use lambda_http::Error;
 
@@ -15,6 +18,81 @@ pub fn http<H, F>(handler: H) -> Result<(), Error>
 where
     H: Fn(&'static App, Request) -> F + Copy + Send + 'static,
     F: Future<Output = HandlerResult> + Send + 'static,
+{
+    start(|app| async move {
+        lambda_http::run(service_fn(move |req: Request| async move {
+            Ok::<_, Infallible>(http::respond(handler(app, req).await))
+        }))
+        .await
+    })
+}
+
+/// Runs a scheduled job as a Lambda. The payload is the schedule's input (a `JobEvent`; an
+/// empty or unknown one is a recurring run). The heartbeat is written whatever happens; a
+/// failed run is an error, so EventBridge retries it and finally sends it to the dead letters.
+pub fn job<H, F>(job: Job, run: H) -> Result<(), Error>
+where
+    H: Fn(&'static App, JobEvent) -> F + Copy + Send + 'static,
+    F: Future<Output = crate::Result<JobReport>> + Send + 'static,
+{
+    start(move |app| async move {
+        lambda_runtime::run(service_fn(
+            move |event: LambdaEvent<serde_json::Value>| async move {
+                let job_event: JobEvent = serde_json::from_value(event.payload).unwrap_or_default();
+                let result = run(app, job_event).await;
+                if let Err(err) = jobs::record(app, &job, &result).await {
+                    tracing::error!(%err, job = job.name, "the heartbeat was not written");
+                }
+                result.map_err(|err| {
+                    tracing::error!(%err, job = job.name, "the job failed");
+                    Error::from(err.to_string())
+                })
+            },
+        ))
+        .await
+    })
+}
+
+/// Runs an SQS consumer as a Lambda: each message is handled on its own, and the ones that
+/// failed are reported (partial batch failure), so only they come back, and after five
+/// receives go to the dead-letter queue.
+pub fn queue<H, F>(consume: H) -> Result<(), Error>
+where
+    H: Fn(&'static App, SqsMessage) -> F + Copy + Send + 'static,
+    F: Future<Output = crate::Result<()>> + Send + 'static,
+{
+    start(move |app| async move {
+        lambda_runtime::run(service_fn(move |event: LambdaEvent<SqsEvent>| async move {
+            Ok::<_, Infallible>(consume_batch(app, event.payload, consume).await)
+        }))
+        .await
+    })
+}
+
+/// Handles a batch of messages, naming the ones that failed.
+pub async fn consume_batch<H, F>(app: &'static App, batch: SqsEvent, consume: H) -> SqsBatchResponse
+where
+    H: Fn(&'static App, SqsMessage) -> F,
+    F: Future<Output = crate::Result<()>>,
+{
+    let mut response = SqsBatchResponse::default();
+    for message in batch.records {
+        let id = message.message_id.clone().unwrap_or_default();
+        if let Err(err) = consume(app, message).await {
+            tracing::error!(%err, message = %id, "a queue message failed; it comes back later");
+            let mut failure = BatchItemFailure::default();
+            failure.item_identifier = id;
+            response.batch_item_failures.push(failure);
+        }
+    }
+    response
+}
+
+/// Builds the runtime and the `App` once per cold start, then hands over to `serve`.
+fn start<S, F>(serve: S) -> Result<(), Error>
+where
+    S: FnOnce(&'static App) -> F,
+    F: Future<Output = Result<(), Error>>,
 {
     // One invocation at a time per execution environment: a single-threaded runtime starts
     // faster and needs no cross-thread synchronisation.
@@ -25,9 +103,6 @@ where
         lambda_http::tracing::init_default_subscriber();
         // Lives as long as the process, shared by every invocation.
         let app: &'static App = Box::leak(Box::new(App::from_env().await?));
-        lambda_http::run(service_fn(move |req: Request| async move {
-            Ok::<_, Infallible>(http::respond(handler(app, req).await))
-        }))
-        .await
+        serve(app).await
     })
 }

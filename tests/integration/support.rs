@@ -14,13 +14,13 @@ use concierge::experiences::Experience;
 use concierge::hotels::Hotel;
 use concierge::idempotency::IdempotencyRecord;
 use concierge::ids::{
-    DepartmentSlug, ExperienceId, HotelSlug, NotificationId, QrCode, RequestId, SessionId, TokenId,
-    UserId,
+    DepartmentSlug, ExperienceId, HotelSlug, NotificationId, OtpId, QrCode, RequestId, SessionId,
+    TokenId, UserId,
 };
 use concierge::jobs::Heartbeat;
 use concierge::members::Membership;
 use concierge::notifications::Notification;
-use concierge::otp::{OtpCode, OtpScope};
+use concierge::otp::{DeliveryStatus, OtpCode, OtpScope};
 use concierge::qr::QrCodeRecord;
 use concierge::requests::{Activity, ServiceRequest};
 use concierge::session::SessionFamily;
@@ -28,12 +28,13 @@ use concierge::stays::GuestStay;
 use concierge::store::{
     Listed, OtpDelivery, Page, PageRequest, Position, RequestFilter, RequestListing, Store, Write,
 };
+use concierge::timers::{Timer, TimerKind};
 use concierge::users::{Email, Phone, User};
 use concierge_infra::emulator::{ENDPOINT_VAR, Emulator};
 use concierge_infra::local_api::LocalApi;
 use concierge_infra::outbox::Outbox;
 use concierge_infra::{demo, local_app, local_config};
-use jiff::Timestamp;
+use jiff::{SignedDuration, Timestamp};
 use serde_json::Value;
 
 static EMULATOR: OnceLock<String> = OnceLock::new();
@@ -314,6 +315,16 @@ counted! {
     fn idempotency_record(&self, user: UserId, key: &str) -> Result<Option<IdempotencyRecord>>;
     fn release_idempotency(&self, record: &IdempotencyRecord) -> Result<()>;
     fn heartbeats(&self) -> Result<Vec<Heartbeat>>;
+    fn otp(&self, phone: &Phone, scope: &OtpScope, id: OtpId) -> Result<Option<OtpCode>>;
+    fn otp_by_message(&self, message_id: &str) -> Result<Option<OtpCode>>;
+    fn claim_sms_fallback(&self, otp: &OtpCode, now: Timestamp, timeout: SignedDuration) -> Result<bool>;
+    fn complete_sms_fallback(&self, otp: &OtpCode, claimed_at: Timestamp, new_hash: &str, message_id: Option<&str>, valid_until: Timestamp) -> Result<bool>;
+    fn release_sms_fallback(&self, otp: &OtpCode, claimed_at: Timestamp) -> Result<()>;
+    fn advance_delivery(&self, otp: &OtpCode, status: DeliveryStatus) -> Result<bool>;
+    fn due_timers(&self, kind: TimerKind, now: Timestamp, limit: u16, after: Option<&str>) -> Result<Vec<Timer>>;
+    fn all_hotels(&self, page: &PageRequest) -> Result<Page<Hotel>>;
+    fn timer(&self, kind: TimerKind, position: &str) -> Result<Option<Timer>>;
+    fn stays_ending_by(&self, now: Timestamp, limit: u16) -> Result<Vec<GuestStay>>;
     fn transact(&self, writes: &[Write<'_>]) -> Result<()>;
 }
 

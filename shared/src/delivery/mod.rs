@@ -1,7 +1,10 @@
-//! Getting a message to a phone: WhatsApp through Gupshup, SMS through SNS. The domain sees
-//! these two traits; only this module knows the providers.
+//! Getting things delivered: a message to a phone (WhatsApp through Gupshup, SMS through SNS),
+//! a delayed message to ourselves (SQS), an invocation at a set time (EventBridge Scheduler).
+//! The domain sees small traits; only this module knows the services.
 
 pub mod gupshup;
+pub mod queue;
+pub mod scheduler;
 pub mod sns;
 
 use async_trait::async_trait;

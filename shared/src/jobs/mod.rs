@@ -1,7 +1,24 @@
-//! Scheduled jobs. Each writes a heartbeat that the health routes report.
+//! Scheduled jobs. Each runs on its EventBridge schedule (and some also at the exact moment a
+//! one-time schedule names), reads only what is due, is safe to run twice at once, tolerates an
+//! empty table (F8), and writes a heartbeat that the health routes report.
 
-use jiff::Timestamp;
+pub mod digest;
+pub mod escalation;
+pub mod expiry;
+pub mod otp_cleanup;
+pub mod otp_sweep;
+pub mod reminder;
+
+use std::collections::BTreeMap;
+use std::future::Future;
+
+use jiff::{SignedDuration, Timestamp};
 use serde::{Deserialize, Serialize};
+
+use crate::app::App;
+use crate::error::{Error, Result};
+use crate::store::Write;
+use crate::timers::{Timer, TimerKind};
 
 /// The last run of one job.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -12,5 +29,167 @@ pub struct Heartbeat {
     pub last_outcome: String,
     /// How many things the run touched, by kind.
     #[serde(default)]
-    pub counts: std::collections::BTreeMap<String, u64>,
+    pub counts: BTreeMap<String, u64>,
+}
+
+/// A job: its name and how often it runs (a heartbeat older than three periods is stale).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Job {
+    pub name: &'static str,
+    pub every: SignedDuration,
+}
+
+/// Every job, as deployed in template.yaml.
+pub const JOBS: [Job; 6] = [
+    escalation::JOB,
+    expiry::JOB,
+    reminder::JOB,
+    otp_sweep::JOB,
+    otp_cleanup::JOB,
+    digest::JOB,
+];
+
+/// What fired a run: its recurring schedule (no timer), or a one-time schedule naming the
+/// timer (its position) to handle now.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct JobEvent {
+    #[serde(default)]
+    pub timer: Option<String>,
+}
+
+/// What a run did, by kind of outcome.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct JobReport {
+    pub counts: BTreeMap<String, u64>,
+}
+
+impl JobReport {
+    pub fn count(&mut self, outcome: &str) {
+        *self.counts.entry(outcome.to_owned()).or_default() += 1;
+    }
+
+    pub fn get(&self, outcome: &str) -> u64 {
+        self.counts.get(outcome).copied().unwrap_or(0)
+    }
+}
+
+/// Timers read per page, and pages per run: a run handles at most their product, the rest wait
+/// for the next run (which is a minute away at most).
+const PAGE: u16 = 100;
+const MAX_PAGES: usize = 10;
+
+/// Handles the due timers of `kind` (or the one timer `event` names, when due) with `work`,
+/// which says what it did. A timer that fails is counted and left for the next run.
+pub async fn handle_due<'a, F, Fut>(
+    app: &'a App,
+    kind: TimerKind,
+    event: &JobEvent,
+    work: F,
+) -> Result<JobReport>
+where
+    F: Fn(&'a App, Timer) -> Fut,
+    Fut: Future<Output = Result<&'static str>>,
+{
+    let mut report = JobReport::default();
+    let now = app.clock.now();
+    if let Some(position) = &event.timer {
+        if let Some(timer) = app
+            .store
+            .timer(kind, position)
+            .await?
+            .filter(|t| t.due_at <= now)
+        {
+            settle(&mut report, kind, work(app, timer).await);
+        }
+        return Ok(report);
+    }
+    let mut after: Option<String> = None;
+    for _ in 0..MAX_PAGES {
+        let due = app
+            .store
+            .due_timers(kind, now, PAGE, after.as_deref())
+            .await?;
+        let page_was_full = due.len() == usize::from(PAGE);
+        after = due.last().map(Timer::position);
+        for timer in due {
+            settle(&mut report, kind, work(app, timer).await);
+        }
+        if !page_was_full {
+            break;
+        }
+    }
+    Ok(report)
+}
+
+fn settle(report: &mut JobReport, kind: TimerKind, outcome: Result<&'static str>) {
+    match outcome {
+        Ok(what) => report.count(what),
+        Err(err) => {
+            tracing::error!(%err, %kind, "a timer failed; the next run retries it");
+            report.count("failed");
+        }
+    }
+}
+
+/// Deletes a timer whose work no longer applies. Another run deleting it first is fine.
+pub async fn drop_timer(app: &App, timer: &Timer) -> Result<&'static str> {
+    match app.store.transact(&[Write::DeleteTimer(timer)]).await {
+        Ok(())
+        | Err(Error::Conflict {
+            code: "timer_gone", ..
+        }) => Ok("obsolete"),
+        Err(err) => Err(err),
+    }
+}
+
+/// Writes the heartbeat of a run.
+pub async fn record(app: &App, job: &Job, result: &Result<JobReport>) -> Result<()> {
+    let (last_outcome, counts) = match result {
+        Ok(report) if report.get("failed") == 0 => ("ok".to_owned(), report.counts.clone()),
+        Ok(report) => (
+            format!("{} failed", report.get("failed")),
+            report.counts.clone(),
+        ),
+        Err(err) => (format!("failed: {}", err.code()), BTreeMap::new()),
+    };
+    let heartbeat = Heartbeat {
+        job: job.name.to_owned(),
+        last_run_at: app.clock.now(),
+        last_outcome,
+        counts,
+    };
+    app.store.transact(&[Write::PutHeartbeat(&heartbeat)]).await
+}
+
+/// How a job looks from its heartbeat.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum JobState {
+    Ok,
+    /// Deployed but not run yet (a fresh stack).
+    NeverRun,
+    /// Its last run failed.
+    Failing,
+    /// No run for more than three periods.
+    Stale,
+}
+
+impl JobState {
+    pub fn is_healthy(self) -> bool {
+        matches!(self, JobState::Ok | JobState::NeverRun)
+    }
+}
+
+pub fn state(job: &Job, heartbeat: Option<&Heartbeat>, now: Timestamp) -> JobState {
+    let Some(heartbeat) = heartbeat else {
+        return JobState::NeverRun;
+    };
+    let allowance = job.every.checked_mul(3).unwrap_or(job.every);
+    if now.duration_since(heartbeat.last_run_at) > allowance {
+        JobState::Stale
+    } else if heartbeat.last_outcome.starts_with("failed") {
+        JobState::Failing
+    } else {
+        JobState::Ok
+    }
 }

@@ -23,6 +23,7 @@ pub enum NotificationKind {
     RequestUpdated,
     Escalation,
     Reminder,
+    Digest,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -89,6 +90,50 @@ pub fn to_guest(request: &ServiceRequest, now: Timestamp) -> Notification {
             .unwrap_or_else(|| request.details.chars().take(140).collect()),
         now,
     )
+}
+
+/// Writes a notification about `request` to each recipient. The change it announces is already
+/// recorded, so a failure here is logged rather than undoing it.
+pub async fn send(
+    app: &crate::app::App,
+    request: &ServiceRequest,
+    recipients: &[crate::ids::UserId],
+    kind: NotificationKind,
+    title: &str,
+    now: Timestamp,
+) {
+    let notices: Vec<Notification> = recipients
+        .iter()
+        .map(|user| {
+            Notification::new(
+                *user,
+                request,
+                kind,
+                title.to_owned(),
+                request.details.chars().take(140).collect(),
+                now,
+            )
+        })
+        .collect();
+    deliver(app, &notices).await;
+}
+
+/// Writes notifications (one write each, in parallel), logging failures.
+pub async fn deliver(app: &crate::app::App, notices: &[Notification]) {
+    let writes = notices.iter().map(|n| async move {
+        app.store
+            .transact(&[crate::store::Write::InsertNotification(n)])
+            .await
+    });
+    for (result, notice) in futures_util::future::join_all(writes)
+        .await
+        .into_iter()
+        .zip(notices)
+    {
+        if let Err(err) = result {
+            tracing::error!(%err, recipient = %notice.recipient, "a notification was not written");
+        }
+    }
 }
 
 /// Notifications to the members who work the request's department.

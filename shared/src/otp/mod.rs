@@ -1,6 +1,7 @@
 //! One-time codes for login by phone: six digits, stored only as a keyed hash, valid five
 //! minutes, used once, at most five wrong tries, and scoped to the hotel they were asked for.
 
+pub mod fallback;
 pub mod send;
 pub mod verify;
 
@@ -146,6 +147,11 @@ impl OtpCode {
     }
 
     /// Whether `code` is this record's code (constant-time comparison of the hashes).
+    /// The code's key as one string (phone, scope and id), for timers and queue messages.
+    pub fn key(&self) -> String {
+        format!("{}|{}|{}", self.phone, self.scope, self.id)
+    }
+
     pub fn is_expired(&self, now: Timestamp) -> bool {
         now >= self.valid_until
     }
@@ -155,6 +161,36 @@ impl OtpCode {
             hash(keys, &self.phone, &self.scope, code).as_bytes(),
             self.code_hash.as_bytes(),
         )
+    }
+}
+
+/// A code's key read back from `OtpCode::key`.
+pub fn parse_key(key: &str) -> Result<(Phone, OtpScope, OtpId)> {
+    let mut parts = key.splitn(3, '|');
+    match (parts.next(), parts.next(), parts.next()) {
+        (Some(phone), Some(scope), Some(id)) => {
+            Ok((Phone::parse(phone)?, scope.parse()?, id.parse()?))
+        }
+        _ => Err(Error::invalid("not a code's key")),
+    }
+}
+
+impl DeliveryStatus {
+    /// Delivery events arrive out of order and twice; a status only ever moves up this rank.
+    pub fn rank(self) -> u8 {
+        match self {
+            DeliveryStatus::Pending => 0,
+            DeliveryStatus::Submitted => 1,
+            DeliveryStatus::Sent => 2,
+            DeliveryStatus::Failed => 3,
+            DeliveryStatus::Delivered => 4,
+            DeliveryStatus::Read => 5,
+        }
+    }
+
+    /// The person has the message (or at least their phone does).
+    pub fn reached(self) -> bool {
+        matches!(self, DeliveryStatus::Delivered | DeliveryStatus::Read)
     }
 }
 

@@ -2,6 +2,8 @@
 //! no channel is a 502; its record is kept (burned) and it still counts against the limits
 //! (F22, F25).
 
+use jiff::SignedDuration;
+
 use crate::app::App;
 use crate::delivery::code_text;
 use crate::error::{Error, Result};
@@ -9,6 +11,7 @@ use crate::ids::{HotelSlug, QrCode};
 use crate::otp::{Channel, DeliveryStatus, OtpCode, VALIDITY, generate_code, resolve_target};
 use crate::ratelimit;
 use crate::store::{OtpDelivery, Write};
+use crate::timers::{Timer, TimerKind};
 use crate::users::Phone;
 
 pub struct SendRequest {
@@ -56,9 +59,25 @@ pub async fn send(app: &App, request: SendRequest) -> Result<Sent> {
         Channel::Whatsapp,
         now,
     );
-    store.transact(&[Write::InsertOtp(&record)]).await?;
+    // The sweep's backstop for the fallback and the cleanup come with the record itself; if
+    // WhatsApp is not what takes the code, the sweep finds nothing to do.
+    let delay = SignedDuration::try_from(app.config.delivery.sms_fallback_delay)
+        .map_err(Error::internal)?;
+    let sweep_at = now.saturating_add(delay + SWEEP_GRACE).unwrap_or(now);
+    let sweep = Timer::new(TimerKind::SmsFallback, sweep_at, record.key());
+    let cleanup = Timer::new(TimerKind::OtpCleanup, record.expires_at, record.key());
+    store
+        .transact(&[
+            Write::InsertOtp(&record),
+            Write::InsertTimer(&sweep),
+            Write::InsertTimer(&cleanup),
+        ])
+        .await?;
     let delivery = deliver(app, &request.phone, &code).await;
     store.record_otp_delivery(&record, &delivery).await?;
+    if delivery.channel == Channel::Whatsapp {
+        queue_fallback(app, &record).await;
+    }
     if delivery.status == DeliveryStatus::Failed {
         return Err(Error::BadGateway(
             "We could not send your code just now. Request a new code in a moment.",
@@ -68,6 +87,24 @@ pub async fn send(app: &App, request: SendRequest) -> Result<Sent> {
         channel: delivery.channel,
         expires_in_secs: VALIDITY.as_secs(),
     })
+}
+
+/// How long after the fallback delay the sweep steps in, if the queue has not.
+const SWEEP_GRACE: SignedDuration = SignedDuration::from_secs(30);
+
+/// Asks for the SMS fallback after the delay. Losing the message is not fatal: the sweep
+/// timer written with the code does the same a little later.
+async fn queue_fallback(app: &App, record: &OtpCode) {
+    let Some(queue) = app.fallback_queue() else {
+        return;
+    };
+    let body = serde_json::json!({ "otp": record.key() }).to_string();
+    if let Err(err) = queue
+        .send_delayed(&body, app.config.delivery.sms_fallback_delay)
+        .await
+    {
+        tracing::warn!(%err, "the SMS fallback was not queued; the sweep will catch it");
+    }
 }
 
 /// Tries WhatsApp, then SMS; says which channel took the code, or that none did.

@@ -41,7 +41,10 @@ pub async fn handle(app: &App, req: Request) -> HandlerResult {
                 code: "request_changed",
                 ..
             }) => continue,
-            Ok(acknowledged) => return http::ok(&StaffView::new(&acknowledged, app.clock.now())),
+            Ok(acknowledged) => {
+                super::unschedule_escalation(app, &acknowledged).await;
+                return http::ok(&StaffView::new(&acknowledged, app.clock.now()));
+            }
             Err(err) => return Err(err),
         }
     }

@@ -9,7 +9,10 @@ use jiff::{SignedDuration, Timestamp};
 use lambda_http::{Body, Request};
 use serde::Deserialize;
 
-use super::{Activity, ActivityKind, GuestView, Priority, ServiceRequest, Status, optional_text};
+use super::{
+    Activity, ActivityKind, GuestView, Priority, ServiceRequest, Status, optional_text, schedule,
+    timers_of,
+};
 use crate::app::App;
 use crate::departments::hours::response_sla;
 use crate::error::{Error, Result};
@@ -176,10 +179,12 @@ async fn create(
     )
     .status_change(Status::New, Status::New);
     let response = serde_json::to_string(&GuestView::from(&request)).map_err(Error::internal)?;
+    let timers = timers_of(&request, &app.config.requests, now)?;
     let mut writes = vec![
         Write::InsertRequest(&request),
         Write::InsertActivity(&activity),
     ];
+    writes.extend(timers.iter().map(Write::InsertTimer));
     if let Some(record) = record {
         writes.push(Write::FinishIdempotency {
             record,
@@ -188,26 +193,20 @@ async fn create(
         });
     }
     app.store.transact(&writes).await?;
+    schedule(app, &request, &timers).await;
     Ok(request)
 }
 
 /// Tells the department's staff. The request already exists and lists show it, so a failure
 /// here is logged rather than undoing it.
 async fn notify_department(app: &App, request: &ServiceRequest, now: Timestamp) {
-    let members = match app.store.members(&request.hotel).await {
-        Ok(members) => members,
-        Err(err) => {
-            tracing::error!(%err, request = %request.id, "department staff could not be listed");
-            return;
+    match app.store.members(&request.hotel).await {
+        Ok(members) => {
+            let notices = notifications::to_department(request, &members, now);
+            notifications::deliver(app, &notices).await;
         }
-    };
-    let notifications = notifications::to_department(request, &members, now);
-    let inserts = notifications
-        .iter()
-        .map(|n| async move { app.store.transact(&[Write::InsertNotification(n)]).await });
-    for result in futures_util::future::join_all(inserts).await {
-        if let Err(err) = result {
-            tracing::error!(%err, request = %request.id, "a staff notification was not written");
+        Err(err) => {
+            tracing::error!(%err, request = %request.id, "department staff could not be listed")
         }
     }
 }

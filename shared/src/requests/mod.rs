@@ -11,12 +11,14 @@ pub mod notes;
 pub mod state;
 pub mod update;
 
-use jiff::Timestamp;
+use jiff::{SignedDuration, Timestamp};
 use serde::{Deserialize, Serialize};
 
+use crate::app::App;
 use crate::error::{Error, Result};
 use crate::ids::{ActivityId, DepartmentSlug, ExperienceId, HotelSlug, RequestId, StayId, UserId};
 use crate::store::Store;
+use crate::timers::{Timer, TimerKind};
 pub use state::Status;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -137,7 +139,11 @@ impl Activity {
             from_status: None,
             to_status: None,
             text: None,
-            visible_to_guest: kind != ActivityKind::Note,
+            // Notes, escalations and reminders are the staff's business.
+            visible_to_guest: matches!(
+                kind,
+                ActivityKind::Created | ActivityKind::Acknowledged | ActivityKind::StatusChanged
+            ),
             at,
         }
     }
@@ -232,6 +238,73 @@ impl<'a> From<&'a Activity> for GuestActivity<'a> {
             text: a.text.as_deref(),
             at: a.at,
         }
+    }
+}
+
+/// The timers a new request starts: escalation at its deadline, expiry when it has gone stale,
+/// and a reminder before its requested-for time (when that is far enough ahead).
+pub fn timers_of(
+    request: &ServiceRequest,
+    settings: &crate::config::RequestSettings,
+    now: Timestamp,
+) -> Result<Vec<Timer>> {
+    let id = request.id.to_string();
+    let stale_after = SignedDuration::try_from(settings.stale_after).map_err(Error::internal)?;
+    let lead = SignedDuration::try_from(settings.reminder_lead).map_err(Error::internal)?;
+    let stale_from = request.requested_for.unwrap_or(now).max(now);
+    let mut timers = vec![
+        Timer::new(TimerKind::Escalate, request.response_due_at, id.clone()),
+        Timer::new(
+            TimerKind::Expire,
+            stale_from.saturating_add(stale_after).unwrap_or(stale_from),
+            id.clone(),
+        ),
+    ];
+    if let Some(at) = request.requested_for
+        && let Ok(remind_at) = at.checked_sub(lead)
+        && remind_at > now
+    {
+        timers.push(Timer::new(TimerKind::Remind, remind_at, id));
+    }
+    Ok(timers)
+}
+
+/// The one-time schedule of a request's timer of `kind`.
+fn schedule_name(request: RequestId, kind: TimerKind) -> String {
+    format!("{}-{request}", kind.as_str().to_lowercase())
+}
+
+/// Asks EventBridge to run the escalation and reminder jobs at the exact moments of these
+/// timers. Best effort: the recurring runs handle the timers anyway, a minute later at most.
+pub async fn schedule(app: &App, request: &ServiceRequest, timers: &[Timer]) {
+    let (Some(schedules), Some(settings)) = (app.schedules(), app.config.scheduler.as_ref()) else {
+        return;
+    };
+    for timer in timers {
+        let target = match timer.kind {
+            TimerKind::Escalate => &settings.escalation_function_arn,
+            TimerKind::Remind => &settings.reminder_function_arn,
+            _ => continue,
+        };
+        let input = serde_json::json!({ "timer": timer.position() }).to_string();
+        let name = schedule_name(request.id, timer.kind);
+        if let Err(err) = schedules.once(&name, timer.due_at, target, &input).await {
+            tracing::warn!(%err, request = %request.id, "a one-time schedule was not created");
+        }
+    }
+}
+
+/// Cancels the escalation schedule of a request that no longer needs it (acknowledged or
+/// otherwise out of NEW). Best effort: a schedule that fires anyway finds nothing to do.
+pub async fn unschedule_escalation(app: &App, request: &ServiceRequest) {
+    let Some(schedules) = app.schedules() else {
+        return;
+    };
+    if let Err(err) = schedules
+        .cancel(&schedule_name(request.id, TimerKind::Escalate))
+        .await
+    {
+        tracing::warn!(%err, request = %request.id, "an escalation schedule was not cancelled");
     }
 }
 

@@ -70,7 +70,12 @@ pub async fn handle(app: &App, req: Request) -> HandlerResult {
                 code: "request_changed",
                 ..
             }) => continue,
-            Ok(updated) => return http::ok(&StaffView::new(&updated, app.clock.now())),
+            Ok(updated) => {
+                if changes.status.is_some() {
+                    super::unschedule_escalation(app, &updated).await;
+                }
+                return http::ok(&StaffView::new(&updated, app.clock.now()));
+            }
             Err(err) => return Err(err),
         }
     }

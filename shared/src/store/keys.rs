@@ -8,6 +8,7 @@ use crate::ids::{
     SessionId, StayId, UserId,
 };
 use crate::otp::OtpScope;
+use crate::timers::{Timer, TimerKind};
 use crate::users::{Email, Phone};
 
 pub const PK: &str = "PK";
@@ -40,9 +41,12 @@ pub fn hotel(hotel: &HotelSlug) -> Key {
     (hotel_pk(hotel), "HOTEL".into())
 }
 
+/// The GSI1 partition of all hotels.
+pub const HOTELS_PK: &str = "HOTELS";
+
 /// GSI1 of a hotel: all hotels, by slug (operator listing, daily digest).
 pub fn hotels_index(hotel: &HotelSlug) -> Key {
-    ("HOTELS".into(), hotel.to_string())
+    (HOTELS_PK.into(), hotel.to_string())
 }
 
 pub const DEPARTMENT_PREFIX: &str = "DEPT#";
@@ -123,12 +127,9 @@ pub fn hotel_stays(hotel: &HotelSlug, check_in: Timestamp, id: StayId) -> Key {
     )
 }
 
-/// GSI2 of an active stay: a hotel's active stays by check-out (what the expiry job reads).
-pub fn hotel_active_stays(hotel: &HotelSlug, check_out: Timestamp, id: StayId) -> Key {
-    (
-        format!("HOTEL#{hotel}#ACTIVE_STAYS"),
-        format!("{}#{id}", sortable(check_out)),
-    )
+/// GSI2 of an active stay: every hotel's active stays by check-out (what the expiry job ends).
+pub fn active_stays(check_out: Timestamp, id: StayId) -> Key {
+    (ACTIVE_STAYS.into(), format!("{}#{id}", sortable(check_out)))
 }
 
 pub fn otp_pk(phone: &Phone) -> String {
@@ -142,6 +143,11 @@ pub fn otp_prefix(scope: &OtpScope) -> String {
 
 pub fn otp(phone: &Phone, scope: &OtpScope, id: OtpId) -> Key {
     (otp_pk(phone), format!("{}{id}", otp_prefix(scope)))
+}
+
+/// GSI1 of a code sent by WhatsApp: its provider message id (delivery events name it).
+pub fn otp_message(message_id: &str) -> Key {
+    (format!("WAMSG#{message_id}"), "OTP".into())
 }
 
 /// A rate-limit counter for one window.
@@ -222,4 +228,25 @@ pub fn unread_notifications(recipient: UserId) -> String {
 
 pub fn idempotency(user: UserId, key: &str) -> Key {
     (format!("IDEMP#{user}#{key}"), "IDEMP".into())
+}
+
+pub fn timers_pk(kind: TimerKind) -> String {
+    format!("TIMER#{kind}")
+}
+
+pub fn timer(timer: &Timer) -> Key {
+    (timers_pk(timer.kind), timer.position())
+}
+
+/// The last sort key of a timer partition due at `now`.
+pub fn timers_due_by(now: Timestamp) -> String {
+    format!("{:015}#~", now.as_millisecond())
+}
+
+/// The global partition (GSI2) of active stays, by check-out: what the expiry job ends.
+pub const ACTIVE_STAYS: &str = "ACTIVE_STAYS";
+
+/// The marker of a hotel's digest of one day.
+pub fn digest(hotel: &HotelSlug, date: jiff::civil::Date) -> Key {
+    (format!("DIGEST#{hotel}"), date.to_string())
 }

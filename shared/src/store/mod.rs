@@ -10,7 +10,7 @@ mod page;
 
 use async_trait::async_trait;
 
-use jiff::Timestamp;
+use jiff::{SignedDuration, Timestamp};
 
 use crate::departments::Department;
 use crate::error::{Error, Result, Unique};
@@ -18,8 +18,8 @@ use crate::experiences::Experience;
 use crate::hotels::Hotel;
 use crate::idempotency::IdempotencyRecord;
 use crate::ids::{
-    DepartmentSlug, ExperienceId, HotelSlug, NotificationId, QrCode, RequestId, SessionId, TokenId,
-    UserId,
+    DepartmentSlug, ExperienceId, HotelSlug, NotificationId, OtpId, QrCode, RequestId, SessionId,
+    TokenId, UserId,
 };
 use crate::jobs::Heartbeat;
 use crate::members::Membership;
@@ -29,6 +29,7 @@ use crate::qr::QrCodeRecord;
 use crate::requests::{Activity, Priority, ServiceRequest, Status};
 use crate::session::SessionFamily;
 use crate::stays::GuestStay;
+use crate::timers::{Timer, TimerKind};
 use crate::users::{Email, Phone, User};
 
 pub use page::{Cursor, Page, PageRequest};
@@ -155,6 +156,57 @@ pub trait Store: Send + Sync {
     /// Every job's last heartbeat.
     async fn heartbeats(&self) -> Result<Vec<Heartbeat>>;
 
+    async fn otp(&self, phone: &Phone, scope: &OtpScope, id: OtpId) -> Result<Option<OtpCode>>;
+
+    /// The code a WhatsApp provider message id belongs to.
+    async fn otp_by_message(&self, message_id: &str) -> Result<Option<OtpCode>>;
+
+    /// Claims a code's SMS fallback at `now`: it must still need one and have no claim younger
+    /// than `timeout`. `false` when someone else holds it or it no longer applies.
+    async fn claim_sms_fallback(
+        &self,
+        otp: &OtpCode,
+        now: Timestamp,
+        timeout: SignedDuration,
+    ) -> Result<bool>;
+
+    /// Stores the fallback's new code, channel and flags in one update, if the claim taken at
+    /// `claimed_at` is still ours and the code unused; `false` otherwise.
+    async fn complete_sms_fallback(
+        &self,
+        otp: &OtpCode,
+        claimed_at: Timestamp,
+        new_hash: &str,
+        message_id: Option<&str>,
+        valid_until: Timestamp,
+    ) -> Result<bool>;
+
+    /// Gives back a claim taken at `claimed_at` (the SMS was not sent).
+    async fn release_sms_fallback(&self, otp: &OtpCode, claimed_at: Timestamp) -> Result<()>;
+
+    /// Moves a code's delivery status forward (never back: events come out of order and
+    /// twice); `false` when the status was already at or past `status`.
+    async fn advance_delivery(&self, otp: &OtpCode, status: DeliveryStatus) -> Result<bool>;
+
+    /// Up to `limit` timers of a kind due by `now`, earliest first, after the timer at
+    /// position `after` when given.
+    async fn due_timers(
+        &self,
+        kind: TimerKind,
+        now: Timestamp,
+        limit: u16,
+        after: Option<&str>,
+    ) -> Result<Vec<Timer>>;
+
+    /// Every hotel, active or not, by slug.
+    async fn all_hotels(&self, page: &PageRequest) -> Result<Page<Hotel>>;
+
+    /// One timer, by its position (what a one-time schedule names).
+    async fn timer(&self, kind: TimerKind, position: &str) -> Result<Option<Timer>>;
+
+    /// Up to `limit` active stays whose check-out is past by `now`, earliest first.
+    async fn stays_ending_by(&self, now: Timestamp, limit: u16) -> Result<Vec<GuestStay>>;
+
     /// Applies all writes or none. When a write's condition fails, the error is that
     /// write's `conflict`.
     async fn transact(&self, writes: &[Write<'_>]) -> Result<()>;
@@ -269,6 +321,21 @@ pub enum Write<'a> {
         status: u16,
         body: &'a str,
     },
+    InsertTimer(&'a Timer),
+    /// Removes a timer that must still be there: of two runs that picked it up, one does.
+    DeleteTimer(&'a Timer),
+    /// Records a job's run (unconditionally: the last run wins).
+    PutHeartbeat(&'a Heartbeat),
+    /// Ends a stay that is still active with the check-out read.
+    EndStay(&'a GuestStay),
+    /// Deletes a code's record (retention over).
+    DeleteOtp(&'a OtpCode),
+    /// Marks a hotel's digest of `date` sent; fails if it already was.
+    InsertDigest {
+        hotel: &'a HotelSlug,
+        date: jiff::civil::Date,
+        at: Timestamp,
+    },
 }
 
 /// Which item of a write failed its condition.
@@ -331,6 +398,21 @@ impl Write<'_> {
                 "idempotency_taken",
                 "This Idempotency-Key is already in use.",
             ),
+            (Write::DeleteTimer(_), Part::Main) => {
+                Error::conflict("timer_gone", "Another run already handled this.")
+            }
+            (Write::InsertDigest { .. }, Part::Main) => {
+                Error::conflict("digest_sent", "This digest was already sent.")
+            }
+            (Write::DeleteOtp(_), Part::Main) => {
+                Error::conflict("timer_gone", "Another run already handled this.")
+            }
+            (Write::EndStay(_), Part::Main) => {
+                Error::conflict("stay_changed", "This stay changed meanwhile.")
+            }
+            (Write::InsertTimer(_) | Write::PutHeartbeat(_), Part::Main) => {
+                Error::internal_msg("an unconditional write reported a failed condition")
+            }
             (Write::FinishIdempotency { .. }, Part::Main) => Error::conflict(
                 "idempotency_lost",
                 "This request took too long and was taken over. Try again.",

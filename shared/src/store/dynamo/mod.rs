@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use async_trait::async_trait;
 use aws_sdk_dynamodb::Client;
 use aws_sdk_dynamodb::types::{AttributeValue, ReturnValue};
-use jiff::Timestamp;
+use jiff::{SignedDuration, Timestamp};
 use serde::de::DeserializeOwned;
 
 use super::keys::{
@@ -25,20 +25,21 @@ use crate::experiences::Experience;
 use crate::hotels::Hotel;
 use crate::idempotency::IdempotencyRecord;
 use crate::ids::{
-    DepartmentSlug, ExperienceId, HotelSlug, NotificationId, QrCode, RequestId, SessionId, TokenId,
-    UserId,
+    DepartmentSlug, ExperienceId, HotelSlug, NotificationId, OtpId, QrCode, RequestId, SessionId,
+    TokenId, UserId,
 };
 use crate::jobs::Heartbeat;
 use crate::members::Membership;
 use crate::notifications::Notification;
-use crate::otp::{OtpCode, OtpScope};
+use crate::otp::{Channel, DeliveryStatus, OtpCode, OtpScope};
 use crate::qr::QrCodeRecord;
 use crate::requests::{Activity, ServiceRequest, Status};
 use crate::session::SessionFamily;
 use crate::stays::GuestStay;
+use crate::timers::{Timer, TimerKind};
 use crate::users::{Email, Phone, User};
 use errors::{sdk_error, transaction_error};
-use ops::{Claim, Op, held, key_map, names, ops_of, values};
+use ops::{Claim, Op, expression, held, key_map, names, ops_of, values};
 
 pub type Item = HashMap<String, AttributeValue>;
 
@@ -84,6 +85,11 @@ fn s(text: impl Into<String>) -> AttributeValue {
 
 fn n(number: impl ToString) -> AttributeValue {
     AttributeValue::N(number.to_string())
+}
+
+/// A value as DynamoDB stores it (e.g. an enum as its name).
+fn attribute<T: serde::Serialize>(value: T) -> Result<AttributeValue> {
+    serde_dynamo::to_attribute_value(value).map_err(Error::internal)
 }
 
 fn failed_condition<E: aws_sdk_dynamodb::error::ProvideErrorMetadata>(err: &E) -> bool {
@@ -223,7 +229,7 @@ impl DynamoStore {
                 .put_item()
                 .table_name(&self.table)
                 .set_item(Some(item))
-                .condition_expression(condition.expression)
+                .set_condition_expression(expression(condition.expression))
                 .set_expression_attribute_names(names(condition.names))
                 .set_expression_attribute_values(values(condition.values))
                 .send()
@@ -426,33 +432,165 @@ impl Store for DynamoStore {
     }
 
     async fn record_otp_delivery(&self, otp: &OtpCode, delivery: &OtpDelivery) -> Result<()> {
-        let channel =
-            serde_dynamo::to_attribute_value(delivery.channel).map_err(Error::internal)?;
-        let status = serde_dynamo::to_attribute_value(delivery.status).map_err(Error::internal)?;
-        let message_id = match &delivery.provider_message_id {
-            Some(id) => s(id.clone()),
-            None => AttributeValue::Null(true),
-        };
         let mut update =
-            "SET channel = :channel, delivery_status = :status, provider_message_id = :message_id"
+            "SET channel = :channel, delivery_status = :status, delivery_rank = :rank, \
+             provider_message_id = :message_id"
                 .to_owned();
-        if delivery.burn {
-            update.push_str(", used = :true");
-        }
         let mut request = self
             .client
             .update_item()
             .table_name(&self.table)
             .set_key(Some(key_map(keys::otp(&otp.phone, &otp.scope, otp.id))))
-            .update_expression(update)
             .condition_expression("attribute_exists(PK)")
-            .expression_attribute_values(":channel", channel)
-            .expression_attribute_values(":status", status)
-            .expression_attribute_values(":message_id", message_id);
+            .expression_attribute_values(":channel", attribute(delivery.channel)?)
+            .expression_attribute_values(":status", attribute(delivery.status)?)
+            .expression_attribute_values(":rank", n(delivery.status.rank()))
+            .expression_attribute_values(
+                ":message_id",
+                delivery
+                    .provider_message_id
+                    .clone()
+                    .map_or(AttributeValue::Null(true), AttributeValue::S),
+            );
         if delivery.burn {
+            update.push_str(", used = :true");
             request = request.expression_attribute_values(":true", AttributeValue::Bool(true));
         }
-        request.send().await.map(drop).map_err(sdk_error)
+        // A WhatsApp message id leads delivery events back to the code (GSI1).
+        if let (Channel::Whatsapp, Some(message_id)) =
+            (delivery.channel, &delivery.provider_message_id)
+        {
+            let (pk, sk) = keys::otp_message(message_id);
+            update.push_str(", GSI1PK = :message_pk, GSI1SK = :message_sk");
+            request = request
+                .expression_attribute_values(":message_pk", s(pk))
+                .expression_attribute_values(":message_sk", s(sk));
+        }
+        request
+            .update_expression(update)
+            .send()
+            .await
+            .map(drop)
+            .map_err(sdk_error)
+    }
+
+    async fn otp(&self, phone: &Phone, scope: &OtpScope, id: OtpId) -> Result<Option<OtpCode>> {
+        self.get(keys::otp(phone, scope, id)).await
+    }
+
+    async fn otp_by_message(&self, message_id: &str) -> Result<Option<OtpCode>> {
+        let (pk, _) = keys::otp_message(message_id);
+        let found: Vec<OtpCode> = self.query_all(Some(INDEX1), pk, None).await?;
+        Ok(found.into_iter().next())
+    }
+
+    async fn claim_sms_fallback(
+        &self,
+        otp: &OtpCode,
+        now: Timestamp,
+        timeout: SignedDuration,
+    ) -> Result<bool> {
+        let stale_before = now.saturating_sub(timeout).unwrap_or(now);
+        let result = self
+            .client
+            .update_item()
+            .table_name(&self.table)
+            .set_key(Some(key_map(keys::otp(&otp.phone, &otp.scope, otp.id))))
+            .update_expression("SET sms_fallback_claimed_at = :now")
+            // `NOT claimed >= stale` holds for a missing or null claim and for a stale one.
+            .condition_expression(
+                "used = :false AND sms_fallback_sent = :false AND channel = :whatsapp \
+                 AND delivery_rank < :reached AND NOT sms_fallback_claimed_at >= :stale",
+            )
+            .expression_attribute_values(":now", n(now.as_second()))
+            .expression_attribute_values(":false", AttributeValue::Bool(false))
+            .expression_attribute_values(":whatsapp", attribute(Channel::Whatsapp)?)
+            .expression_attribute_values(":reached", n(DeliveryStatus::Delivered.rank()))
+            .expression_attribute_values(":stale", n(stale_before.as_second()))
+            .send()
+            .await;
+        match result {
+            Ok(_) => Ok(true),
+            Err(err) if err.as_service_error().is_some_and(failed_condition) => Ok(false),
+            Err(err) => Err(sdk_error(err)),
+        }
+    }
+
+    async fn complete_sms_fallback(
+        &self,
+        otp: &OtpCode,
+        claimed_at: Timestamp,
+        new_hash: &str,
+        message_id: Option<&str>,
+        valid_until: Timestamp,
+    ) -> Result<bool> {
+        let result = self
+            .client
+            .update_item()
+            .table_name(&self.table)
+            .set_key(Some(key_map(keys::otp(&otp.phone, &otp.scope, otp.id))))
+            .update_expression(
+                "SET code_hash = :hash, channel = :sms, sms_fallback_sent = :true, \
+                 delivery_status = :status, delivery_rank = :rank, provider_message_id = :message_id, \
+                 valid_until = :valid_until REMOVE GSI1PK, GSI1SK",
+            )
+            .condition_expression("sms_fallback_claimed_at = :claimed AND used = :false")
+            .expression_attribute_values(":hash", s(new_hash))
+            .expression_attribute_values(":sms", attribute(Channel::Sms)?)
+            .expression_attribute_values(":true", AttributeValue::Bool(true))
+            .expression_attribute_values(":false", AttributeValue::Bool(false))
+            .expression_attribute_values(":status", attribute(DeliveryStatus::Submitted)?)
+            .expression_attribute_values(":rank", n(DeliveryStatus::Submitted.rank()))
+            .expression_attribute_values(
+                ":message_id",
+                message_id.map_or(AttributeValue::Null(true), s),
+            )
+            .expression_attribute_values(":valid_until", n(valid_until.as_second()))
+            .expression_attribute_values(":claimed", n(claimed_at.as_second()))
+            .send()
+            .await;
+        match result {
+            Ok(_) => Ok(true),
+            Err(err) if err.as_service_error().is_some_and(failed_condition) => Ok(false),
+            Err(err) => Err(sdk_error(err)),
+        }
+    }
+
+    async fn release_sms_fallback(&self, otp: &OtpCode, claimed_at: Timestamp) -> Result<()> {
+        let result = self
+            .client
+            .update_item()
+            .table_name(&self.table)
+            .set_key(Some(key_map(keys::otp(&otp.phone, &otp.scope, otp.id))))
+            .update_expression("REMOVE sms_fallback_claimed_at")
+            .condition_expression("sms_fallback_claimed_at = :claimed")
+            .expression_attribute_values(":claimed", n(claimed_at.as_second()))
+            .send()
+            .await;
+        match result {
+            // Taken over after it went stale: no longer ours to release.
+            Err(err) if err.as_service_error().is_some_and(failed_condition) => Ok(()),
+            other => other.map(drop).map_err(sdk_error),
+        }
+    }
+
+    async fn advance_delivery(&self, otp: &OtpCode, status: DeliveryStatus) -> Result<bool> {
+        let result = self
+            .client
+            .update_item()
+            .table_name(&self.table)
+            .set_key(Some(key_map(keys::otp(&otp.phone, &otp.scope, otp.id))))
+            .update_expression("SET delivery_status = :status, delivery_rank = :rank")
+            .condition_expression("attribute_exists(PK) AND NOT delivery_rank >= :rank")
+            .expression_attribute_values(":status", attribute(status)?)
+            .expression_attribute_values(":rank", n(status.rank()))
+            .send()
+            .await;
+        match result {
+            Ok(_) => Ok(true),
+            Err(err) if err.as_service_error().is_some_and(failed_condition) => Ok(false),
+            Err(err) => Err(sdk_error(err)),
+        }
     }
 
     async fn increment_counter(
@@ -714,6 +852,65 @@ impl Store for DynamoStore {
             Err(err) if err.as_service_error().is_some_and(failed_condition) => Ok(()),
             other => other.map(drop).map_err(sdk_error),
         }
+    }
+
+    async fn due_timers(
+        &self,
+        kind: TimerKind,
+        now: Timestamp,
+        limit: u16,
+        after: Option<&str>,
+    ) -> Result<Vec<Timer>> {
+        let partition = keys::timers_pk(kind);
+        let start = after.map(|position| key_map((partition.clone(), position.to_owned())));
+        let output = self
+            .client
+            .query()
+            .table_name(&self.table)
+            .key_condition_expression("PK = :pk AND SK <= :due")
+            .expression_attribute_values(":pk", s(partition))
+            .expression_attribute_values(":due", s(keys::timers_due_by(now)))
+            .limit(i32::from(limit))
+            .set_exclusive_start_key(start)
+            .send()
+            .await
+            .map_err(sdk_error)?;
+        output
+            .items
+            .unwrap_or_default()
+            .into_iter()
+            .map(from_item)
+            .collect()
+    }
+
+    async fn all_hotels(&self, page: &PageRequest) -> Result<Page<Hotel>> {
+        self.query_page(Some(INDEX1), keys::HOTELS_PK.into(), None, page, false)
+            .await
+    }
+
+    async fn timer(&self, kind: TimerKind, position: &str) -> Result<Option<Timer>> {
+        self.get((keys::timers_pk(kind), position.to_owned())).await
+    }
+
+    async fn stays_ending_by(&self, now: Timestamp, limit: u16) -> Result<Vec<GuestStay>> {
+        let output = self
+            .client
+            .query()
+            .table_name(&self.table)
+            .index_name(INDEX2.name)
+            .key_condition_expression("GSI2PK = :pk AND GSI2SK <= :due")
+            .expression_attribute_values(":pk", s(keys::ACTIVE_STAYS))
+            .expression_attribute_values(":due", s(format!("{}#~", keys::sortable(now))))
+            .limit(i32::from(limit))
+            .send()
+            .await
+            .map_err(sdk_error)?;
+        output
+            .items
+            .unwrap_or_default()
+            .into_iter()
+            .map(from_item)
+            .collect()
     }
 
     async fn heartbeats(&self) -> Result<Vec<Heartbeat>> {

@@ -84,7 +84,7 @@ impl Op {
                 Put::builder()
                     .table_name(table)
                     .set_item(Some(item))
-                    .condition_expression(condition.expression)
+                    .set_condition_expression(expression(condition.expression))
                     .set_expression_attribute_names(names(condition.names))
                     .set_expression_attribute_values(values(condition.values))
                     .build()
@@ -128,6 +128,11 @@ impl Op {
         };
         Ok(built.build())
     }
+}
+
+/// No expression at all for an empty one (an unconditional write).
+pub fn expression(text: String) -> Option<String> {
+    (!text.is_empty()).then_some(text)
 }
 
 /// DynamoDB refuses an empty value map.
@@ -319,6 +324,51 @@ pub fn ops_of(write: &Write<'_>) -> Result<Vec<(Op, Part)>> {
             },
             Part::Main,
         )],
+        Write::InsertTimer(timer) => insert(with_key(to_item(timer)?, keys::timer(timer))),
+        Write::DeleteTimer(timer) => vec![(
+            Op::Delete {
+                key: keys::timer(timer),
+                condition: Condition::new("attribute_exists(PK)"),
+            },
+            Part::Main,
+        )],
+        Write::PutHeartbeat(heartbeat) => vec![(
+            Op::Put {
+                item: with_key(to_item(heartbeat)?, keys::heartbeat(&heartbeat.job)),
+                condition: Condition::default(),
+            },
+            Part::Main,
+        )],
+        Write::InsertDigest { hotel, date, at } => {
+            let mut item = key_map(keys::digest(hotel, *date));
+            item.insert("sent_at".into(), s(at.to_string()));
+            let keep = at
+                .saturating_add(jiff::SignedDuration::from_hours(30 * 24))
+                .unwrap_or(*at);
+            item.insert(
+                "expires_at".into(),
+                AttributeValue::N(keep.as_second().to_string()),
+            );
+            insert(item)
+        }
+        Write::DeleteOtp(otp) => vec![(
+            Op::Delete {
+                key: keys::otp(&otp.phone, &otp.scope, otp.id),
+                condition: Condition::new("attribute_exists(PK)"),
+            },
+            Part::Main,
+        )],
+        Write::EndStay(stay) => vec![(
+            Op::Update {
+                key: keys::stay(stay.guest, stay.id),
+                update: "SET active = :false REMOVE GSI2PK, GSI2SK".into(),
+                condition: Condition::new("active = :true AND check_out = :check_out")
+                    .value(":true", AttributeValue::Bool(true))
+                    .value(":false", AttributeValue::Bool(false))
+                    .value(":check_out", s(stay.check_out.to_string())),
+            },
+            Part::Main,
+        )],
         Write::ReplaceUser { user, previous } => {
             let mut ops = vec![(
                 Op::Put {
@@ -415,11 +465,7 @@ pub fn stay_item(stay: &GuestStay) -> Result<Item> {
         keys::hotel_stays(&stay.hotel, stay.check_in, stay.id),
     );
     Ok(if stay.active {
-        with_index(
-            item,
-            INDEX2,
-            keys::hotel_active_stays(&stay.hotel, stay.check_out, stay.id),
-        )
+        with_index(item, INDEX2, keys::active_stays(stay.check_out, stay.id))
     } else {
         item
     })

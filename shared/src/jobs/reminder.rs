@@ -1,0 +1,74 @@
+//! Reminders, every five minutes and at each reminder's moment: shortly before a request's
+//! requested-for time, its department's staff (and its assignee) are reminded, once.
+
+use jiff::SignedDuration;
+
+use super::{Job, JobEvent, JobReport, drop_timer, handle_due};
+use crate::app::App;
+use crate::error::{Error, Result};
+use crate::notifications::{self, NotificationKind};
+use crate::requests::{Activity, ActivityKind};
+use crate::store::Write;
+use crate::timers::{Timer, TimerKind};
+
+pub const JOB: Job = Job {
+    name: "reminder",
+    every: SignedDuration::from_mins(5),
+};
+
+pub async fn run(app: &App, event: JobEvent) -> Result<JobReport> {
+    handle_due(app, TimerKind::Remind, &event, remind).await
+}
+
+async fn remind(app: &App, timer: Timer) -> Result<&'static str> {
+    let store = app.store.as_ref();
+    let request = store.request(timer.request()?).await?;
+    let Some(request) = request.filter(|r| !r.status.is_final()) else {
+        return drop_timer(app, &timer).await;
+    };
+    let now = app.clock.now();
+    let activity = Activity::new(&request, ActivityKind::Reminder, None, now).text(
+        request
+            .requested_for
+            .map(|at| format!("Requested for {at}.")),
+    );
+    let written = store
+        .transact(&[
+            Write::CheckRequest(&request),
+            Write::InsertActivity(&activity),
+            Write::DeleteTimer(&timer),
+        ])
+        .await;
+    match written {
+        Ok(()) => {}
+        Err(Error::Conflict {
+            code: "timer_gone", ..
+        }) => return Ok("skipped"),
+        // The request changed: look again next run.
+        Err(Error::Conflict {
+            code: "request_changed",
+            ..
+        }) => return Ok("retry"),
+        Err(err) => return Err(err),
+    }
+    let members = store.members(&request.hotel).await?;
+    let recipients: Vec<_> = members
+        .iter()
+        .filter(|m| {
+            m.active
+                && (m.departments.contains(&request.department) || Some(m.user) == request.assignee)
+        })
+        .map(|m| m.user)
+        .collect();
+    let title = format!("Coming up: request from {}", request.location);
+    notifications::send(
+        app,
+        &request,
+        &recipients,
+        NotificationKind::Reminder,
+        &title,
+        now,
+    )
+    .await;
+    Ok("reminded")
+}
