@@ -23,14 +23,20 @@ pub const LOCAL_ORIGINS: [&str; 3] = [
 /// The local stack's secret. Local only: deployments take theirs from Secrets Manager.
 pub const LOCAL_SECRET: &[u8] = b"concierge-local-development-secret-never-deployed";
 
+/// Where the local guest app (a Vite dev server) opens a scanned room code.
+pub const LOCAL_GUEST_ENTRY_URL: &str = "http://localhost:5173/scan";
+
 /// The configuration of the local stack for a table, served at `api_base` (e.g.
-/// `http://127.0.0.1:3000`): plain-http cookies, bearer tokens allowed for curl, and WhatsApp
-/// through the Gupshup stand-in.
+/// `http://127.0.0.1:3000`): plain-http cookies, bearer tokens allowed for curl, WhatsApp
+/// through the Gupshup stand-in, and images in a bucket of the table's name.
 pub fn local_config(table: &str, api_base: &str, secret: &[u8]) -> Result<Config, String> {
     let mut config = Config::new(table, secret).map_err(|e| e.to_string())?;
     config.allowed_origins = LOCAL_ORIGINS.iter().map(|o| (*o).to_owned()).collect();
     config.cookies.secure = false;
     config.allow_bearer = true;
+    config.images.bucket = format!("{table}-images");
+    config.images.path_style = true;
+    config.guest_entry_url = LOCAL_GUEST_ENTRY_URL.to_owned();
     config.gupshup = Some(GupshupSettings {
         api_url: format!("{api_base}{}", outbox::GUPSHUP_PREFIX),
         api_key: "local".into(),
@@ -43,9 +49,15 @@ pub fn local_config(table: &str, api_base: &str, secret: &[u8]) -> Result<Config
 }
 
 /// An `App` talking to the emulator at `endpoint`, with its table created from
-/// `template.yaml`.
-pub async fn local_app(endpoint: &str, config: Config) -> Result<App, String> {
+/// `template.yaml` and its images bucket, served by the emulator.
+pub async fn local_app(endpoint: &str, mut config: Config) -> Result<App, String> {
     let sdk = emulator::sdk_config(endpoint).await;
     bootstrap::create_table(&sdk, &config.table_name).await?;
+    bootstrap::create_bucket(&sdk, &config.images.bucket).await?;
+    config.images.public_url = Some(format!(
+        "{}/{}",
+        endpoint.trim_end_matches('/'),
+        config.images.bucket
+    ));
     Ok(App::new(config, &sdk))
 }

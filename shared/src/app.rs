@@ -15,6 +15,7 @@ use crate::delivery::scheduler::{EventBridgeSchedules, Schedules};
 use crate::delivery::sns::SnsSms;
 use crate::delivery::{NoWhatsApp, Sms, WhatsApp};
 use crate::error::BoxError;
+use crate::images::bucket::{ImageBucket, S3Bucket};
 use crate::store::Store;
 use crate::store::dynamo::DynamoStore;
 
@@ -27,6 +28,7 @@ pub struct App {
     sms: OnceLock<Arc<dyn Sms>>,
     fallback_queue: OnceLock<Option<Arc<dyn Queue>>>,
     schedules: OnceLock<Option<Arc<dyn Schedules>>>,
+    images: OnceLock<Arc<dyn ImageBucket>>,
 }
 
 impl App {
@@ -57,6 +59,7 @@ impl App {
             sms: OnceLock::new(),
             fallback_queue: OnceLock::new(),
             schedules: OnceLock::new(),
+            images: OnceLock::new(),
         }
     }
 
@@ -106,6 +109,19 @@ impl App {
                 Some(Arc::new(EventBridgeSchedules::new(client, settings)) as Arc<dyn Schedules>)
             })
             .as_deref()
+    }
+
+    /// The bucket of uploaded images.
+    pub fn images(&self) -> &dyn ImageBucket {
+        self.images
+            .get_or_init(|| {
+                let s3 = aws_sdk_s3::config::Builder::from(&self.aws)
+                    .force_path_style(self.config.images.path_style)
+                    .build();
+                let client = aws_sdk_s3::Client::from_conf(s3);
+                Arc::new(S3Bucket::new(client, self.config.images.bucket.clone()))
+            })
+            .as_ref()
     }
 
     /// Uses `sms` instead of SNS (tests that make SMS fail).
