@@ -112,6 +112,29 @@ pub async fn create_table_from(
     Ok(())
 }
 
+/// Creates the images bucket `name`, unless it exists already (the template's `ImagesBucket`).
+pub async fn create_bucket(sdk: &SdkConfig, name: &str) -> Result<(), String> {
+    let client = aws_sdk_s3::Client::from_conf(
+        aws_sdk_s3::config::Builder::from(sdk)
+            .force_path_style(true)
+            .build(),
+    );
+    match client.create_bucket().bucket(name).send().await {
+        Ok(_) => Ok(()),
+        Err(err)
+            if err.as_service_error().is_some_and(|e| {
+                e.is_bucket_already_owned_by_you() || e.is_bucket_already_exists()
+            }) =>
+        {
+            Ok(())
+        }
+        Err(err) => Err(format!(
+            "create bucket {name}: {}",
+            aws_sdk_s3::error::DisplayErrorContext(err)
+        )),
+    }
+}
+
 fn key_schema(elements: &[KeyElement]) -> Result<Vec<KeySchemaElement>, String> {
     elements
         .iter()

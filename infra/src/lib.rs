@@ -24,6 +24,9 @@ pub const LOCAL_ORIGINS: [&str; 3] = [
 /// The local stack's secret. Local only: deployments take theirs from Secrets Manager.
 pub const LOCAL_SECRET: &[u8] = b"concierge-local-development-secret-never-deployed";
 
+/// Where the local guest app (a Vite dev server) opens a scanned room code.
+pub const LOCAL_GUEST_ENTRY_URL: &str = "http://localhost:5173/scan";
+
 /// The local stack's VAPID key for web push. Local only: deployments configure their own.
 pub const LOCAL_VAPID_PRIVATE_KEY: &str = "iJdmmitFQRdTp1rCk64wVPzacCY4EhHp9pUAJTJl92A";
 
@@ -39,13 +42,16 @@ pub fn local_function_arn(job: &str) -> String {
 /// The configuration of the local stack for a table, served at `api_base` (e.g.
 /// `http://127.0.0.1:3000`): plain-http cookies, bearer tokens allowed for curl, WhatsApp
 /// through the Gupshup stand-in (which reports delivery to the webhook), web push to any
-/// loopback endpoint, one-time schedules in a group named after the table. `local_app` adds
-/// the fallback queue it creates.
+/// loopback endpoint, one-time schedules in a group named after the table, images in a
+/// bucket of the table's name. `local_app` adds the fallback queue it creates.
 pub fn local_config(table: &str, api_base: &str, secret: &[u8]) -> Result<Config, String> {
     let mut config = Config::new(table, secret).map_err(|e| e.to_string())?;
     config.allowed_origins = LOCAL_ORIGINS.iter().map(|o| (*o).to_owned()).collect();
     config.cookies.secure = false;
     config.allow_bearer = true;
+    config.images.bucket = format!("{table}-images");
+    config.images.path_style = true;
+    config.guest_entry_url = LOCAL_GUEST_ENTRY_URL.to_owned();
     config.gupshup = Some(GupshupSettings {
         api_url: format!("{api_base}{}", outbox::GUPSHUP_PREFIX),
         api_key: "local".into(),
@@ -82,5 +88,11 @@ pub async fn local_app(endpoint: &str, mut config: Config) -> Result<App, String
     if let Some(scheduler) = &config.scheduler {
         bootstrap::create_schedule_group(&sdk, &scheduler.group).await?;
     }
+    bootstrap::create_bucket(&sdk, &config.images.bucket).await?;
+    config.images.public_url = Some(format!(
+        "{}/{}",
+        endpoint.trim_end_matches('/'),
+        config.images.bucket
+    ));
     Ok(App::new(config, &sdk))
 }

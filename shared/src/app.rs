@@ -16,6 +16,7 @@ use crate::delivery::sns::SnsSms;
 use crate::delivery::webpush::{Push, WebPush};
 use crate::delivery::{NoWhatsApp, Sms, WhatsApp};
 use crate::error::BoxError;
+use crate::images::bucket::{ImageBucket, S3Bucket};
 use crate::store::Store;
 use crate::store::dynamo::DynamoStore;
 
@@ -29,6 +30,7 @@ pub struct App {
     fallback_queue: OnceLock<Option<Arc<dyn Queue>>>,
     schedules: OnceLock<Option<Arc<dyn Schedules>>>,
     push: OnceLock<Option<Arc<dyn Push>>>,
+    images: OnceLock<Arc<dyn ImageBucket>>,
 }
 
 impl App {
@@ -60,6 +62,7 @@ impl App {
             fallback_queue: OnceLock::new(),
             schedules: OnceLock::new(),
             push: OnceLock::new(),
+            images: OnceLock::new(),
         }
     }
 
@@ -122,6 +125,19 @@ impl App {
                 }
             })
             .as_deref()
+    }
+
+    /// The bucket of uploaded images.
+    pub fn images(&self) -> &dyn ImageBucket {
+        self.images
+            .get_or_init(|| {
+                let s3 = aws_sdk_s3::config::Builder::from(&self.aws)
+                    .force_path_style(self.config.images.path_style)
+                    .build();
+                let client = aws_sdk_s3::Client::from_conf(s3);
+                Arc::new(S3Bucket::new(client, self.config.images.bucket.clone()))
+            })
+            .as_ref()
     }
 
     /// Uses `sms` instead of SNS (tests that make SMS fail).

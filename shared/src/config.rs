@@ -35,6 +35,33 @@ pub struct Config {
     pub scheduler: Option<SchedulerSettings>,
     /// Web push (VAPID); without it notifications stay in the app.
     pub push: Option<PushSettings>,
+    pub images: ImageSettings,
+    /// `GUEST_ENTRY_URL`: the guest app's page a room's QR code opens; the code is appended as
+    /// the last path segment.
+    pub guest_entry_url: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct ImageSettings {
+    /// `IMAGES_BUCKET`: the S3 bucket of uploaded images; each hotel's under `hotels/<slug>/`.
+    pub bucket: String,
+    /// `IMAGES_PUBLIC_URL`: where the bucket's objects are served from (a CDN in front of it);
+    /// `https://<bucket>.s3.amazonaws.com` when unset.
+    pub public_url: Option<String>,
+    /// `S3_PATH_STYLE`: address the bucket in the path, as emulators want.
+    pub path_style: bool,
+    /// `MAX_IMAGE_BYTES`: the largest upload accepted (10 MB).
+    pub max_bytes: usize,
+}
+
+impl ImageSettings {
+    /// The public URL of the object at `key`.
+    pub fn url_of(&self, key: &str) -> String {
+        match &self.public_url {
+            Some(base) => format!("{}/{key}", base.trim_end_matches('/')),
+            None => format!("https://{}.s3.amazonaws.com/{key}", self.bucket),
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -151,6 +178,13 @@ impl Config {
             },
             scheduler: None,
             push: None,
+            images: ImageSettings {
+                bucket: "concierge-images".to_owned(),
+                public_url: None,
+                path_style: false,
+                max_bytes: 10 * 1024 * 1024,
+            },
+            guest_entry_url: "https://concierge.example.com/scan".to_owned(),
         })
     }
 
@@ -224,6 +258,19 @@ impl Config {
                 timeout: Duration::from_millis(parsed("PUSH_TIMEOUT_MS")?.unwrap_or(3000)),
                 allow_loopback_endpoints: false,
             });
+        }
+        if let Some(bucket) = optional("IMAGES_BUCKET") {
+            config.images.bucket = bucket;
+        }
+        config.images.public_url = optional("IMAGES_PUBLIC_URL");
+        if let Some(path_style) = parsed("S3_PATH_STYLE")? {
+            config.images.path_style = path_style;
+        }
+        if let Some(bytes) = parsed("MAX_IMAGE_BYTES")? {
+            config.images.max_bytes = bytes;
+        }
+        if let Some(url) = optional("GUEST_ENTRY_URL") {
+            config.guest_entry_url = url;
         }
         config.validate()?;
         Ok(config)

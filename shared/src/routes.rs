@@ -88,6 +88,31 @@ routes! {
     GET "/api/v1/push/vapid-public-key" => push::vapid_key;
     POST "/api/v1/push/subscriptions" => push::subscribe;
     DELETE "/api/v1/push/subscriptions/{subscription}" => push::unsubscribe;
+    PATCH "/api/v1/hotels/{hotel}/admin/settings" => hotels::settings;
+    POST "/api/v1/hotels/{hotel}/admin/logo" => hotels::logo;
+    GET "/api/v1/hotels/{hotel}/admin/departments" => departments::admin_list;
+    POST "/api/v1/hotels/{hotel}/admin/departments" => departments::create;
+    PATCH "/api/v1/hotels/{hotel}/admin/departments/{department}" => departments::update;
+    DELETE "/api/v1/hotels/{hotel}/admin/departments/{department}" => departments::deactivate;
+    GET "/api/v1/hotels/{hotel}/admin/experiences" => experiences::admin_list;
+    POST "/api/v1/hotels/{hotel}/admin/experiences" => experiences::create;
+    PATCH "/api/v1/hotels/{hotel}/admin/experiences/{experience}" => experiences::update;
+    DELETE "/api/v1/hotels/{hotel}/admin/experiences/{experience}" => experiences::deactivate;
+    POST "/api/v1/hotels/{hotel}/admin/experiences/{experience}/image" => experiences::image;
+    GET "/api/v1/hotels/{hotel}/admin/members" => members::list;
+    POST "/api/v1/hotels/{hotel}/admin/members" => members::create;
+    PATCH "/api/v1/hotels/{hotel}/admin/members/{member}" => members::update;
+    DELETE "/api/v1/hotels/{hotel}/admin/members/{member}" => members::deactivate;
+    GET "/api/v1/hotels/{hotel}/admin/qr-codes" => qr::list;
+    POST "/api/v1/hotels/{hotel}/admin/qr-codes" => qr::create;
+    PATCH "/api/v1/hotels/{hotel}/admin/qr-codes/{qr}" => qr::update;
+    DELETE "/api/v1/hotels/{hotel}/admin/qr-codes/{qr}" => qr::deactivate;
+    GET "/api/v1/hotels/{hotel}/admin/qr-codes/{qr}/image" => qr::image;
+    GET "/api/v1/hotels/{hotel}/admin/stays" => stays::list;
+    PATCH "/api/v1/hotels/{hotel}/admin/stays/{stay}" => stays::update;
+    GET "/api/v1/operator/hotels" => operator::hotels_list;
+    POST "/api/v1/operator/hotels" => operator::hotels_create;
+    PATCH "/api/v1/operator/hotels/{hotel}" => operator::hotels_update;
 }
 
 /// The handler of the API's `$default` route, which answers what no route matched.

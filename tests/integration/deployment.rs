@@ -378,7 +378,7 @@ fn http_sample_problems(
 
 /// Samples that need a live session or a code just sent show the request's shape; with the
 /// placeholders they carry, they get these answers.
-const PLACEHOLDER_ANSWERS: [(&str, u16); 23] = [
+const PLACEHOLDER_ANSWERS: [(&str, u16); 48] = [
     ("auth-refresh", 401),
     ("auth-otp-verify", 400),
     ("auth-logout", 204),
@@ -402,6 +402,31 @@ const PLACEHOLDER_ANSWERS: [(&str, u16); 23] = [
     ("webhooks-gupshup", 403),
     ("push-subscribe", 401),
     ("push-unsubscribe", 401),
+    ("hotels-settings", 401),
+    ("hotels-logo", 401),
+    ("departments-admin-list", 401),
+    ("departments-create", 401),
+    ("departments-update", 401),
+    ("departments-deactivate", 401),
+    ("experiences-admin-list", 401),
+    ("experiences-create", 401),
+    ("experiences-update", 401),
+    ("experiences-deactivate", 401),
+    ("experiences-image", 401),
+    ("members-list", 401),
+    ("members-create", 401),
+    ("members-update", 401),
+    ("members-deactivate", 401),
+    ("qr-list", 401),
+    ("qr-create", 401),
+    ("qr-update", 401),
+    ("qr-deactivate", 401),
+    ("qr-image", 401),
+    ("stays-list", 401),
+    ("stays-update", 401),
+    ("operator-hotels-list", 401),
+    ("operator-hotels-create", 401),
+    ("operator-hotels-update", 401),
 ];
 
 #[tokio::test]

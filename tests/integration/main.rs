@@ -1,12 +1,16 @@
 //! Integration tests. Each test gets its own table in one shared emulator, and talks to the
 //! local API over HTTP, so every request takes the path a deployed request takes.
 
+mod admin;
 mod auth;
 mod catalogue;
 mod delivery;
 mod deployment;
 mod guards;
+mod images;
 mod jobs;
+mod matrix;
+mod members;
 mod requests;
 mod store;
 mod support;

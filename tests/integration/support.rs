@@ -15,7 +15,7 @@ use concierge::hotels::Hotel;
 use concierge::idempotency::IdempotencyRecord;
 use concierge::ids::{
     DepartmentSlug, ExperienceId, HotelSlug, NotificationId, OtpId, QrCode, RequestId, SessionId,
-    TokenId, UserId,
+    StayId, TokenId, UserId,
 };
 use concierge::jobs::Heartbeat;
 use concierge::members::Membership;
@@ -340,6 +340,12 @@ counted! {
     fn timer(&self, kind: TimerKind, position: &str) -> Result<Option<Timer>>;
     fn stays_ending_by(&self, now: Timestamp, limit: u16) -> Result<Vec<GuestStay>>;
     fn push_subscriptions(&self, user: UserId) -> Result<Vec<PushSubscription>>;
+    fn experiences(&self, hotel: &HotelSlug, page: &PageRequest) -> Result<Page<Experience>>;
+    fn qr_codes(&self, hotel: &HotelSlug, page: &PageRequest) -> Result<Page<QrCodeRecord>>;
+    fn hotel_stays(&self, hotel: &HotelSlug, page: &PageRequest) -> Result<Page<GuestStay>>;
+    fn stay(&self, id: StayId) -> Result<Option<GuestStay>>;
+    fn users(&self, ids: &[UserId]) -> Result<Vec<User>>;
+    fn sessions_of(&self, user: UserId) -> Result<Vec<SessionFamily>>;
     fn transact(&self, writes: &[Write<'_>]) -> Result<()>;
 }
 

@@ -1,8 +1,13 @@
 //! Departments: who handles what (housekeeping, spa…), with their response SLAs and the
 //! after-hours windows that change them.
 
+pub mod admin;
+pub mod admin_list;
+pub mod create;
+pub mod deactivate;
 pub mod hours;
 pub mod list;
+pub mod update;
 
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};

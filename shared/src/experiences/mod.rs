@@ -1,7 +1,13 @@
 //! Experiences: what a hotel offers through a department (a massage, airport transfer…).
 
+pub mod admin;
+pub mod admin_list;
+pub mod create;
+pub mod deactivate;
 pub mod get;
+pub mod image;
 pub mod list;
+pub mod update;
 
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};

@@ -1,6 +1,9 @@
 //! Hotels: the tenant of everything else, identified by slug.
 
+pub mod admin;
 pub mod get;
+pub mod logo;
+pub mod settings;
 
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};

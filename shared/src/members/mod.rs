@@ -1,9 +1,16 @@
 //! Hotel memberships: a staff user's role in one hotel, and the departments they work.
 
+pub mod create;
+pub mod deactivate;
+pub mod list;
+pub mod onboard;
+pub mod update;
+
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
 use crate::ids::{DepartmentSlug, HotelSlug, UserId};
+use crate::users::{Email, Phone, User, UserKind};
 
 /// Membership roles, lowest first: the derived order is the order of power.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -25,6 +32,39 @@ pub struct Membership {
     pub active: bool,
     pub created_at: Timestamp,
     pub updated_at: Timestamp,
+}
+
+/// What admins see of a member.
+#[derive(Debug, Serialize)]
+pub struct MemberView<'a> {
+    pub user: UserId,
+    pub name: &'a str,
+    pub email: Option<&'a Email>,
+    pub phone: Option<&'a Phone>,
+    pub kind: UserKind,
+    pub role: Role,
+    pub departments: &'a [DepartmentSlug],
+    pub active: bool,
+    /// Whether they can log in with a password (else by one-time code only).
+    pub has_password: bool,
+    pub created_at: Timestamp,
+}
+
+impl<'a> MemberView<'a> {
+    pub fn new(membership: &'a Membership, user: &'a User) -> Self {
+        Self {
+            user: user.id,
+            name: &user.name,
+            email: user.email.as_ref(),
+            phone: user.phone.as_ref(),
+            kind: user.kind,
+            role: membership.role,
+            departments: &membership.departments,
+            active: membership.active && user.active,
+            has_password: user.password_hash.is_some(),
+            created_at: membership.created_at,
+        }
+    }
 }
 
 #[cfg(test)]

@@ -1,5 +1,9 @@
 //! Platform operations: creating hotels with their first superadmin, and staff accounts.
-//! Used by the operator CLI (`infra`) and, later, the operator API.
+//! Used by the operator CLI (`infra`) and the operator API.
+
+pub mod hotels_create;
+pub mod hotels_list;
+pub mod hotels_update;
 
 use jiff::Timestamp;
 

@@ -1,6 +1,12 @@
 //! QR codes: one per room or place, each with an unguessable code that starts a guest's stay.
 
+pub mod admin;
+pub mod create;
+pub mod deactivate;
 pub mod get;
+pub mod image;
+pub mod list;
+pub mod update;
 
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};

@@ -1,7 +1,9 @@
 //! Guest stays: a guest in a room of a hotel, from check-in to check-out. A guest acts only
 //! within an active stay.
 
+pub mod list;
 pub mod mine;
+pub mod update;
 
 use jiff::{Timestamp, ToSpan};
 use serde::{Deserialize, Serialize};
@@ -46,6 +48,33 @@ impl<'a> From<&'a GuestStay> for StayView<'a> {
             check_in: stay.check_in,
             check_out: stay.check_out,
             active: stay.active,
+        }
+    }
+}
+
+/// What staff see of a stay: its guest too, and whether it is current.
+#[derive(Debug, Serialize)]
+pub struct StaffStayView<'a> {
+    pub id: StayId,
+    pub guest: UserId,
+    pub location: &'a str,
+    pub qr_code: &'a QrCode,
+    pub check_in: Timestamp,
+    pub check_out: Timestamp,
+    /// Active and not past check-out.
+    pub active: bool,
+}
+
+impl<'a> StaffStayView<'a> {
+    pub fn new(stay: &'a GuestStay, now: Timestamp) -> Self {
+        Self {
+            id: stay.id,
+            guest: stay.guest,
+            location: &stay.location,
+            qr_code: &stay.qr_code,
+            check_in: stay.check_in,
+            check_out: stay.check_out,
+            active: stay.is_current(now),
         }
     }
 }

@@ -49,14 +49,24 @@ pub fn hotels_index(hotel: &HotelSlug) -> Key {
     (HOTELS_PK.into(), hotel.to_string())
 }
 
+/// A hotel's count of active superadmins (attribute `active_superadmins`): a demotion or
+/// deactivation decrements it on condition that it stays above zero.
+pub fn superadmins(hotel: &HotelSlug) -> Key {
+    (hotel_pk(hotel), "SUPERADMINS".into())
+}
+
+pub const ACTIVE_SUPERADMINS: &str = "active_superadmins";
+
 pub const DEPARTMENT_PREFIX: &str = "DEPT#";
 
 pub fn department(hotel: &HotelSlug, department: &DepartmentSlug) -> Key {
     (hotel_pk(hotel), format!("{DEPARTMENT_PREFIX}{department}"))
 }
 
+pub const EXPERIENCE_PREFIX: &str = "EXP#";
+
 pub fn experience(hotel: &HotelSlug, id: ExperienceId) -> Key {
-    (hotel_pk(hotel), format!("EXP#{id}"))
+    (hotel_pk(hotel), format!("{EXPERIENCE_PREFIX}{id}"))
 }
 
 /// Sort value of a listed experience in its listing indexes: display order, then id.
@@ -80,7 +90,11 @@ pub fn qr_code(code: &QrCode) -> Key {
 
 /// GSI1 of a QR code: a hotel's codes by location.
 pub fn hotel_qr_codes(hotel: &HotelSlug, location: &str, code: &QrCode) -> Key {
-    (format!("HOTEL#{hotel}#QR"), format!("{location}#{code}"))
+    (hotel_qr_codes_pk(hotel), format!("{location}#{code}"))
+}
+
+pub fn hotel_qr_codes_pk(hotel: &HotelSlug) -> String {
+    format!("HOTEL#{hotel}#QR")
 }
 
 pub fn user_pk(id: UserId) -> String {
@@ -122,9 +136,18 @@ pub fn stay(guest: UserId, id: StayId) -> Key {
 /// GSI1 of a stay: a hotel's stays by check-in.
 pub fn hotel_stays(hotel: &HotelSlug, check_in: Timestamp, id: StayId) -> Key {
     (
-        format!("HOTEL#{hotel}#STAYS"),
+        hotel_stays_pk(hotel),
         format!("{}#{id}", sortable(check_in)),
     )
+}
+
+pub fn hotel_stays_pk(hotel: &HotelSlug) -> String {
+    format!("HOTEL#{hotel}#STAYS")
+}
+
+/// GSI3 of a stay: the stay by its id alone (staff end or extend it by id).
+pub fn stay_by_id(id: StayId) -> Key {
+    (format!("STAY#{id}"), "STAY".into())
 }
 
 /// GSI2 of an active stay: every hotel's active stays by check-out (what the expiry job ends).
@@ -158,6 +181,8 @@ pub fn counter(name: &str, window_start: i64) -> Key {
 pub fn session(id: SessionId) -> Key {
     (format!("SESSION#{id}"), "SESSION".into())
 }
+
+pub const SESSION_PREFIX: &str = "SESSION#";
 
 /// GSI1 of a session: a user's sessions (to end them all).
 pub fn user_sessions(user: UserId, id: SessionId) -> Key {

@@ -19,7 +19,7 @@ use crate::hotels::Hotel;
 use crate::idempotency::IdempotencyRecord;
 use crate::ids::{
     DepartmentSlug, ExperienceId, HotelSlug, NotificationId, OtpId, QrCode, RequestId, SessionId,
-    TokenId, UserId,
+    StayId, TokenId, UserId,
 };
 use crate::jobs::Heartbeat;
 use crate::members::Membership;
@@ -33,7 +33,7 @@ use crate::stays::GuestStay;
 use crate::timers::{Timer, TimerKind};
 use crate::users::{Email, Phone, User};
 
-pub use page::{Cursor, Page, PageRequest};
+pub use page::{Cursor, MAX_LIMIT, Page, PageRequest};
 
 #[async_trait]
 pub trait Store: Send + Sync {
@@ -210,6 +210,23 @@ pub trait Store: Send + Sync {
 
     /// A user's web push subscriptions.
     async fn push_subscriptions(&self, user: UserId) -> Result<Vec<PushSubscription>>;
+    /// Every experience of a hotel, active or not, by id (admin listing).
+    async fn experiences(&self, hotel: &HotelSlug, page: &PageRequest) -> Result<Page<Experience>>;
+
+    /// Every QR code of a hotel, active or not, by location.
+    async fn qr_codes(&self, hotel: &HotelSlug, page: &PageRequest) -> Result<Page<QrCodeRecord>>;
+
+    /// A hotel's stays, latest check-in first.
+    async fn hotel_stays(&self, hotel: &HotelSlug, page: &PageRequest) -> Result<Page<GuestStay>>;
+
+    /// One stay, by its id alone.
+    async fn stay(&self, id: StayId) -> Result<Option<GuestStay>>;
+
+    /// The users with these ids, in one batched read; unknown ids are left out.
+    async fn users(&self, ids: &[UserId]) -> Result<Vec<User>>;
+
+    /// Every session family of a user, revoked or not.
+    async fn sessions_of(&self, user: UserId) -> Result<Vec<SessionFamily>>;
 
     /// Applies all writes or none. When a write's condition fails, the error is that
     /// write's `conflict`.
@@ -282,6 +299,7 @@ pub enum Write<'a> {
     InsertExperience(&'a Experience),
     InsertQrCode(&'a QrCodeRecord),
     InsertUser(&'a User),
+    /// Inserts a membership; an active superadmin also counts in the hotel's counter.
     InsertMembership(&'a Membership),
     InsertOtp(&'a OtpCode),
     InsertStay(&'a GuestStay),
@@ -299,7 +317,8 @@ pub enum Write<'a> {
         user: &'a User,
         previous: &'a User,
     },
-    /// Replaces a membership unchanged since `previous` was read.
+    /// Replaces a membership unchanged since `previous` was read. A change that leaves the hotel
+    /// without an active superadmin fails (the hotel's superadmin counter must stay above zero).
     ReplaceMembership {
         membership: &'a Membership,
         previous: &'a Membership,
@@ -334,6 +353,30 @@ pub enum Write<'a> {
     EndStay(&'a GuestStay),
     /// Deletes a code's record (retention over).
     DeleteOtp(&'a OtpCode),
+    /// Replaces a hotel unchanged since `previous` was read.
+    ReplaceHotel {
+        hotel: &'a Hotel,
+        previous: &'a Hotel,
+    },
+    /// Replaces a department unchanged since `previous` was read.
+    ReplaceDepartment {
+        department: &'a Department,
+        previous: &'a Department,
+    },
+    /// Writes nothing, but fails the transaction unless the department is still as read.
+    CheckDepartment(&'a Department),
+    /// Replaces an experience unchanged since `previous` was read (listing indexes follow).
+    ReplaceExperience {
+        experience: &'a Experience,
+        previous: &'a Experience,
+    },
+    /// Updates a QR code's label, location and state, leaving its scan count alone.
+    UpdateQrCode(&'a QrCodeRecord),
+    /// Moves the check-out of a stay still active with the check-out read.
+    ExtendStay {
+        stay: &'a GuestStay,
+        check_out: Timestamp,
+    },
     /// Marks a hotel's digest of `date` sent; fails if it already was.
     InsertDigest {
         hotel: &'a HotelSlug,
@@ -358,6 +401,8 @@ pub enum Part {
     Claim(Unique),
     /// The release of a claim the user held.
     Release(Unique),
+    /// The hotel's active-superadmin counter, which must stay above zero.
+    LastSuperadmin,
 }
 
 impl Write<'_> {
@@ -365,13 +410,23 @@ impl Write<'_> {
     pub fn conflict(&self, part: Part) -> Error {
         match (self, part) {
             (_, Part::Claim(unique)) => Error::Taken(unique),
+            (_, Part::LastSuperadmin) => Error::conflict(
+                "last_superadmin",
+                "A hotel needs an active superadmin: make someone else superadmin first.",
+            ),
             (_, Part::Release(_))
-            | (Write::ReplaceUser { .. } | Write::ReplaceMembership { .. }, Part::Main) => {
-                Error::conflict(
-                    "concurrent_update",
-                    "Someone changed this at the same time. Try again.",
-                )
-            }
+            | (
+                Write::ReplaceUser { .. }
+                | Write::ReplaceMembership { .. }
+                | Write::ReplaceHotel { .. }
+                | Write::ReplaceDepartment { .. }
+                | Write::CheckDepartment(_)
+                | Write::ReplaceExperience { .. },
+                Part::Main,
+            ) => Error::conflict(
+                "concurrent_update",
+                "Someone changed this at the same time. Try again.",
+            ),
             (Write::InsertHotel(_), Part::Main) => {
                 Error::conflict("hotel_exists", "A hotel with this slug already exists.")
             }
@@ -418,7 +473,8 @@ impl Write<'_> {
             (Write::DeleteOtp(_), Part::Main) => {
                 Error::conflict("timer_gone", "Another run already handled this.")
             }
-            (Write::EndStay(_), Part::Main) => {
+            (Write::UpdateQrCode(_), Part::Main) => Error::NotFound("QR code"),
+            (Write::EndStay(_) | Write::ExtendStay { .. }, Part::Main) => {
                 Error::conflict("stay_changed", "This stay changed meanwhile.")
             }
             (

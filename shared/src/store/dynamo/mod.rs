@@ -26,7 +26,7 @@ use crate::hotels::Hotel;
 use crate::idempotency::IdempotencyRecord;
 use crate::ids::{
     DepartmentSlug, ExperienceId, HotelSlug, NotificationId, OtpId, QrCode, RequestId, SessionId,
-    TokenId, UserId,
+    StayId, TokenId, UserId,
 };
 use crate::jobs::Heartbeat;
 use crate::members::Membership;
@@ -250,7 +250,7 @@ impl DynamoStore {
                 .table_name(&self.table)
                 .set_key(Some(key_map(key)))
                 .update_expression(update)
-                .condition_expression(condition.expression)
+                .set_condition_expression(expression(condition.expression))
                 .set_expression_attribute_names(names(condition.names))
                 .set_expression_attribute_values(values(condition.values))
                 .send()
@@ -921,6 +921,80 @@ impl Store for DynamoStore {
     async fn push_subscriptions(&self, user: UserId) -> Result<Vec<PushSubscription>> {
         self.query_all(None, keys::user_pk(user), Some(keys::PUSH_PREFIX))
             .await
+    }
+
+    async fn experiences(&self, hotel: &HotelSlug, page: &PageRequest) -> Result<Page<Experience>> {
+        self.query_page(
+            None,
+            keys::hotel_pk(hotel),
+            Some(keys::EXPERIENCE_PREFIX),
+            page,
+            false,
+        )
+        .await
+    }
+
+    async fn qr_codes(&self, hotel: &HotelSlug, page: &PageRequest) -> Result<Page<QrCodeRecord>> {
+        self.query_page(
+            Some(INDEX1),
+            keys::hotel_qr_codes_pk(hotel),
+            None,
+            page,
+            false,
+        )
+        .await
+    }
+
+    async fn hotel_stays(&self, hotel: &HotelSlug, page: &PageRequest) -> Result<Page<GuestStay>> {
+        self.query_page(Some(INDEX1), keys::hotel_stays_pk(hotel), None, page, true)
+            .await
+    }
+
+    async fn stay(&self, id: StayId) -> Result<Option<GuestStay>> {
+        let (partition, _) = keys::stay_by_id(id);
+        let stays: Vec<GuestStay> = self.query_all(Some(INDEX3), partition, None).await?;
+        Ok(stays.into_iter().next())
+    }
+
+    async fn users(&self, ids: &[UserId]) -> Result<Vec<User>> {
+        let mut users = Vec::with_capacity(ids.len());
+        // BatchGetItem takes at most 100 keys; it may leave some unprocessed, to ask again.
+        for chunk in ids.chunks(100) {
+            let keys = chunk.iter().map(|id| key_map(keys::user(*id))).collect();
+            let mut request = Some(
+                aws_sdk_dynamodb::types::KeysAndAttributes::builder()
+                    .set_keys(Some(keys))
+                    .build()
+                    .map_err(Error::internal)?,
+            );
+            while let Some(wanted) = request.take() {
+                let output = self
+                    .client
+                    .batch_get_item()
+                    .request_items(&self.table, wanted)
+                    .send()
+                    .await
+                    .map_err(sdk_error)?;
+                if let Some(items) = output.responses.and_then(|mut r| r.remove(&self.table)) {
+                    for item in items {
+                        users.push(from_item(item)?);
+                    }
+                }
+                request = output
+                    .unprocessed_keys
+                    .and_then(|mut unprocessed| unprocessed.remove(&self.table));
+            }
+        }
+        Ok(users)
+    }
+
+    async fn sessions_of(&self, user: UserId) -> Result<Vec<SessionFamily>> {
+        self.query_all(
+            Some(INDEX1),
+            keys::user_pk(user),
+            Some(keys::SESSION_PREFIX),
+        )
+        .await
     }
 
     async fn transact(&self, writes: &[Write<'_>]) -> Result<()> {

@@ -9,11 +9,13 @@ use aws_sdk_dynamodb::types::{
 use serde::Serialize;
 
 use super::{INDEX1, INDEX2, INDEX3, Index, Item};
+use crate::departments::Department;
 use crate::error::{Error, Result, Unique};
 use crate::experiences::Experience;
+use crate::hotels::Hotel;
 use crate::idempotency::{IdempotencyRecord, State};
 use crate::ids::UserId;
-use crate::members::Membership;
+use crate::members::{Membership, Role};
 use crate::notifications::Notification;
 use crate::requests::ServiceRequest;
 use crate::session::SessionFamily;
@@ -99,7 +101,7 @@ impl Op {
                     .table_name(table)
                     .set_key(Some(key_map(key)))
                     .update_expression(update)
-                    .condition_expression(condition.expression)
+                    .set_condition_expression(expression(condition.expression))
                     .set_expression_attribute_names(names(condition.names))
                     .set_expression_attribute_values(values(condition.values))
                     .build()
@@ -184,6 +186,43 @@ fn insert(item: Item) -> Vec<(Op, Part)> {
     )]
 }
 
+/// A put of `item` on condition that the stored one is unchanged since it was read.
+fn replace(item: Item, previous_updated_at: &jiff::Timestamp) -> (Op, Part) {
+    (
+        Op::Put {
+            item,
+            condition: Condition::new("updated_at = :previous")
+                .value(":previous", s(previous_updated_at.to_string())),
+        },
+        Part::Main,
+    )
+}
+
+fn is_active_superadmin(membership: &Membership) -> bool {
+    membership.active && membership.role == Role::Superadmin
+}
+
+/// Adds `delta` to the hotel's active-superadmin counter. Taking one away is conditional on one
+/// remaining, so two demotions racing for the last two superadmins cannot both pass.
+fn count_superadmin(membership: &Membership, delta: i8) -> (Op, Part) {
+    let mut condition = Condition::default().value(":delta", AttributeValue::N(delta.to_string()));
+    if delta < 0 {
+        condition = Condition {
+            expression: format!("{} > :one", keys::ACTIVE_SUPERADMINS),
+            ..condition
+        }
+        .value(":one", AttributeValue::N("1".into()));
+    }
+    (
+        Op::Update {
+            key: keys::superadmins(&membership.hotel),
+            update: format!("ADD {} :delta", keys::ACTIVE_SUPERADMINS),
+            condition,
+        },
+        Part::LastSuperadmin,
+    )
+}
+
 fn s(text: impl Into<String>) -> AttributeValue {
     AttributeValue::S(text.into())
 }
@@ -191,15 +230,60 @@ fn s(text: impl Into<String>) -> AttributeValue {
 /// The operations of one write.
 pub fn ops_of(write: &Write<'_>) -> Result<Vec<(Op, Part)>> {
     Ok(match write {
-        Write::InsertHotel(hotel) => insert(with_index(
-            with_key(to_item(hotel)?, keys::hotel(&hotel.slug)),
-            INDEX1,
-            keys::hotels_index(&hotel.slug),
-        )),
-        Write::InsertDepartment(department) => insert(with_key(
-            to_item(department)?,
-            keys::department(&department.hotel, &department.slug),
-        )),
+        Write::InsertHotel(hotel) => insert(hotel_item(hotel)?),
+        Write::ReplaceHotel { hotel, previous } => {
+            vec![replace(hotel_item(hotel)?, &previous.updated_at)]
+        }
+        Write::InsertDepartment(department) => insert(department_item(department)?),
+        Write::ReplaceDepartment {
+            department,
+            previous,
+        } => vec![replace(department_item(department)?, &previous.updated_at)],
+        Write::CheckDepartment(department) => vec![(
+            Op::Check {
+                key: keys::department(&department.hotel, &department.slug),
+                condition: Condition::new("updated_at = :previous")
+                    .value(":previous", s(department.updated_at.to_string())),
+            },
+            Part::Main,
+        )],
+        Write::ReplaceExperience {
+            experience,
+            previous,
+        } => vec![replace(experience_item(experience)?, &previous.updated_at)],
+        Write::UpdateQrCode(qr) => vec![(
+            Op::Update {
+                key: keys::qr_code(&qr.code),
+                update: "SET #label = :label, #location = :location, #active = :active, \
+                         GSI1SK = :position"
+                    .into(),
+                condition: Condition::new("attribute_exists(PK) AND hotel = :hotel")
+                    .name("#label", "label")
+                    .name("#location", "location")
+                    .name("#active", "active")
+                    .value(":label", s(qr.label.clone()))
+                    .value(":location", s(qr.location.clone()))
+                    .value(":active", AttributeValue::Bool(qr.active))
+                    .value(
+                        ":position",
+                        s(keys::hotel_qr_codes(&qr.hotel, &qr.location, &qr.code).1),
+                    )
+                    .value(":hotel", s(qr.hotel.to_string())),
+            },
+            Part::Main,
+        )],
+        Write::ExtendStay { stay, check_out } => vec![(
+            Op::Update {
+                key: keys::stay(stay.guest, stay.id),
+                update: "SET check_out = :new, GSI2SK = :position".into(),
+                condition: Condition::new("active = :true AND check_out = :check_out")
+                    .value(":true", AttributeValue::Bool(true))
+                    .value(":check_out", s(stay.check_out.to_string()))
+                    .value(":new", s(check_out.to_string()))
+                    .value(":position", s(keys::active_stays(*check_out, stay.id).1)),
+            },
+            Part::Main,
+        )],
         Write::InsertExperience(experience) => insert(experience_item(experience)?),
         Write::InsertQrCode(qr) => insert(with_index(
             with_key(to_item(qr)?, keys::qr_code(&qr.code)),
@@ -211,18 +295,28 @@ pub fn ops_of(write: &Write<'_>) -> Result<Vec<(Op, Part)>> {
             ops.extend(claims(user, None)?);
             ops
         }
-        Write::InsertMembership(membership) => insert(membership_item(membership)?),
+        Write::InsertMembership(membership) => {
+            let mut ops = insert(membership_item(membership)?);
+            if is_active_superadmin(membership) {
+                ops.push(count_superadmin(membership, 1));
+            }
+            ops
+        }
         Write::ReplaceMembership {
             membership,
             previous,
-        } => vec![(
-            Op::Put {
-                item: membership_item(membership)?,
-                condition: Condition::new("updated_at = :previous")
-                    .value(":previous", s(previous.updated_at.to_string())),
-            },
-            Part::Main,
-        )],
+        } => {
+            let mut ops = vec![replace(membership_item(membership)?, &previous.updated_at)];
+            match (
+                is_active_superadmin(previous),
+                is_active_superadmin(membership),
+            ) {
+                (true, false) => ops.push(count_superadmin(membership, -1)),
+                (false, true) => ops.push(count_superadmin(membership, 1)),
+                _ => {}
+            }
+            ops
+        }
         Write::InsertOtp(otp) => insert(with_key(
             to_item(otp)?,
             keys::otp(&otp.phone, &otp.scope, otp.id),
@@ -437,6 +531,22 @@ fn claims(user: &User, previous: Option<&User>) -> Result<Vec<(Op, Part)>> {
     Ok(ops)
 }
 
+/// A hotel, in the index of all hotels.
+pub fn hotel_item(hotel: &Hotel) -> Result<Item> {
+    Ok(with_index(
+        with_key(to_item(hotel)?, keys::hotel(&hotel.slug)),
+        INDEX1,
+        keys::hotels_index(&hotel.slug),
+    ))
+}
+
+pub fn department_item(department: &Department) -> Result<Item> {
+    Ok(with_key(
+        to_item(department)?,
+        keys::department(&department.hotel, &department.slug),
+    ))
+}
+
 /// An experience, in the listing indexes only while it is listed (sparse indexes).
 pub fn experience_item(experience: &Experience) -> Result<Item> {
     let item = with_key(
@@ -474,12 +584,16 @@ pub fn membership_item(membership: &Membership) -> Result<Item> {
     ))
 }
 
-/// A stay, in its hotel's stays and, while active, its hotel's active stays.
+/// A stay, in its hotel's stays, by its id and, while active, in the active stays.
 pub fn stay_item(stay: &GuestStay) -> Result<Item> {
     let item = with_index(
-        with_key(to_item(stay)?, keys::stay(stay.guest, stay.id)),
-        INDEX1,
-        keys::hotel_stays(&stay.hotel, stay.check_in, stay.id),
+        with_index(
+            with_key(to_item(stay)?, keys::stay(stay.guest, stay.id)),
+            INDEX1,
+            keys::hotel_stays(&stay.hotel, stay.check_in, stay.id),
+        ),
+        INDEX3,
+        keys::stay_by_id(stay.id),
     );
     Ok(if stay.active {
         with_index(item, INDEX2, keys::active_stays(stay.check_out, stay.id))

@@ -1,0 +1,224 @@
+//! What admins change on departments, checked, and the write that keeps a department's
+//! experiences in step with its state.
+
+use jiff::Timestamp;
+use serde::Deserialize;
+
+use super::Department;
+use super::hours::AfterHoursWindow;
+use crate::error::{Error, Result};
+use crate::experiences::Experience;
+use crate::ids::{DepartmentSlug, HotelSlug, UserId};
+use crate::operator::required_text;
+use crate::requests::optional_text;
+use crate::store::{PageRequest, Store, Write};
+
+/// A week: the longest response time a department may promise.
+const MAX_SLA_MINUTES: u32 = 7 * 24 * 60;
+const MAX_WINDOWS: usize = 28;
+const MAX_CONTACTS: usize = 20;
+/// A transaction holds at most 100 items.
+const WRITES_PER_TRANSACTION: usize = 100;
+
+/// The settable fields; each left out stays as it is.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Changes {
+    pub name: Option<String>,
+    pub description: Option<String>,
+    pub response_sla_minutes: Option<u32>,
+    pub after_hours_sla_minutes: Option<u32>,
+    pub after_hours: Option<Vec<AfterHoursWindow>>,
+    pub escalation_contacts: Option<Vec<UserId>>,
+    pub active: Option<bool>,
+}
+
+impl Changes {
+    /// The changes checked and normalised (text trimmed, contacts without repeats).
+    pub fn checked(self) -> Result<Self> {
+        let name = self
+            .name
+            .map(|name| required_text("name", name))
+            .transpose()?;
+        let description = self
+            .description
+            .map(|text| {
+                optional_text("description", Some(text), 1000).map(Option::unwrap_or_default)
+            })
+            .transpose()?;
+        let response_sla_minutes = self
+            .response_sla_minutes
+            .map(|minutes| sla("response_sla_minutes", minutes))
+            .transpose()?;
+        let after_hours_sla_minutes = self
+            .after_hours_sla_minutes
+            .map(|minutes| sla("after_hours_sla_minutes", minutes))
+            .transpose()?;
+        if self
+            .after_hours
+            .as_ref()
+            .is_some_and(|windows| windows.len() > MAX_WINDOWS)
+        {
+            return Err(Error::field(
+                "after_hours",
+                format!("use at most {MAX_WINDOWS} windows"),
+            ));
+        }
+        let escalation_contacts = self.escalation_contacts.map(|mut contacts| {
+            contacts.sort();
+            contacts.dedup();
+            contacts
+        });
+        if escalation_contacts
+            .as_ref()
+            .is_some_and(|contacts| contacts.len() > MAX_CONTACTS)
+        {
+            return Err(Error::field(
+                "escalation_contacts",
+                format!("name at most {MAX_CONTACTS} people"),
+            ));
+        }
+        Ok(Self {
+            name,
+            description,
+            response_sla_minutes,
+            after_hours_sla_minutes,
+            after_hours: self.after_hours,
+            escalation_contacts,
+            active: self.active,
+        })
+    }
+
+    /// Applies checked changes to `department`.
+    pub fn apply(self, department: &mut Department) {
+        if let Some(name) = self.name {
+            department.name = name;
+        }
+        if let Some(description) = self.description {
+            department.description = description;
+        }
+        if let Some(minutes) = self.response_sla_minutes {
+            department.response_sla_minutes = minutes;
+        }
+        if let Some(minutes) = self.after_hours_sla_minutes {
+            department.after_hours_sla_minutes = minutes;
+        }
+        if let Some(windows) = self.after_hours {
+            department.after_hours = windows;
+        }
+        if let Some(contacts) = self.escalation_contacts {
+            department.escalation_contacts = contacts;
+        }
+        if let Some(active) = self.active {
+            department.active = active;
+        }
+    }
+}
+
+fn sla(field: &str, minutes: u32) -> Result<u32> {
+    if (1..=MAX_SLA_MINUTES).contains(&minutes) {
+        Ok(minutes)
+    } else {
+        Err(Error::field(
+            field,
+            format!("use 1 to {MAX_SLA_MINUTES} minutes"),
+        ))
+    }
+}
+
+/// Escalation contacts must be active members of the hotel.
+pub async fn check_contacts(
+    store: &dyn Store,
+    hotel: &HotelSlug,
+    contacts: &[UserId],
+) -> Result<()> {
+    if contacts.is_empty() {
+        return Ok(());
+    }
+    let members = store.members(hotel).await?;
+    let unknown = contacts
+        .iter()
+        .any(|contact| !members.iter().any(|m| m.user == *contact && m.active));
+    if unknown {
+        return Err(Error::field(
+            "escalation_contacts",
+            "each contact must be an active member of this hotel",
+        ));
+    }
+    Ok(())
+}
+
+/// Replaces `previous` with `next`. When the department opens or closes, its experiences
+/// follow (they mirror its state), in the same transaction up to 99 of them.
+pub async fn save(
+    store: &dyn Store,
+    previous: &Department,
+    next: &Department,
+    now: Timestamp,
+) -> Result<()> {
+    let followers = if next.active == previous.active {
+        Vec::new()
+    } else {
+        experiences_of(store, next)
+            .await?
+            .into_iter()
+            .filter(|experience| experience.department_active != next.active)
+            .map(|experience| {
+                let mut followed = experience.clone();
+                followed.department_active = next.active;
+                followed.updated_at = now;
+                (followed, experience)
+            })
+            .collect()
+    };
+    let mut writes = vec![Write::ReplaceDepartment {
+        department: next,
+        previous,
+    }];
+    writes.extend(
+        followers
+            .iter()
+            .map(|(experience, previous)| Write::ReplaceExperience {
+                experience,
+                previous,
+            }),
+    );
+    for chunk in writes.chunks(WRITES_PER_TRANSACTION) {
+        store.transact(chunk).await?;
+    }
+    Ok(())
+}
+
+/// Every experience of the department, active or not.
+async fn experiences_of(store: &dyn Store, department: &Department) -> Result<Vec<Experience>> {
+    let mut page = PageRequest {
+        limit: crate::store::MAX_LIMIT,
+        cursor: None,
+    };
+    let mut found = Vec::new();
+    loop {
+        let listed = store.experiences(&department.hotel, &page).await?;
+        found.extend(
+            listed
+                .items
+                .into_iter()
+                .filter(|experience| experience.department == department.slug),
+        );
+        match listed.next_cursor {
+            Some(cursor) => page.cursor = Some(cursor),
+            None => return Ok(found),
+        }
+    }
+}
+
+/// The department of `hotel`, active or not.
+pub async fn of_hotel(
+    store: &dyn Store,
+    hotel: &HotelSlug,
+    slug: &DepartmentSlug,
+) -> Result<Department> {
+    store
+        .department(hotel, slug)
+        .await?
+        .ok_or(Error::NotFound("Department"))
+}

@@ -1,0 +1,113 @@
+//! What superadmins and operators change on a hotel, checked.
+
+use serde::Deserialize;
+
+use super::{Contact, Hotel, TimeZoneName};
+use crate::error::{Error, Result};
+use crate::operator::required_text;
+use crate::requests::optional_text;
+use crate::store::{Store, Write};
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HotelChanges {
+    pub name: Option<String>,
+    /// An IANA zone the bundled database knows, e.g. `Europe/Lisbon`.
+    pub timezone: Option<TimeZoneName>,
+    /// Replaces the whole contact block.
+    pub contact: Option<Contact>,
+    /// A CSS hex colour, `#rrggbb`; `""` clears it.
+    pub accent_color: Option<String>,
+    pub default_stay_nights: Option<u16>,
+    /// Opening and closing a hotel is the operator's.
+    pub active: Option<bool>,
+}
+
+impl HotelChanges {
+    pub fn checked(self) -> Result<Self> {
+        let name = self
+            .name
+            .map(|name| required_text("name", name))
+            .transpose()?;
+        let contact = self
+            .contact
+            .map(|contact| {
+                Ok::<_, Error>(Contact {
+                    phone: optional_text("contact.phone", contact.phone, 50)?,
+                    email: optional_text("contact.email", contact.email, 254)?,
+                    address: optional_text("contact.address", contact.address, 300)?,
+                    website: optional_text("contact.website", contact.website, 300)?,
+                })
+            })
+            .transpose()?;
+        let accent_color = self
+            .accent_color
+            .map(|color| {
+                let color = color.trim().to_ascii_lowercase();
+                let hex = color.len() == 7
+                    && color.starts_with('#')
+                    && color[1..].bytes().all(|b| b.is_ascii_hexdigit());
+                if color.is_empty() || hex {
+                    Ok(color)
+                } else {
+                    Err(Error::field("accent_color", "use a colour such as #1f6f8b"))
+                }
+            })
+            .transpose()?;
+        if self
+            .default_stay_nights
+            .is_some_and(|nights| !(1..=365).contains(&nights))
+        {
+            return Err(Error::field("default_stay_nights", "use 1 to 365 nights"));
+        }
+        Ok(Self {
+            name,
+            timezone: self.timezone,
+            contact,
+            accent_color,
+            default_stay_nights: self.default_stay_nights,
+            active: self.active,
+        })
+    }
+
+    pub fn apply(self, hotel: &mut Hotel) {
+        if let Some(name) = self.name {
+            hotel.name = name;
+        }
+        if let Some(timezone) = self.timezone {
+            hotel.timezone = timezone;
+        }
+        if let Some(contact) = self.contact {
+            hotel.contact = contact;
+        }
+        if let Some(color) = self.accent_color {
+            hotel.branding.accent_color = (!color.is_empty()).then_some(color);
+        }
+        if let Some(nights) = self.default_stay_nights {
+            hotel.default_stay_nights = nights;
+        }
+        if let Some(active) = self.active {
+            hotel.active = active;
+        }
+    }
+}
+
+/// Applies `change` to the hotel as stored now, conditional on it being unchanged since read.
+pub async fn update(
+    store: &dyn Store,
+    slug: &super::HotelSlug,
+    now: jiff::Timestamp,
+    change: impl FnOnce(&mut Hotel),
+) -> Result<Hotel> {
+    let previous = store.hotel(slug).await?.ok_or(Error::NotFound("Hotel"))?;
+    let mut next = previous.clone();
+    change(&mut next);
+    next.updated_at = now;
+    store
+        .transact(&[Write::ReplaceHotel {
+            hotel: &next,
+            previous: &previous,
+        }])
+        .await?;
+    Ok(next)
+}

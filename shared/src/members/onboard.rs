@@ -1,0 +1,271 @@
+//! Making someone a member of a hotel (F5, F15, F16, F20, F35), and changing or ending a
+//! membership under the role rules: ADMIN manage STAFF only, SUPERADMIN manage everyone, and a
+//! hotel always keeps an active SUPERADMIN.
+
+use jiff::Timestamp;
+
+use super::{Membership, Role};
+use crate::error::{Error, Result};
+use crate::ids::{DepartmentSlug, HotelSlug, UserId};
+use crate::operator::{new_membership, required_text};
+use crate::session::SessionFamily;
+use crate::store::{Store, Write};
+use crate::users::{Email, Phone, User, UserKind};
+
+/// A person to make a member. The phone is required (F15): staff always log in by OTP.
+pub struct Invitation {
+    pub name: String,
+    pub phone: Phone,
+    pub email: Option<Email>,
+    pub role: Role,
+    pub departments: Vec<DepartmentSlug>,
+}
+
+/// What may change on a member: their account's details and their membership.
+#[derive(Debug, Default)]
+pub struct MemberChanges {
+    pub name: Option<String>,
+    pub email: Option<Email>,
+    pub phone: Option<Phone>,
+    pub role: Option<Role>,
+    pub departments: Option<Vec<DepartmentSlug>>,
+    pub active: Option<bool>,
+}
+
+/// A member: the membership and its user.
+pub struct Member {
+    pub membership: Membership,
+    pub user: User,
+}
+
+/// Refused unless `actor` may manage a member of role `role`.
+pub fn check_may_manage(actor: &Membership, role: Role) -> Result<()> {
+    if actor.role == Role::Superadmin || role == Role::Staff {
+        Ok(())
+    } else {
+        Err(Error::Forbidden)
+    }
+}
+
+/// Every department named must be one of the hotel's.
+pub async fn check_departments(
+    store: &dyn Store,
+    hotel: &HotelSlug,
+    departments: &[DepartmentSlug],
+) -> Result<()> {
+    if departments.is_empty() {
+        return Ok(());
+    }
+    let known = store.departments(hotel).await?;
+    if departments
+        .iter()
+        .all(|wanted| known.iter().any(|d| &d.slug == wanted))
+    {
+        Ok(())
+    } else {
+        Err(Error::field(
+            "departments",
+            "each must be a department of this hotel",
+        ))
+    }
+}
+
+/// Makes the invited person a member: an existing user is found by email first, then by
+/// phone (F35); a guest becomes STAFF (F16) and a missing phone or email is filled in; anyone
+/// new gets a STAFF account without a usable password (F5). The account and the membership
+/// are written in one transaction; a phone or email of someone else is a 400 (F20).
+pub async fn invite(
+    store: &dyn Store,
+    hotel: &HotelSlug,
+    invitation: Invitation,
+    now: Timestamp,
+) -> Result<Member> {
+    let by_email = match &invitation.email {
+        Some(email) => store.user_by_email(email).await?,
+        None => None,
+    };
+    let existing = match by_email {
+        Some(user) => Some(user),
+        None => store.user_by_phone(&invitation.phone).await?,
+    };
+    let mut membership = new_membership(hotel, UserId::generate(), invitation.role, now);
+    membership.departments = invitation.departments;
+    let result = match existing {
+        Some(previous) => {
+            let user = onboarded(&previous, invitation.phone, invitation.email, now)?;
+            membership.user = user.id;
+            let mut writes = Vec::new();
+            if user != previous {
+                writes.push(Write::ReplaceUser {
+                    user: &user,
+                    previous: &previous,
+                });
+            }
+            writes.push(Write::InsertMembership(&membership));
+            store.transact(&writes).await.map(|()| user)
+        }
+        None => {
+            let user = User {
+                id: membership.user,
+                kind: UserKind::Staff,
+                name: required_text("name", invitation.name)?,
+                email: invitation.email,
+                phone: Some(invitation.phone),
+                // F5: an invited member logs in by one-time code until they set a password.
+                password_hash: None,
+                active: true,
+                is_operator: false,
+                created_at: now,
+                updated_at: now,
+            };
+            store
+                .transact(&[
+                    Write::InsertUser(&user),
+                    Write::InsertMembership(&membership),
+                ])
+                .await
+                .map(|()| user)
+        }
+    };
+    match result {
+        Ok(user) => Ok(Member { membership, user }),
+        Err(Error::Conflict {
+            code: "member_exists",
+            ..
+        }) => Err(Error::bad_request(
+            "member_exists",
+            "This person is already a member of this hotel; to bring them back, reactivate them.",
+        )),
+        Err(err) => Err(err),
+    }
+}
+
+/// An existing account made staff: promoted if a guest, its missing phone or email filled in.
+/// A phone or email that differs from the account's is refused rather than overwritten.
+fn onboarded(user: &User, phone: Phone, email: Option<Email>, now: Timestamp) -> Result<User> {
+    if !user.active {
+        return Err(Error::bad_request(
+            "account_disabled",
+            "This person's account is disabled; it cannot be made a member.",
+        ));
+    }
+    let mut next = user.clone();
+    next.kind = UserKind::Staff;
+    match &user.phone {
+        None => next.phone = Some(phone),
+        Some(current) if *current != phone => {
+            return Err(Error::field(
+                "phone",
+                "the account with this email has another phone number; use that one",
+            ));
+        }
+        Some(_) => {}
+    }
+    match (&user.email, email) {
+        (None, Some(email)) => next.email = Some(email),
+        (Some(current), Some(email)) if *current != email => {
+            return Err(Error::field(
+                "email",
+                "the account with this phone has another email address; use that one",
+            ));
+        }
+        _ => {}
+    }
+    if next != *user {
+        next.updated_at = now;
+    }
+    Ok(next)
+}
+
+/// Changes a member of `hotel` on behalf of `actor`, in one transaction. Demoting or
+/// deactivating the last active SUPERADMIN is refused by the store's counter condition, which
+/// holds however many such changes race. Returns the member as changed.
+pub async fn change(
+    store: &dyn Store,
+    actor: &Membership,
+    hotel: &HotelSlug,
+    member: UserId,
+    changes: MemberChanges,
+    now: Timestamp,
+) -> Result<Member> {
+    let previous = store
+        .membership(hotel, member)
+        .await?
+        .ok_or(Error::NotFound("Member"))?;
+    check_may_manage(actor, previous.role)?;
+    if let Some(role) = changes.role {
+        check_may_manage(actor, role)?;
+    }
+    if let Some(departments) = &changes.departments {
+        check_departments(store, hotel, departments).await?;
+    }
+    let previous_user = store.user(member).await?.ok_or(Error::NotFound("Member"))?;
+    let mut user = previous_user.clone();
+    if let Some(name) = changes.name {
+        user.name = name;
+    }
+    if let Some(email) = changes.email {
+        user.email = Some(email);
+    }
+    if let Some(phone) = changes.phone {
+        user.phone = Some(phone);
+    }
+    let mut membership = previous.clone();
+    if let Some(role) = changes.role {
+        membership.role = role;
+    }
+    if let Some(departments) = changes.departments {
+        membership.departments = departments;
+    }
+    if let Some(active) = changes.active {
+        membership.active = active;
+    }
+    let mut writes = Vec::new();
+    if membership != previous {
+        membership.updated_at = now;
+        writes.push(Write::ReplaceMembership {
+            membership: &membership,
+            previous: &previous,
+        });
+    }
+    if user != previous_user {
+        user.updated_at = now;
+        writes.push(Write::ReplaceUser {
+            user: &user,
+            previous: &previous_user,
+        });
+    }
+    if !writes.is_empty() {
+        store.transact(&writes).await?;
+    }
+    if previous.active && !membership.active {
+        end_sessions(store, &user, hotel).await?;
+    }
+    Ok(Member { membership, user })
+}
+
+/// Ends a deactivated member's sessions. Their access to this hotel ended with the membership
+/// (every hotel-scoped call checks it); when no other hotel or operator role remains to them,
+/// their sessions end too, so they are logged out everywhere.
+async fn end_sessions(store: &dyn Store, user: &User, hotel: &HotelSlug) -> Result<()> {
+    if user.is_operator {
+        return Ok(());
+    }
+    let elsewhere = store
+        .memberships_of(user.id)
+        .await?
+        .iter()
+        .any(|m| m.active && &m.hotel != hotel);
+    if elsewhere {
+        return Ok(());
+    }
+    let live: Vec<SessionFamily> = store
+        .sessions_of(user.id)
+        .await?
+        .into_iter()
+        .filter(|family| !family.revoked)
+        .collect();
+    futures_util::future::try_join_all(live.iter().map(|family| store.revoke_session(family.id)))
+        .await?;
+    Ok(())
+}

@@ -1,0 +1,67 @@
+//! What admins set on QR codes, checked.
+
+use serde::Deserialize;
+
+use super::QrCodeRecord;
+use crate::error::{Error, Result};
+use crate::ids::{HotelSlug, QrCode};
+use crate::operator::required_text;
+use crate::store::Store;
+
+/// A location is part of the listing's sort key, so it keeps to a short, plain text.
+const MAX_LOCATION: usize = 50;
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Changes {
+    pub label: Option<String>,
+    pub location: Option<String>,
+    pub active: Option<bool>,
+}
+
+impl Changes {
+    pub fn checked(self) -> Result<Self> {
+        let location = self.location.map(location).transpose()?;
+        let label = self
+            .label
+            .map(|label| required_text("label", label))
+            .transpose()?;
+        Ok(Self {
+            label,
+            location,
+            active: self.active,
+        })
+    }
+
+    pub fn apply(self, qr: &mut QrCodeRecord) {
+        if let Some(label) = self.label {
+            qr.label = label;
+        }
+        if let Some(location) = self.location {
+            qr.location = location;
+        }
+        if let Some(active) = self.active {
+            qr.active = active;
+        }
+    }
+}
+
+fn location(value: String) -> Result<String> {
+    let location = required_text("location", value)?;
+    if location.chars().count() > MAX_LOCATION || location.chars().any(char::is_control) {
+        return Err(Error::field(
+            "location",
+            format!("use at most {MAX_LOCATION} characters, without control characters"),
+        ));
+    }
+    Ok(location)
+}
+
+/// The QR code of `hotel`, active or not. A code of another hotel is not found.
+pub async fn of_hotel(store: &dyn Store, hotel: &HotelSlug, code: &QrCode) -> Result<QrCodeRecord> {
+    store
+        .qr_code(code)
+        .await?
+        .filter(|qr| &qr.hotel == hotel)
+        .ok_or(Error::NotFound("QR code"))
+}

@@ -1,0 +1,84 @@
+//! `PATCH /api/v1/hotels/{hotel}/admin/stays/{stay}` `{"action": "end"}` or
+//! `{"action": "extend", "check_out": "<RFC 3339>"}`: staff end a guest's stay now, or move its
+//! check-out later (STAFF and above).
+
+use jiff::{SignedDuration, Timestamp};
+use lambda_http::Request;
+use serde::Deserialize;
+
+use super::StaffStayView;
+use crate::app::App;
+use crate::error::{Error, Result};
+use crate::guards;
+use crate::http::{self, HandlerResult};
+use crate::ids::{HotelSlug, StayId};
+use crate::members::Role;
+use crate::session::Session;
+use crate::store::Write;
+
+/// The furthest a check-out may be moved: a year from now.
+const MAX_EXTENSION: SignedDuration = SignedDuration::from_hours(366 * 24);
+
+#[derive(Deserialize)]
+#[serde(tag = "action", rename_all = "lowercase", deny_unknown_fields)]
+enum Change {
+    End,
+    Extend { check_out: Timestamp },
+}
+
+pub async fn handle(app: &App, req: Request) -> HandlerResult {
+    let hotel: HotelSlug = http::path(&req, "hotel")?;
+    let id: StayId = http::path(&req, "stay")?;
+    let session = Session::required(&app.config, &req)?;
+    let change: Change = http::json(&req, app.config.max_json_body_bytes)?;
+    let now = app.clock.now();
+    if let Change::Extend { check_out } = change {
+        check_extension(check_out, now)?;
+    }
+    guards::member(app, &session, &hotel, Role::Staff).await?;
+    let mut stay = app
+        .store
+        .stay(id)
+        .await?
+        .filter(|stay| stay.hotel == hotel)
+        .ok_or(Error::NotFound("Stay"))?;
+    if !stay.is_current(now) {
+        return Err(Error::conflict(
+            "stay_ended",
+            "This stay has already ended; the guest starts a new one by scanning the room's QR code.",
+        ));
+    }
+    match change {
+        Change::End => {
+            app.store.transact(&[Write::EndStay(&stay)]).await?;
+            stay.active = false;
+        }
+        Change::Extend { check_out } => {
+            if check_out <= stay.check_out {
+                return Err(Error::field(
+                    "check_out",
+                    "to extend a stay, give a check-out later than the current one",
+                ));
+            }
+            app.store
+                .transact(&[Write::ExtendStay {
+                    stay: &stay,
+                    check_out,
+                }])
+                .await?;
+            stay.check_out = check_out;
+        }
+    }
+    http::ok(&StaffStayView::new(&stay, now))
+}
+
+fn check_extension(check_out: Timestamp, now: Timestamp) -> Result<()> {
+    let latest = now.saturating_add(MAX_EXTENSION).unwrap_or(now);
+    if check_out <= now || check_out > latest {
+        return Err(Error::field(
+            "check_out",
+            "give a time in the future, at most a year ahead",
+        ));
+    }
+    Ok(())
+}
