@@ -4,8 +4,10 @@
 #   infra/fuzz.sh [SECONDS] [TARGET...]      SECONDS defaults to 600 (make fuzz); CI runs 20
 #                                            (make fuzz-smoke)
 #
-# Needs only the stable toolchain: cargo-fuzz comes from crates.io into .tools/ on first use,
-# and RUSTC_BOOTSTRAP=1 lets stable rustc take the unstable flags cargo-fuzz passes. Seeds are
+# Needs only the stable toolchain: cargo-fuzz comes from crates.io into .tools/ on first use.
+# Without a sanitizer (the default) cargo-fuzz passes only stable flags to rustc; with
+# AddressSanitizer, RUSTC_BOOTSTRAP=1 lets stable rustc take `-Zsanitizer=address` (stable ships
+# the ASan runtime). Seeds are
 # written by fuzz/seeds.py into fuzz/corpus/<target>/, where the fuzzer keeps what it finds
 # between runs. A crash stops that target: its input is saved in fuzz/artifacts/<target>/,
 # the other targets still run, and the script fails at the end.
@@ -25,7 +27,11 @@ if ! "$tools/bin/cargo-fuzz" --version 2>/dev/null | grep -qx "cargo-fuzz $CARGO
     cargo install cargo-fuzz --locked --version "$CARGO_FUZZ_VERSION" --root "$tools"
 fi
 cargo_fuzz() {
-    RUSTC_BOOTSTRAP=1 "$tools/bin/cargo-fuzz" "$@"
+    if [ "$sanitizer" = none ]; then
+        "$tools/bin/cargo-fuzz" "$@"
+    else
+        RUSTC_BOOTSTRAP=1 "$tools/bin/cargo-fuzz" "$@"
+    fi
 }
 
 if [ $# -gt 0 ]; then
@@ -55,7 +61,7 @@ done
 
 if [ ${#failed[@]} -gt 0 ]; then
     echo "fuzzing found crashes in: ${failed[*]} (inputs in fuzz/artifacts/; reproduce with" \
-        "RUSTC_BOOTSTRAP=1 .tools/bin/cargo-fuzz run --fuzz-dir fuzz -s $sanitizer TARGET FILE)" >&2
+        ".tools/bin/cargo-fuzz run --fuzz-dir fuzz -s none TARGET FILE)" >&2
     exit 1
 fi
 echo "fuzzing: ${#targets[@]} targets, ${seconds}s each, no crash"
