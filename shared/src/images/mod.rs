@@ -16,6 +16,7 @@
 
 mod jpeg;
 mod multipart;
+mod png;
 mod sanitize;
 
 #[cfg(test)]
