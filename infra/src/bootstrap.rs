@@ -124,3 +124,81 @@ fn key_schema(elements: &[KeyElement]) -> Result<Vec<KeySchemaElement>, String> 
         })
         .collect()
 }
+
+/// The SMS fallback queue and its dead letters, named after `name`, as the template declares
+/// them (visibility, retention, redrive after N receives); gives the queue's URL.
+pub async fn create_fallback_queue(sdk: &SdkConfig, name: &str) -> Result<String, String> {
+    use aws_sdk_sqs::types::QueueAttributeName as Attribute;
+    let template = Template::load_workspace()?;
+    let spec = template.queue("SmsFallbackQueue")?;
+    let client = aws_sdk_sqs::Client::new(sdk);
+    let dead_letters = client
+        .create_queue()
+        .queue_name(format!("{name}-dead-letters"))
+        .send()
+        .await
+        .map_err(|e| {
+            format!(
+                "creating the dead-letter queue: {}",
+                aws_sdk_sqs::error::DisplayErrorContext(e)
+            )
+        })?;
+    let dead_letters_arn = client
+        .get_queue_attributes()
+        .queue_url(dead_letters.queue_url().unwrap_or_default())
+        .attribute_names(Attribute::QueueArn)
+        .send()
+        .await
+        .map_err(|e| {
+            format!(
+                "reading the dead-letter queue: {}",
+                aws_sdk_sqs::error::DisplayErrorContext(e)
+            )
+        })?
+        .attributes()
+        .and_then(|a| a.get(&Attribute::QueueArn).cloned())
+        .ok_or("the dead-letter queue has no ARN")?;
+    let mut create = client.create_queue().queue_name(name);
+    if let Some(seconds) = spec.visibility_timeout {
+        create = create.attributes(Attribute::VisibilityTimeout, seconds.to_string());
+    }
+    if let Some(seconds) = spec.message_retention_period {
+        create = create.attributes(Attribute::MessageRetentionPeriod, seconds.to_string());
+    }
+    if let Some(redrive) = spec.redrive_policy {
+        let policy = serde_json::json!({
+            "deadLetterTargetArn": dead_letters_arn,
+            "maxReceiveCount": redrive.max_receive_count,
+        });
+        create = create.attributes(Attribute::RedrivePolicy, policy.to_string());
+    }
+    let queue = create.send().await.map_err(|e| {
+        format!(
+            "creating the queue: {}",
+            aws_sdk_sqs::error::DisplayErrorContext(e)
+        )
+    })?;
+    queue
+        .queue_url()
+        .map(str::to_owned)
+        .ok_or_else(|| "the queue has no URL".to_owned())
+}
+
+/// The schedule group of one-time request schedules, unless it exists already.
+pub async fn create_schedule_group(sdk: &SdkConfig, name: &str) -> Result<(), String> {
+    let client = aws_sdk_scheduler::Client::new(sdk);
+    match client.create_schedule_group().name(name).send().await {
+        Ok(_) => Ok(()),
+        Err(err)
+            if err
+                .as_service_error()
+                .is_some_and(|e| e.is_conflict_exception()) =>
+        {
+            Ok(())
+        }
+        Err(err) => Err(format!(
+            "creating the schedule group: {}",
+            aws_sdk_scheduler::error::DisplayErrorContext(err)
+        )),
+    }
+}

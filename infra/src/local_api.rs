@@ -4,12 +4,15 @@
 //! route table (or to the `$default` fallback) and calls the very handler the function binary
 //! runs. CORS is answered here, as API Gateway's CORS configuration does in the cloud.
 //!
-//! Paths under `/_local/` are the local stack's own (the Gupshup stand-in and the outbox, see
-//! `outbox`); they exist only here.
+//! Paths under `/_local/` are the local stack's own (the Gupshup and push stand-ins and the
+//! outbox, see `outbox`; and, with a runner, `POST /_local/jobs/<job>` to run a job now,
+//! `POST /_local/clock {"advance_minutes": n}` to fast-forward, `POST /_local/tick` to poll
+//! the queue and fire due schedules now); they exist only here.
 
 use std::convert::Infallible;
 use std::future::Future;
 use std::net::SocketAddr;
+use std::sync::Arc;
 use std::time::Instant;
 
 use concierge::App;
@@ -27,7 +30,8 @@ use lambda_http::Body;
 use serde_json::{Map, Value, json};
 use tokio::net::TcpListener;
 
-use crate::outbox::Outbox;
+use crate::outbox::{Answer, Outbox};
+use crate::runner::Runner;
 
 /// Largest request body API Gateway accepts (10 MB); ours is the same.
 pub const MAX_BODY_BYTES: usize = 10 * 1024 * 1024;
@@ -40,11 +44,22 @@ const CORS_HEADERS: &str = "content-type, x-csrftoken, idempotency-key, last-eve
 pub struct LocalApi {
     app: &'static App,
     outbox: Outbox,
+    runner: Option<Arc<Runner>>,
 }
 
 impl LocalApi {
     pub fn new(app: &'static App, outbox: Outbox) -> Self {
-        Self { app, outbox }
+        Self {
+            app,
+            outbox,
+            runner: None,
+        }
+    }
+
+    /// Serves the runner's endpoints too.
+    pub fn with_runner(mut self, runner: Arc<Runner>) -> Self {
+        self.runner = Some(runner);
+        self
     }
 
     /// Serves connections from `listener` until `shutdown` completes.
@@ -130,16 +145,24 @@ impl LocalApi {
             Ok(collected) => collected.to_bytes(),
             Err(_) => return to_hyper(respond(Err(Error::PayloadTooLarge))),
         };
-        let answer = self
-            .outbox
-            .handle(
-                &parts.method,
-                parts.uri.path(),
-                parts.uri.query(),
-                &parts.headers,
-                &body,
-            )
-            .await;
+        let answer = match &self.runner {
+            Some(runner) => runner_endpoint(runner, &parts.method, parts.uri.path(), &body).await,
+            None => None,
+        };
+        let answer = match answer {
+            Some(answer) => Some(answer),
+            None => {
+                self.outbox
+                    .handle(
+                        &parts.method,
+                        parts.uri.path(),
+                        parts.uri.query(),
+                        &parts.headers,
+                        &body,
+                    )
+                    .await
+            }
+        };
         let (status, json) = answer.unwrap_or_else(|| {
             let error = Error::NotFound("Route");
             (
@@ -311,4 +334,60 @@ fn to_hyper(response: lambda_http::Response<Body>) -> hyper::Response<Full<Bytes
         _ => Bytes::new(),
     };
     hyper::Response::from_parts(parts, Full::new(bytes))
+}
+
+/// The runner's endpoints; `None` when the path is not one of them.
+async fn runner_endpoint(
+    runner: &Runner,
+    method: &Method,
+    path: &str,
+    body: &[u8],
+) -> Option<Answer> {
+    let failed = |err: String| {
+        (
+            StatusCode::BAD_REQUEST,
+            json!({ "error": { "code": "invalid", "message": err } }),
+        )
+    };
+    let answer = match (method.as_str(), path) {
+        ("POST", "/_local/tick") => {
+            let messages = runner.poll_queue().await;
+            let schedules = runner.fire_due_schedules().await;
+            match (messages, schedules) {
+                (Ok(messages), Ok(schedules)) => (
+                    StatusCode::OK,
+                    json!({ "messages": messages, "schedules": schedules }),
+                ),
+                (Err(err), _) | (_, Err(err)) => failed(err),
+            }
+        }
+        ("POST", "/_local/clock") => {
+            #[derive(serde::Deserialize)]
+            struct Advance {
+                advance_minutes: u32,
+            }
+            match serde_json::from_slice::<Advance>(body) {
+                Ok(advance) => {
+                    let by = jiff::SignedDuration::from_mins(i64::from(advance.advance_minutes));
+                    match runner.advance(by) {
+                        Some(now) => (StatusCode::OK, json!({ "now": now })),
+                        None => failed("this stack's clock cannot move".into()),
+                    }
+                }
+                Err(err) => failed(format!("send {{\"advance_minutes\": n}}: {err}")),
+            }
+        }
+        ("POST", p) if p.starts_with("/_local/jobs/") => {
+            let name = &p["/_local/jobs/".len()..];
+            match runner
+                .run_job(name, concierge::jobs::JobEvent::default())
+                .await
+            {
+                Ok(report) => (StatusCode::OK, json!(report)),
+                Err(err) => failed(err),
+            }
+        }
+        _ => return None,
+    };
+    Some(answer)
 }

@@ -2,8 +2,13 @@
 //! stack sent: WhatsApp messages the stand-in took, and SMS the SNS emulator kept.
 //!
 //! `GET /_local/outbox[?to=+E164]` lists them as `[{to, channel, text, at}]`;
-//! `POST /_local/outbox/mode {"whatsapp": "deliver"|"fail"|"silent"|"timeout"}` changes how
-//! the stand-in answers. None of this exists in `template.yaml`.
+//! `POST /_local/outbox/mode {"whatsapp": "deliver"|"undeliverable"|"fail"|"silent"|"timeout"}`
+//! changes how the stand-in answers. Like Gupshup, it reports what became of each message to
+//! our webhook (`sent` then `delivered`, or `failed`), with the configured secret.
+//!
+//! It also stands in for browsers' push services: `POST /_local/push/<anything>` takes a push
+//! (`/_local/push/gone/<anything>` answers 410, as for an expired subscription), and
+//! `GET /_local/pushes` lists what arrived. None of this exists in `template.yaml`.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -21,8 +26,10 @@ pub const GUPSHUP_PREFIX: &str = "/_local/gupshup";
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Mode {
-    /// Accepts the message (and, once the webhook exists, reports it delivered).
+    /// Accepts the message and reports it sent, then delivered.
     Deliver,
+    /// Accepts the message, then reports that it failed (the phone has no WhatsApp).
+    Undeliverable,
     /// Refuses with a 500, as Gupshup does when it is down.
     Fail,
     /// Accepts the message and never reports anything about it.
@@ -39,15 +46,31 @@ pub struct Message {
     pub at: Timestamp,
 }
 
+/// A push a browser's push service would have received.
+#[derive(Debug, Clone, Serialize)]
+pub struct Push {
+    pub path: String,
+    /// `Content-Encoding`: `aes128gcm` for an encrypted payload.
+    pub encoding: Option<String>,
+    /// The `Authorization` header: `vapid t=<JWT>, k=<our public key>`.
+    pub authorization: Option<String>,
+    pub bytes: usize,
+    pub status: u16,
+    pub at: Timestamp,
+}
+
 #[derive(Clone)]
 pub struct Outbox {
     emulator: String,
     http: reqwest::Client,
     state: Arc<Mutex<State>>,
+    /// Our webhook's URL and secret, for delivery reports.
+    webhook: Option<(String, String)>,
 }
 
 struct State {
     mode: Mode,
+    pushes: Vec<Push>,
     whatsapp: Vec<Message>,
     /// When each SNS message was first seen (the emulator keeps no time).
     sms_seen: HashMap<String, Timestamp>,
@@ -63,10 +86,18 @@ impl Outbox {
             http: reqwest::Client::new(),
             state: Arc::new(Mutex::new(State {
                 mode: Mode::Deliver,
+                pushes: Vec::new(),
                 whatsapp: Vec::new(),
                 sms_seen: HashMap::new(),
             })),
+            webhook: None,
         }
+    }
+
+    /// Reports deliveries to the webhook at `url` with `secret`.
+    pub fn with_webhook(mut self, url: String, secret: &str) -> Self {
+        self.webhook = Some((url, secret.to_owned()));
+        self
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, State> {
@@ -87,6 +118,8 @@ impl Outbox {
         let answer = match (method.as_str(), path) {
             ("GET", "/_local/outbox") => self.list(query).await,
             ("POST", "/_local/outbox/mode") => self.set_mode(body),
+            ("GET", "/_local/pushes") => (StatusCode::OK, json!(self.lock().pushes)),
+            ("POST", p) if p.starts_with("/_local/push/") => self.push(p, headers, body),
             ("POST", p) if p == format!("{GUPSHUP_PREFIX}/wa/api/v1/template/msg") => {
                 self.gupshup_send(headers, body).await
             }
@@ -151,9 +184,21 @@ impl Outbox {
                 );
             }
             Mode::Timeout => tokio::time::sleep(Duration::from_secs(60)).await,
-            Mode::Deliver | Mode::Silent => {}
+            Mode::Deliver | Mode::Undeliverable | Mode::Silent => {}
         }
         let message_id = format!("local-{}", Timestamp::now().as_nanosecond());
+        let reports: &[&str] = match mode {
+            Mode::Deliver => &["sent", "delivered"],
+            Mode::Undeliverable => &["failed"],
+            Mode::Fail | Mode::Silent | Mode::Timeout => &[],
+        };
+        if let Some((url, secret)) = self.webhook.clone().filter(|_| !reports.is_empty()) {
+            let events: Vec<Value> = reports
+                .iter()
+                .map(|kind| delivery_event(&message_id, kind, &form["destination"]))
+                .collect();
+            tokio::spawn(report(self.http.clone(), url, secret, events));
+        }
         self.lock().whatsapp.push(Message {
             to: format!("+{}", form["destination"]),
             channel: "whatsapp",
@@ -164,6 +209,30 @@ impl Outbox {
             StatusCode::ACCEPTED,
             json!({ "status": "submitted", "messageId": message_id }),
         )
+    }
+
+    /// A push service taking a push (or saying the subscription is gone).
+    fn push(&self, path: &str, headers: &http::HeaderMap, body: &[u8]) -> Answer {
+        let header = |name: &str| {
+            headers
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned)
+        };
+        let status = if path.starts_with("/_local/push/gone/") {
+            StatusCode::GONE
+        } else {
+            StatusCode::CREATED
+        };
+        self.lock().pushes.push(Push {
+            path: path.to_owned(),
+            encoding: header("content-encoding"),
+            authorization: header("authorization"),
+            bytes: body.len(),
+            status: status.as_u16(),
+            at: Timestamp::now(),
+        });
+        (status, json!({}))
     }
 
     /// Every message sent, WhatsApp and SMS, oldest first; only those to `to` when the query
@@ -216,5 +285,46 @@ impl Outbox {
                 }
             })
             .collect())
+    }
+}
+
+/// A Gupshup v2 delivery event about our message `message_id`.
+fn delivery_event(message_id: &str, kind: &str, destination: &str) -> Value {
+    let (id, gs_id) = if kind == "failed" {
+        (message_id.to_owned(), None)
+    } else {
+        (format!("wamid.{message_id}"), Some(message_id.to_owned()))
+    };
+    let details = if kind == "failed" {
+        json!({ "code": 1002, "reason": "Number does not exist on WhatsApp" })
+    } else {
+        json!({ "ts": Timestamp::now().as_second() })
+    };
+    json!({
+        "app": "concierge-local",
+        "timestamp": Timestamp::now().as_millisecond(),
+        "version": 2,
+        "type": "message-event",
+        "payload": { "id": id, "gsId": gs_id, "type": kind, "destination": destination, "payload": details },
+    })
+}
+
+/// Posts delivery events to our webhook a moment after the send, in order, as Gupshup would.
+async fn report(http: reqwest::Client, url: String, secret: String, events: Vec<Value>) {
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    for event in events {
+        let sent = http
+            .post(&url)
+            .header(concierge::webhooks::gupshup::SECRET_HEADER, &secret)
+            .json(&event)
+            .send()
+            .await;
+        match sent {
+            Ok(response) if response.status().is_success() => {}
+            Ok(response) => {
+                tracing::warn!(status = %response.status(), "the webhook refused a delivery event")
+            }
+            Err(err) => tracing::warn!(%err, "a delivery event could not be posted"),
+        }
     }
 }

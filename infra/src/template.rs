@@ -85,6 +85,21 @@ pub struct PointInTimeRecovery {
     pub point_in_time_recovery_enabled: bool,
 }
 
+/// An SQS queue as CloudFormation declares it (what the local stack uses of it).
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct QueueSpec {
+    pub visibility_timeout: Option<u32>,
+    pub message_retention_period: Option<u32>,
+    pub redrive_policy: Option<RedrivePolicy>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RedrivePolicy {
+    pub max_receive_count: u32,
+}
+
 /// A Lambda function of the template.
 #[derive(Debug)]
 pub struct Function<'t> {
@@ -155,6 +170,17 @@ impl Template {
         }
         serde_yaml_ng::from_value(table.properties.clone())
             .map_err(|e| format!("template.yaml table: {e}"))
+    }
+
+    /// The properties of the SQS queue `logical_id`.
+    pub fn queue(&self, logical_id: &str) -> Result<QueueSpec, String> {
+        let queue = self
+            .resources
+            .get(logical_id)
+            .filter(|r| r.kind == "AWS::SQS::Queue")
+            .ok_or_else(|| format!("template.yaml declares no queue {logical_id}"))?;
+        serde_yaml_ng::from_value(queue.properties.clone())
+            .map_err(|e| format!("template.yaml {logical_id}: {e}"))
     }
 
     pub fn functions(&self) -> Vec<Function<'_>> {

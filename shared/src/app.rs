@@ -13,6 +13,7 @@ use crate::delivery::gupshup::Gupshup;
 use crate::delivery::queue::{Queue, SqsQueue};
 use crate::delivery::scheduler::{EventBridgeSchedules, Schedules};
 use crate::delivery::sns::SnsSms;
+use crate::delivery::webpush::{Push, WebPush};
 use crate::delivery::{NoWhatsApp, Sms, WhatsApp};
 use crate::error::BoxError;
 use crate::store::Store;
@@ -27,6 +28,7 @@ pub struct App {
     sms: OnceLock<Arc<dyn Sms>>,
     fallback_queue: OnceLock<Option<Arc<dyn Queue>>>,
     schedules: OnceLock<Option<Arc<dyn Schedules>>>,
+    push: OnceLock<Option<Arc<dyn Push>>>,
 }
 
 impl App {
@@ -57,6 +59,7 @@ impl App {
             sms: OnceLock::new(),
             fallback_queue: OnceLock::new(),
             schedules: OnceLock::new(),
+            push: OnceLock::new(),
         }
     }
 
@@ -104,6 +107,19 @@ impl App {
                 let settings = self.config.scheduler.clone()?;
                 let client = aws_sdk_scheduler::Client::new(&self.aws);
                 Some(Arc::new(EventBridgeSchedules::new(client, settings)) as Arc<dyn Schedules>)
+            })
+            .as_deref()
+    }
+
+    /// Web push, when a VAPID key is configured.
+    pub fn push(&self) -> Option<&dyn Push> {
+        self.push
+            .get_or_init(|| match WebPush::new(self.config.push.as_ref()?) {
+                Ok(push) => Some(Arc::new(push) as Arc<dyn Push>),
+                Err(err) => {
+                    tracing::error!(%err, "web push could not be set up; nothing is pushed");
+                    None
+                }
             })
             .as_deref()
     }

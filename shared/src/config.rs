@@ -76,6 +76,10 @@ pub struct PushSettings {
     pub vapid_private_key: String,
     /// `VAPID_SUBJECT`: a `mailto:` or `https:` contact for push services.
     pub subject: String,
+    /// `PUSH_TIMEOUT_MS` for one push (default 3000).
+    pub timeout: Duration,
+    /// Accept `http://` push endpoints on loopback (the local stack's stand-in); never deployed.
+    pub allow_loopback_endpoints: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -217,6 +221,8 @@ impl Config {
             config.push = Some(PushSettings {
                 vapid_private_key,
                 subject: required("VAPID_SUBJECT")?,
+                timeout: Duration::from_millis(parsed("PUSH_TIMEOUT_MS")?.unwrap_or(3000)),
+                allow_loopback_endpoints: false,
             });
         }
         config.validate()?;

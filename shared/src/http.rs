@@ -128,8 +128,13 @@ pub fn ok<T: Serialize>(value: &T) -> HandlerResult {
 
 /// 204 with no body.
 pub fn no_content() -> HandlerResult {
+    empty(StatusCode::NO_CONTENT)
+}
+
+/// A response without a body.
+pub fn empty(status: StatusCode) -> HandlerResult {
     lambda_http::Response::builder()
-        .status(StatusCode::NO_CONTENT)
+        .status(status)
         .body(Body::Empty)
         .map_err(Error::internal)
 }

@@ -9,7 +9,7 @@ use lambda_runtime::LambdaEvent;
 
 use crate::app::App;
 use crate::http::{self, HandlerResult};
-use crate::jobs::{self, Job, JobEvent, JobReport};
+use crate::jobs::{Job, JobEvent};
 
 pub use lambda_http::Error;
 
@@ -30,20 +30,12 @@ where
 /// Runs a scheduled job as a Lambda. The payload is the schedule's input (a `JobEvent`; an
 /// empty or unknown one is a recurring run). The heartbeat is written whatever happens; a
 /// failed run is an error, so EventBridge retries it and finally sends it to the dead letters.
-pub fn job<H, F>(job: Job, run: H) -> Result<(), Error>
-where
-    H: Fn(&'static App, JobEvent) -> F + Copy + Send + 'static,
-    F: Future<Output = crate::Result<JobReport>> + Send + 'static,
-{
+pub fn job(job: Job) -> Result<(), Error> {
     start(move |app| async move {
         lambda_runtime::run(service_fn(
             move |event: LambdaEvent<serde_json::Value>| async move {
                 let job_event: JobEvent = serde_json::from_value(event.payload).unwrap_or_default();
-                let result = run(app, job_event).await;
-                if let Err(err) = jobs::record(app, &job, &result).await {
-                    tracing::error!(%err, job = job.name, "the heartbeat was not written");
-                }
-                result.map_err(|err| {
+                job.run_once(app, job_event).await.map_err(|err| {
                     tracing::error!(%err, job = job.name, "the job failed");
                     Error::from(err.to_string())
                 })

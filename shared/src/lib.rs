@@ -33,10 +33,12 @@ pub mod members;
 pub mod notifications;
 pub mod operator;
 pub mod otp;
+pub mod push;
 pub mod qr;
 pub mod requests;
 pub mod stays;
 pub mod users;
+pub mod webhooks;
 
 pub use app::App;
 pub use error::{Error, Result};

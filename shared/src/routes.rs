@@ -83,10 +83,19 @@ routes! {
     GET "/api/v1/notifications/unread-count" => notifications::unread_count;
     POST "/api/v1/notifications/{notification}/read" => notifications::read;
     POST "/api/v1/notifications/read-all" => notifications::read_all;
+    GET "/api/v1/operator/health" => health::operator;
+    POST "/api/v1/webhooks/gupshup" => webhooks::gupshup;
+    GET "/api/v1/push/vapid-public-key" => push::vapid_key;
+    POST "/api/v1/push/subscriptions" => push::subscribe;
+    DELETE "/api/v1/push/subscriptions/{subscription}" => push::unsubscribe;
 }
 
 /// The handler of the API's `$default` route, which answers what no route matched.
 pub const FALLBACK: &str = "fallback";
+
+/// The SQS consumer (`consume` of this module): the SMS fallback queue's function. The other
+/// functions outside the HTTP API are the scheduled jobs, `jobs::JOBS`.
+pub const CONSUMER: &str = "otp::fallback";
 
 /// Matches a concrete path against a template such as `/api/v1/hotels/{hotel}`, giving the
 /// path parameters. Segments must match one to one; a parameter takes one whole non-empty

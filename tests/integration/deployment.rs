@@ -5,20 +5,32 @@
 use std::collections::BTreeSet;
 use std::path::PathBuf;
 
+use aws_lambda_events::sqs::SqsEvent;
 use concierge::http::respond;
-use concierge::routes::{self, FALLBACK, HANDLERS, ROUTES};
+use concierge::jobs::{JOBS, Job, JobEvent};
+use concierge::lambda::consume_batch;
+use concierge::routes::{self, CONSUMER, FALLBACK, HANDLERS, ROUTES};
 use concierge_infra::emulator::workspace_dir;
-use concierge_infra::template::Template;
+use concierge_infra::template::{Function, Template};
 use serde_json::Value;
 
 use crate::support::Stack;
 
+/// What invokes a function.
+enum Trigger {
+    /// Its HTTP API route, (method, path); `("ANY", "$default")` for the fallback.
+    Http(String, String),
+    /// Its recurring schedule.
+    Schedule(Job),
+    /// The SMS fallback queue.
+    Queue,
+}
+
 /// A Lambda function the code expects to be deployed.
 struct Expected {
     name: String,
-    handler: &'static str,
-    /// (method, path) of its HTTP API route; `("ANY", "$default")` for the fallback.
-    route: (String, String),
+    handler: String,
+    trigger: Trigger,
 }
 
 impl Expected {
@@ -38,19 +50,82 @@ impl Expected {
     }
 
     fn main_rs(&self) -> String {
+        let call = match &self.trigger {
+            Trigger::Http(..) => format!("http(concierge::{}::handle)", self.handler),
+            Trigger::Schedule(_) => format!("job(concierge::{}::JOB)", self.handler),
+            Trigger::Queue => format!("queue(concierge::{}::consume)", self.handler),
+        };
         format!(
-            "fn main() -> Result<(), concierge::lambda::Error> {{\n    concierge::lambda::http(concierge::{}::handle)\n}}\n",
-            self.handler
+            "fn main() -> Result<(), concierge::lambda::Error> {{\n    concierge::lambda::{call}\n}}\n"
         )
     }
 
+    fn events_snippet(&self) -> String {
+        match &self.trigger {
+            Trigger::Http(method, path) => format!(
+                "      Events:\n        Api:\n          Type: HttpApi\n          Properties:\n            ApiId: !Ref HttpApi\n            Method: {method}\n            Path: {path}"
+            ),
+            Trigger::Schedule(job) => format!(
+                "      Events:\n        Schedule:\n          Type: ScheduleV2\n          Properties:\n            ScheduleExpression: {}\n            RoleArn: !GetAtt SchedulerRole.Arn\n            RetryPolicy: {{ MaximumRetryAttempts: 2 }}\n            DeadLetterConfig: {{ Arn: !GetAtt JobDeadLetters.Arn }}",
+                job.rate_expression()
+            ),
+            Trigger::Queue => "      Events:\n        Queue:\n          Type: SQS\n          Properties:\n            Queue: !GetAtt SmsFallbackQueue.Arn\n            FunctionResponseTypes: [ReportBatchItemFailures]".to_owned(),
+        }
+    }
+
     fn template_snippet(&self) -> String {
-        let (method, path) = &self.route;
         format!(
-            "  {id}:\n    Type: AWS::Serverless::Function\n    Metadata:\n      BuildMethod: rust-cargolambda\n      BuildProperties:\n        Binary: {name}\n    Properties:\n      Events:\n        Api:\n          Type: HttpApi\n          Properties:\n            ApiId: !Ref HttpApi\n            Method: {method}\n            Path: {path}\n      Policies:\n        - Statement:\n            - Effect: Allow\n              Action: [dynamodb:GetItem]   # exactly the calls the handler makes\n              Resource: !GetAtt Table.Arn",
+            "  {id}:\n    Type: AWS::Serverless::Function\n    Metadata:\n      BuildMethod: rust-cargolambda\n      BuildProperties:\n        Binary: {name}\n    Properties:\n{events}\n      Policies:\n        - Statement:\n            - Effect: Allow\n              Action: [dynamodb:GetItem]   # exactly the calls the handler makes\n              Resource: !GetAtt Table.Arn",
             id = self.logical_id(),
             name = self.name,
+            events = self.events_snippet(),
         )
+    }
+
+    /// What is wrong with the function's events, if anything.
+    fn event_problem(&self, function: &Function<'_>) -> Option<String> {
+        let events: Vec<&serde_yaml_ng::Value> = function.events().collect();
+        let field = |event: &serde_yaml_ng::Value, name: &str| {
+            event.get("Properties").and_then(|p| p.get(name)).cloned()
+        };
+        let kind = |event: &serde_yaml_ng::Value| {
+            event
+                .get("Type")
+                .and_then(|t| t.as_str())
+                .unwrap_or("")
+                .to_owned()
+        };
+        let right = match &self.trigger {
+            Trigger::Http(method, path) => {
+                function.http_routes() == [(method.clone(), path.clone())] && events.len() == 1
+            }
+            Trigger::Schedule(job) => {
+                events.len() == 1
+                    && kind(events[0]) == "ScheduleV2"
+                    && field(events[0], "ScheduleExpression")
+                        .and_then(|e| e.as_str().map(str::to_owned))
+                        == Some(job.rate_expression())
+                    && field(events[0], "RetryPolicy").is_some()
+                    && field(events[0], "DeadLetterConfig").is_some()
+            }
+            Trigger::Queue => {
+                events.len() == 1
+                    && kind(events[0]) == "SQS"
+                    && field(events[0], "FunctionResponseTypes")
+                        .and_then(|t| t.as_sequence().cloned())
+                        .is_some_and(|t| {
+                            t.iter()
+                                .any(|v| v.as_str() == Some("ReportBatchItemFailures"))
+                        })
+            }
+        };
+        (!right).then(|| {
+            format!(
+                "template.yaml: {} must have exactly this one event:\n{}",
+                function.logical_id,
+                self.events_snippet()
+            )
+        })
     }
 }
 
@@ -59,14 +134,24 @@ fn expected() -> Vec<Expected> {
         .iter()
         .map(|route| Expected {
             name: route.function_name(),
-            handler: route.handler,
-            route: (route.method.to_owned(), route.path.to_owned()),
+            handler: route.handler.to_owned(),
+            trigger: Trigger::Http(route.method.to_owned(), route.path.to_owned()),
         })
         .collect();
     all.push(Expected {
         name: routes::function_name(FALLBACK),
-        handler: FALLBACK,
-        route: ("ANY".into(), "$default".into()),
+        handler: FALLBACK.to_owned(),
+        trigger: Trigger::Http("ANY".into(), "$default".into()),
+    });
+    all.extend(JOBS.iter().map(|job| Expected {
+        name: job.function_name(),
+        handler: format!("jobs::{}", job.name.replace('-', "_")),
+        trigger: Trigger::Schedule(*job),
+    }));
+    all.push(Expected {
+        name: routes::function_name(CONSUMER),
+        handler: CONSUMER.to_owned(),
+        trigger: Trigger::Queue,
     });
     all
 }
@@ -101,12 +186,8 @@ fn the_template_declares_each_function_with_its_route_and_policy() {
                 want.logical_id()
             ));
         }
-        let routes = function.http_routes();
-        if routes != [want.route.clone()] {
-            problems.push(format!(
-                "template.yaml: {} must have exactly one HttpApi event, {} {} (has {routes:?})",
-                function.logical_id, want.route.0, want.route.1
-            ));
+        if let Some(problem) = want.event_problem(function) {
+            problems.push(problem);
         }
         if function.resource.properties.get("Policies").is_none() {
             problems.push(format!(
@@ -120,7 +201,7 @@ fn the_template_declares_each_function_with_its_route_and_policy() {
         match function.binary {
             Some(binary) if names.contains(binary) => {}
             Some(binary) => problems.push(format!(
-                "template.yaml: {} builds `{binary}`, which has no route in shared/src/routes.rs; add the route or remove the function",
+                "template.yaml: {} builds `{binary}`, which is no route of shared/src/routes.rs, job of jobs::JOBS or the consumer; add it or remove the function",
                 function.logical_id
             )),
             None => problems.push(format!("template.yaml: {} has no Metadata.BuildProperties.Binary", function.logical_id)),
@@ -171,7 +252,7 @@ fn each_function_has_a_binary_that_only_wires_its_handler() {
         let name = bin.get("name").and_then(|n| n.as_str()).unwrap_or("?");
         if !names.contains(name) {
             problems.push(format!(
-                "functions/Cargo.toml: binary `{name}` has no route in shared/src/routes.rs"
+                "functions/Cargo.toml: binary `{name}` is no route, job or consumer"
             ));
         }
     }
@@ -184,7 +265,7 @@ fn each_function_has_a_binary_that_only_wires_its_handler() {
             .to_owned();
         if !names.contains(&stem) {
             problems.push(format!(
-                "functions/src/bin/{stem}.rs belongs to no route; remove it"
+                "functions/src/bin/{stem}.rs belongs to no function; remove it"
             ));
         }
     }
@@ -206,46 +287,36 @@ fn each_function_has_a_sample_event_for_its_route() {
     for want in &expected {
         let Some(text) = sample(&want.name) else {
             problems.push(format!(
-                "events/{}.json: add an API Gateway HTTP API (payload 2.0) event for {} {}; \
-                 `sam local generate-event apigateway http-api-proxy` gives a starting point",
-                want.name, want.route.0, want.route.1
+                "events/{}.json: add a sample event ({})",
+                want.name,
+                match &want.trigger {
+                    Trigger::Http(method, path) => format!(
+                        "an API Gateway HTTP API payload 2.0 event for {method} {path}; \
+                         `sam local generate-event apigateway http-api-proxy` gives a starting point"
+                    ),
+                    Trigger::Schedule(_) => "the schedule's input: `{}` for a recurring run".into(),
+                    Trigger::Queue => "an SQS event with a fallback message".into(),
+                }
             ));
             continue;
         };
-        let event: Value = match serde_json::from_str(&text) {
-            Ok(event) => event,
-            Err(err) => {
-                problems.push(format!("events/{}.json is not JSON: {err}", want.name));
-                continue;
+        match &want.trigger {
+            Trigger::Http(method, path) => {
+                http_sample_problems(&want.name, method, path, &text, &mut problems)
             }
-        };
-        if lambda_http::request::from_str(&text).is_err() {
-            problems.push(format!(
-                "events/{}.json is not an API Gateway HTTP API event",
-                want.name
-            ));
-        }
-        let (method, path) = &want.route;
-        let route_key = if path == "$default" {
-            path.clone()
-        } else {
-            format!("{method} {path}")
-        };
-        if event["routeKey"] != route_key.as_str() {
-            problems.push(format!(
-                "events/{}.json: routeKey must be \"{route_key}\"",
-                want.name
-            ));
-        }
-        let raw_path = event["rawPath"].as_str().unwrap_or("");
-        let path_matches = path == "$default"
-            || ROUTES
-                .iter()
-                .any(|r| r.path == path && routes::match_path(r.path, raw_path).is_some());
-        if !path_matches
-            || (path != "$default" && event["requestContext"]["http"]["method"] != method.as_str())
-        {
-            problems.push(format!("events/{}.json: rawPath and requestContext.http.method must be a {method} of {path}", want.name));
+            Trigger::Schedule(_) => {
+                if serde_json::from_str::<JobEvent>(&text).is_err() {
+                    problems.push(format!("events/{}.json is not a job event", want.name));
+                }
+            }
+            Trigger::Queue => {
+                if serde_json::from_str::<SqsEvent>(&text).map_or(true, |e| e.records.is_empty()) {
+                    problems.push(format!(
+                        "events/{}.json is not an SQS event with records",
+                        want.name
+                    ));
+                }
+            }
         }
     }
     let names: BTreeSet<String> = expected.iter().map(|e| e.name.clone()).collect();
@@ -265,9 +336,49 @@ fn each_function_has_a_sample_event_for_its_route() {
     assert_no_problems(problems);
 }
 
+fn http_sample_problems(
+    name: &str,
+    method: &str,
+    path: &str,
+    text: &str,
+    problems: &mut Vec<String>,
+) {
+    let event: Value = match serde_json::from_str(text) {
+        Ok(event) => event,
+        Err(err) => {
+            problems.push(format!("events/{name}.json is not JSON: {err}"));
+            return;
+        }
+    };
+    if lambda_http::request::from_str(text).is_err() {
+        problems.push(format!(
+            "events/{name}.json is not an API Gateway HTTP API event"
+        ));
+    }
+    let route_key = if path == "$default" {
+        path.to_owned()
+    } else {
+        format!("{method} {path}")
+    };
+    if event["routeKey"] != route_key.as_str() {
+        problems.push(format!(
+            "events/{name}.json: routeKey must be \"{route_key}\""
+        ));
+    }
+    let raw_path = event["rawPath"].as_str().unwrap_or("");
+    let path_matches = path == "$default"
+        || ROUTES
+            .iter()
+            .any(|r| r.path == path && routes::match_path(r.path, raw_path).is_some());
+    if !path_matches || (path != "$default" && event["requestContext"]["http"]["method"] != method)
+    {
+        problems.push(format!("events/{name}.json: rawPath and requestContext.http.method must be a {method} of {path}"));
+    }
+}
+
 /// Samples that need a live session or a code just sent show the request's shape; with the
 /// placeholders they carry, they get these answers.
-const PLACEHOLDER_ANSWERS: [(&str, u16); 19] = [
+const PLACEHOLDER_ANSWERS: [(&str, u16); 23] = [
     ("auth-refresh", 401),
     ("auth-otp-verify", 400),
     ("auth-logout", 204),
@@ -287,6 +398,10 @@ const PLACEHOLDER_ANSWERS: [(&str, u16); 19] = [
     ("notifications-unread-count", 401),
     ("notifications-read", 401),
     ("notifications-read-all", 401),
+    ("health-operator", 401),
+    ("webhooks-gupshup", 403),
+    ("push-subscribe", 401),
+    ("push-unsubscribe", 401),
 ];
 
 #[tokio::test]
@@ -308,4 +423,14 @@ async fn sample_events_succeed_against_the_demo_hotels() {
         lambda_http::request::from_str(&sample(FALLBACK).expect("sample")).expect("event");
     let response = respond(concierge::fallback::handle(stack.app, request).await);
     assert_eq!(response.status(), 404);
+    for job in &JOBS {
+        let name = job.function_name();
+        let event: JobEvent = serde_json::from_str(&sample(&name).expect("sample")).expect("event");
+        let report = job.run_once(stack.app, event).await;
+        assert!(report.is_ok(), "events/{name}.json: {report:?}");
+    }
+    let name = routes::function_name(CONSUMER);
+    let batch: SqsEvent = serde_json::from_str(&sample(&name).expect("sample")).expect("event");
+    let answer = consume_batch(stack.app, batch, concierge::otp::fallback::consume).await;
+    assert!(answer.batch_item_failures.is_empty(), "events/{name}.json");
 }

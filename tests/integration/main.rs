@@ -3,8 +3,10 @@
 
 mod auth;
 mod catalogue;
+mod delivery;
 mod deployment;
 mod guards;
+mod jobs;
 mod requests;
 mod store;
 mod support;

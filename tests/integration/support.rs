@@ -21,6 +21,7 @@ use concierge::jobs::Heartbeat;
 use concierge::members::Membership;
 use concierge::notifications::Notification;
 use concierge::otp::{DeliveryStatus, OtpCode, OtpScope};
+use concierge::push::PushSubscription;
 use concierge::qr::QrCodeRecord;
 use concierge::requests::{Activity, ServiceRequest};
 use concierge::session::SessionFamily;
@@ -33,6 +34,7 @@ use concierge::users::{Email, Phone, User};
 use concierge_infra::emulator::{ENDPOINT_VAR, Emulator};
 use concierge_infra::local_api::LocalApi;
 use concierge_infra::outbox::Outbox;
+use concierge_infra::runner::Runner;
 use concierge_infra::{demo, local_app, local_config};
 use jiff::{SignedDuration, Timestamp};
 use serde_json::Value;
@@ -99,6 +101,8 @@ pub fn random_secret() -> Vec<u8> {
 /// One test's stack: an `App` on its own table, served by its own local API.
 pub struct Stack {
     pub app: &'static App,
+    /// Does what AWS does around the functions: the queue poller, the one-time schedules.
+    pub runner: Arc<Runner>,
     /// Every store call the app made, by method.
     pub calls: Arc<CountingStore>,
     pub base: String,
@@ -166,7 +170,7 @@ impl Stack {
         let mut app = finish(local_app(emulator(), config).await.expect("local app"));
         let calls = Arc::new(CountingStore::new(app.store.clone()));
         app.store = calls.clone();
-        Self::serve_on(listener, Box::leak(Box::new(app)), calls)
+        Self::serve_on(listener, Box::leak(Box::new(app)), calls).await
     }
 
     /// Serves `app` on a free port for the rest of the test.
@@ -174,20 +178,30 @@ impl Stack {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind");
-        Self::serve_on(listener, app, calls)
+        Self::serve_on(listener, app, calls).await
     }
 
-    fn serve_on(
+    async fn serve_on(
         listener: tokio::net::TcpListener,
         app: &'static App,
         calls: Arc<CountingStore>,
     ) -> Self {
         let origin = format!("http://{}", listener.local_addr().expect("address"));
         let base = format!("{origin}/api/v1");
-        let api = LocalApi::new(app, Outbox::new(emulator()));
+        let outbox = Outbox::new(emulator()).with_webhook(
+            format!("{base}/webhooks/gupshup"),
+            app.config
+                .delivery
+                .gupshup_webhook_secret
+                .as_deref()
+                .unwrap_or_default(),
+        );
+        let runner = Arc::new(Runner::new(app, emulator(), None).await);
+        let api = LocalApi::new(app, outbox).with_runner(runner.clone());
         tokio::spawn(api.serve(listener, std::future::pending()));
         Self {
             app,
+            runner,
             calls,
             base,
             http: reqwest::Client::new(),
@@ -325,6 +339,7 @@ counted! {
     fn all_hotels(&self, page: &PageRequest) -> Result<Page<Hotel>>;
     fn timer(&self, kind: TimerKind, position: &str) -> Result<Option<Timer>>;
     fn stays_ending_by(&self, now: Timestamp, limit: u16) -> Result<Vec<GuestStay>>;
+    fn push_subscriptions(&self, user: UserId) -> Result<Vec<PushSubscription>>;
     fn transact(&self, writes: &[Write<'_>]) -> Result<()>;
 }
 

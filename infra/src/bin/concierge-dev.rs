@@ -3,12 +3,14 @@
 //! 127.0.0.1. Ctrl-C stops everything it started.
 
 use std::net::{Ipv4Addr, SocketAddr};
+use std::sync::Arc;
 
 use clap::Parser;
 use concierge_infra::emulator::{ENDPOINT_VAR, Emulator};
 use concierge_infra::local_api::LocalApi;
 use concierge_infra::outbox::Outbox;
-use concierge_infra::{LOCAL_SECRET, demo, local_app, local_config};
+use concierge_infra::runner::{OffsetClock, Runner};
+use concierge_infra::{LOCAL_SECRET, LOCAL_WEBHOOK_SECRET, demo, local_app, local_config};
 
 #[derive(Parser)]
 #[command(about = "Run the Concierge local stack")]
@@ -34,7 +36,9 @@ async fn main() -> Result<(), String> {
     })?;
     let emulator = Emulator::connect_or_start(args.emulator)?;
     let config = local_config(&args.table, &format!("http://{addr}"), LOCAL_SECRET)?;
-    let app = local_app(&emulator.endpoint, config).await?;
+    let mut app = local_app(&emulator.endpoint, config).await?;
+    let clock = Arc::new(OffsetClock::default());
+    app.clock = clock.clone();
     let app: &'static _ = Box::leak(Box::new(app));
     let summary = demo::seed(app.store.as_ref(), app.clock.as_ref())
         .await
@@ -45,7 +49,14 @@ async fn main() -> Result<(), String> {
         // If the signal handler cannot be installed, the process still stops on SIGINT.
         let _ = tokio::signal::ctrl_c().await;
     };
-    LocalApi::new(app, Outbox::new(&emulator.endpoint))
+    let runner = Arc::new(Runner::new(app, &emulator.endpoint, Some(clock)).await);
+    tokio::spawn(Arc::clone(&runner).run());
+    let outbox = Outbox::new(&emulator.endpoint).with_webhook(
+        format!("http://{addr}/api/v1/webhooks/gupshup"),
+        LOCAL_WEBHOOK_SECRET,
+    );
+    LocalApi::new(app, outbox)
+        .with_runner(runner)
         .serve(listener, shutdown)
         .await;
     println!("\nStopped. The emulator started with the stack stops with it.");
@@ -81,5 +92,16 @@ fn print_welcome(addr: &SocketAddr, emulator: &str, summary: &demo::Summary) {
     }
     println!("\nPlatform operator: {} (same password)", summary.operator);
     println!("\nLogin codes (WhatsApp and SMS) land in http://{addr}/_local/outbox");
+    println!(
+        "  POST /_local/outbox/mode {{\"whatsapp\": \"undeliverable\"}} makes WhatsApp fail (SMS follows)"
+    );
+    println!("Web pushes land in http://{addr}/_local/pushes");
+    println!(
+        "\nJobs run on their schedules; the SMS fallback queue and one-time schedules every second."
+    );
+    println!("  curl -X POST http://{addr}/_local/jobs/escalation          run a job now");
+    println!(
+        "  curl -X POST http://{addr}/_local/clock -d '{{\"advance_minutes\": 30}}'   fast-forward"
+    );
     println!("\nCtrl-C stops the stack.");
 }

@@ -6,6 +6,7 @@ pub mod gupshup;
 pub mod queue;
 pub mod scheduler;
 pub mod sns;
+pub mod webpush;
 
 use async_trait::async_trait;
 

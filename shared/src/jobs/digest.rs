@@ -19,6 +19,7 @@ use crate::store::{PageRequest, Position, RequestFilter, RequestListing, Write};
 pub const JOB: Job = Job {
     name: "digest",
     every: SignedDuration::from_hours(1),
+    run: |app, event| Box::pin(run(app, event)),
 };
 
 /// The hotel's hour from which its digest goes out.

@@ -18,6 +18,7 @@ use crate::timers::{Timer, TimerKind};
 pub const JOB: Job = Job {
     name: "escalation",
     every: SignedDuration::from_mins(1),
+    run: |app, event| Box::pin(run(app, event)),
 };
 
 /// The highest level: after it there is no one left to tell.

@@ -15,6 +15,7 @@ use crate::timers::{Timer, TimerKind};
 pub const JOB: Job = Job {
     name: "expiry",
     every: SignedDuration::from_mins(5),
+    run: |app, event| Box::pin(run(app, event)),
 };
 
 /// Stays ended per run (the rest wait for the next run).

@@ -11,6 +11,7 @@ pub mod reminder;
 
 use std::collections::BTreeMap;
 use std::future::Future;
+use std::pin::Pin;
 
 use jiff::{SignedDuration, Timestamp};
 use serde::{Deserialize, Serialize};
@@ -32,11 +33,47 @@ pub struct Heartbeat {
     pub counts: BTreeMap<String, u64>,
 }
 
-/// A job: its name and how often it runs (a heartbeat older than three periods is stale).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// A job's work, uniformly typed so the local runner can hold them all.
+pub type Run =
+    fn(&'static App, JobEvent) -> Pin<Box<dyn Future<Output = Result<JobReport>> + Send>>;
+
+/// A job: its name, how often it runs (a heartbeat older than three periods is stale), and its
+/// work.
+#[derive(Clone, Copy)]
 pub struct Job {
     pub name: &'static str,
     pub every: SignedDuration,
+    pub run: Run,
+}
+
+impl Job {
+    /// The Lambda function (and binary) of the job, e.g. `jobs-otp-sweep`.
+    pub fn function_name(&self) -> String {
+        format!("jobs-{}", self.name)
+    }
+
+    /// The rate expression of its recurring schedule, e.g. `rate(5 minutes)`.
+    pub fn rate_expression(&self) -> String {
+        let minutes = self.every.as_mins();
+        let (count, unit) = if minutes % (24 * 60) == 0 {
+            (minutes / (24 * 60), "day")
+        } else if minutes % 60 == 0 {
+            (minutes / 60, "hour")
+        } else {
+            (minutes, "minute")
+        };
+        let plural = if count == 1 { "" } else { "s" };
+        format!("rate({count} {unit}{plural})")
+    }
+
+    /// Runs the job once and writes its heartbeat, whatever happened.
+    pub async fn run_once(&self, app: &'static App, event: JobEvent) -> Result<JobReport> {
+        let result = (self.run)(app, event).await;
+        if let Err(err) = record(app, self, &result).await {
+            tracing::error!(%err, job = self.name, "the heartbeat was not written");
+        }
+        result
+    }
 }
 
 /// Every job, as deployed in template.yaml.
@@ -143,7 +180,7 @@ pub async fn drop_timer(app: &App, timer: &Timer) -> Result<&'static str> {
 }
 
 /// Writes the heartbeat of a run.
-pub async fn record(app: &App, job: &Job, result: &Result<JobReport>) -> Result<()> {
+async fn record(app: &App, job: &Job, result: &Result<JobReport>) -> Result<()> {
     let (last_outcome, counts) = match result {
         Ok(report) if report.get("failed") == 0 => ("ok".to_owned(), report.counts.clone()),
         Ok(report) => (

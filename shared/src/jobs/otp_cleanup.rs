@@ -13,6 +13,7 @@ use crate::timers::{Timer, TimerKind};
 pub const JOB: Job = Job {
     name: "otp-cleanup",
     every: SignedDuration::from_hours(24),
+    run: |app, event| Box::pin(run(app, event)),
 };
 
 pub async fn run(app: &App, event: JobEvent) -> Result<JobReport> {

@@ -13,6 +13,7 @@ use crate::timers::{Timer, TimerKind};
 pub const JOB: Job = Job {
     name: "otp-sweep",
     every: SignedDuration::from_mins(1),
+    run: |app, event| Box::pin(run(app, event)),
 };
 
 pub async fn run(app: &App, event: JobEvent) -> Result<JobReport> {

@@ -14,6 +14,7 @@ use crate::timers::{Timer, TimerKind};
 pub const JOB: Job = Job {
     name: "reminder",
     every: SignedDuration::from_mins(5),
+    run: |app, event| Box::pin(run(app, event)),
 };
 
 pub async fn run(app: &App, event: JobEvent) -> Result<JobReport> {

@@ -118,22 +118,28 @@ pub async fn send(
     deliver(app, &notices).await;
 }
 
-/// Writes notifications (one write each, in parallel), logging failures.
+/// Writes notifications (one write each, in parallel), logging failures, then pushes the
+/// written ones to their recipients' browsers.
 pub async fn deliver(app: &crate::app::App, notices: &[Notification]) {
     let writes = notices.iter().map(|n| async move {
         app.store
             .transact(&[crate::store::Write::InsertNotification(n)])
             .await
     });
+    let mut written = Vec::with_capacity(notices.len());
     for (result, notice) in futures_util::future::join_all(writes)
         .await
         .into_iter()
         .zip(notices)
     {
-        if let Err(err) = result {
-            tracing::error!(%err, recipient = %notice.recipient, "a notification was not written");
+        match result {
+            Ok(()) => written.push(notice.clone()),
+            Err(err) => {
+                tracing::error!(%err, recipient = %notice.recipient, "a notification was not written");
+            }
         }
     }
+    crate::push::notify(app, &written).await;
 }
 
 /// Notifications to the members who work the request's department.

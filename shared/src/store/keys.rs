@@ -221,6 +221,13 @@ pub fn notification(recipient: UserId, id: NotificationId) -> Key {
     (user_pk(recipient), format!("{NOTIFICATION_PREFIX}{id}"))
 }
 
+pub const PUSH_PREFIX: &str = "PUSH#";
+
+/// One of a user's web push subscriptions.
+pub fn push_subscription(user: UserId, id: &str) -> Key {
+    (user_pk(user), format!("{PUSH_PREFIX}{id}"))
+}
+
 /// GSI2 partition of a user's unread notifications (sparse: read ones leave it).
 pub fn unread_notifications(recipient: UserId) -> String {
     format!("USER#{recipient}#UNREAD")

@@ -25,6 +25,7 @@ use crate::jobs::Heartbeat;
 use crate::members::Membership;
 use crate::notifications::Notification;
 use crate::otp::{Channel, DeliveryStatus, OtpCode, OtpScope};
+use crate::push::PushSubscription;
 use crate::qr::QrCodeRecord;
 use crate::requests::{Activity, Priority, ServiceRequest, Status};
 use crate::session::SessionFamily;
@@ -207,6 +208,9 @@ pub trait Store: Send + Sync {
     /// Up to `limit` active stays whose check-out is past by `now`, earliest first.
     async fn stays_ending_by(&self, now: Timestamp, limit: u16) -> Result<Vec<GuestStay>>;
 
+    /// A user's web push subscriptions.
+    async fn push_subscriptions(&self, user: UserId) -> Result<Vec<PushSubscription>>;
+
     /// Applies all writes or none. When a write's condition fails, the error is that
     /// write's `conflict`.
     async fn transact(&self, writes: &[Write<'_>]) -> Result<()>;
@@ -336,6 +340,13 @@ pub enum Write<'a> {
         date: jiff::civil::Date,
         at: Timestamp,
     },
+    /// Adds or replaces a browser's push subscription.
+    PutPushSubscription(&'a PushSubscription),
+    /// Removes a push subscription, if there.
+    DeletePushSubscription {
+        user: UserId,
+        id: &'a str,
+    },
 }
 
 /// Which item of a write failed its condition.
@@ -410,9 +421,13 @@ impl Write<'_> {
             (Write::EndStay(_), Part::Main) => {
                 Error::conflict("stay_changed", "This stay changed meanwhile.")
             }
-            (Write::InsertTimer(_) | Write::PutHeartbeat(_), Part::Main) => {
-                Error::internal_msg("an unconditional write reported a failed condition")
-            }
+            (
+                Write::InsertTimer(_)
+                | Write::PutHeartbeat(_)
+                | Write::PutPushSubscription(_)
+                | Write::DeletePushSubscription { .. },
+                Part::Main,
+            ) => Error::internal_msg("an unconditional write reported a failed condition"),
             (Write::FinishIdempotency { .. }, Part::Main) => Error::conflict(
                 "idempotency_lost",
                 "This request took too long and was taken over. Try again.",

@@ -32,6 +32,7 @@ use crate::jobs::Heartbeat;
 use crate::members::Membership;
 use crate::notifications::Notification;
 use crate::otp::{Channel, DeliveryStatus, OtpCode, OtpScope};
+use crate::push::PushSubscription;
 use crate::qr::QrCodeRecord;
 use crate::requests::{Activity, ServiceRequest, Status};
 use crate::session::SessionFamily;
@@ -915,6 +916,11 @@ impl Store for DynamoStore {
 
     async fn heartbeats(&self) -> Result<Vec<Heartbeat>> {
         self.query_all(None, keys::HEARTBEATS_PK.into(), None).await
+    }
+
+    async fn push_subscriptions(&self, user: UserId) -> Result<Vec<PushSubscription>> {
+        self.query_all(None, keys::user_pk(user), Some(keys::PUSH_PREFIX))
+            .await
     }
 
     async fn transact(&self, writes: &[Write<'_>]) -> Result<()> {

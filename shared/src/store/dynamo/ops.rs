@@ -351,6 +351,23 @@ pub fn ops_of(write: &Write<'_>) -> Result<Vec<(Op, Part)>> {
             );
             insert(item)
         }
+        Write::PutPushSubscription(subscription) => vec![(
+            Op::Put {
+                item: with_key(
+                    to_item(subscription)?,
+                    keys::push_subscription(subscription.user, &subscription.id),
+                ),
+                condition: Condition::default(),
+            },
+            Part::Main,
+        )],
+        Write::DeletePushSubscription { user, id } => vec![(
+            Op::Delete {
+                key: keys::push_subscription(*user, id),
+                condition: Condition::default(),
+            },
+            Part::Main,
+        )],
         Write::DeleteOtp(otp) => vec![(
             Op::Delete {
                 key: keys::otp(&otp.phone, &otp.scope, otp.id),

@@ -1,0 +1,272 @@
+//! What AWS does around the functions, done locally through the same handlers: EventBridge
+//! Scheduler running each job on its period and firing the one-time schedules of requests when
+//! due, and Lambda's SQS poller handing the fallback queue's messages to its consumer (deleting
+//! those that succeeded, leaving the failures to come back). Plus a clock the local stack can
+//! fast-forward, to see escalations and expiries without waiting.
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use aws_lambda_events::sqs::{SqsEvent, SqsMessage};
+use aws_sdk_sqs::types::MessageSystemAttributeName;
+use concierge::App;
+use concierge::clock::Clock;
+use concierge::jobs::{JOBS, Job, JobEvent, JobReport};
+use concierge::lambda::consume_batch;
+use concierge::otp::fallback::consume;
+use jiff::{SignedDuration, Timestamp};
+
+use crate::local_function_arn;
+
+/// The real time plus an offset that only grows: `advance` moves the whole local stack into
+/// the future.
+#[derive(Default)]
+pub struct OffsetClock {
+    offset: Mutex<SignedDuration>,
+}
+
+impl OffsetClock {
+    pub fn advance(&self, by: SignedDuration) {
+        let mut offset = self.offset.lock().unwrap_or_else(|p| p.into_inner());
+        *offset = offset.saturating_add(by.abs());
+    }
+}
+
+impl Clock for OffsetClock {
+    fn now(&self) -> Timestamp {
+        let offset = *self.offset.lock().unwrap_or_else(|p| p.into_inner());
+        Timestamp::now()
+            .saturating_add(offset)
+            .unwrap_or_else(|_| Timestamp::now())
+    }
+}
+
+pub struct Runner {
+    app: &'static App,
+    sqs: aws_sdk_sqs::Client,
+    scheduler: aws_sdk_scheduler::Client,
+    clock: Option<Arc<OffsetClock>>,
+}
+
+fn sdk_error(what: &str, err: impl std::fmt::Display) -> String {
+    format!("{what}: {err}")
+}
+
+impl Runner {
+    /// A runner for `app`, whose AWS calls go to the emulator at `endpoint`; `clock` is the
+    /// app's clock when it can be fast-forwarded.
+    pub async fn new(app: &'static App, endpoint: &str, clock: Option<Arc<OffsetClock>>) -> Self {
+        let sdk = crate::emulator::sdk_config(endpoint).await;
+        Self {
+            app,
+            sqs: aws_sdk_sqs::Client::new(&sdk),
+            scheduler: aws_sdk_scheduler::Client::new(&sdk),
+            clock,
+        }
+    }
+
+    pub fn app(&self) -> &'static App {
+        self.app
+    }
+
+    /// Moves the stack's clock forward (when it has a movable one); the new time.
+    pub fn advance(&self, by: SignedDuration) -> Option<Timestamp> {
+        let clock = self.clock.as_ref()?;
+        clock.advance(by);
+        Some(clock.now())
+    }
+
+    /// Runs the job named `name` now, heartbeat included.
+    pub async fn run_job(&self, name: &str, event: JobEvent) -> Result<JobReport, String> {
+        let job = JOBS
+            .iter()
+            .find(|job| job.name == name)
+            .ok_or_else(|| format!("no job `{name}`"))?;
+        job.run_once(self.app, event)
+            .await
+            .map_err(|err| err.to_string())
+    }
+
+    /// One poll of the fallback queue, as Lambda's poller does it: up to ten visible messages
+    /// to the consumer, the successes deleted. How many messages were handled.
+    pub async fn poll_queue(&self) -> Result<usize, String> {
+        let Some(url) = self.app.config.delivery.sms_fallback_queue_url.as_deref() else {
+            return Ok(0);
+        };
+        let received = self
+            .sqs
+            .receive_message()
+            .queue_url(url)
+            .max_number_of_messages(10)
+            .message_system_attribute_names(MessageSystemAttributeName::All)
+            .send()
+            .await
+            .map_err(|e| sdk_error("receiving", aws_sdk_sqs::error::DisplayErrorContext(e)))?;
+        let messages = received.messages.unwrap_or_default();
+        if messages.is_empty() {
+            return Ok(0);
+        }
+        let mut batch = SqsEvent::default();
+        for message in &messages {
+            let mut record = SqsMessage::default();
+            record.message_id = message.message_id.clone();
+            record.receipt_handle = message.receipt_handle.clone();
+            record.body = message.body.clone();
+            record.event_source = Some("aws:sqs".into());
+            if let Some(attributes) = &message.attributes {
+                for (name, value) in attributes {
+                    record
+                        .attributes
+                        .insert(name.as_str().to_owned(), value.clone());
+                }
+            }
+            batch.records.push(record);
+        }
+        let answer = consume_batch(self.app, batch, consume).await;
+        for message in &messages {
+            let failed = answer
+                .batch_item_failures
+                .iter()
+                .any(|f| Some(&f.item_identifier) == message.message_id.as_ref());
+            if let (false, Some(handle)) = (failed, message.receipt_handle.as_deref()) {
+                self.sqs
+                    .delete_message()
+                    .queue_url(url)
+                    .receipt_handle(handle)
+                    .send()
+                    .await
+                    .map_err(|e| {
+                        sdk_error("deleting", aws_sdk_sqs::error::DisplayErrorContext(e))
+                    })?;
+            }
+        }
+        Ok(messages.len())
+    }
+
+    /// Fires the one-time schedules due by the stack's clock, as EventBridge Scheduler does:
+    /// the targeted job gets the schedule's input, then the schedule is deleted. How many fired.
+    pub async fn fire_due_schedules(&self) -> Result<usize, String> {
+        let Some(settings) = self.app.config.scheduler.as_ref() else {
+            return Ok(0);
+        };
+        let now = self.app.clock.now();
+        let listed = self
+            .scheduler
+            .list_schedules()
+            .group_name(&settings.group)
+            .send()
+            .await
+            .map_err(|e| {
+                sdk_error(
+                    "listing schedules",
+                    aws_sdk_scheduler::error::DisplayErrorContext(e),
+                )
+            })?;
+        let mut fired = 0;
+        for summary in listed.schedules() {
+            let Some(name) = summary.name() else { continue };
+            let schedule = self
+                .scheduler
+                .get_schedule()
+                .group_name(&settings.group)
+                .name(name)
+                .send()
+                .await
+                .map_err(|e| {
+                    sdk_error(
+                        "reading a schedule",
+                        aws_sdk_scheduler::error::DisplayErrorContext(e),
+                    )
+                })?;
+            let due = schedule
+                .schedule_expression()
+                .and_then(one_time)
+                .is_some_and(|at| at <= now);
+            if !due {
+                continue;
+            }
+            if let Some(target) = schedule.target() {
+                let job = JOBS
+                    .iter()
+                    .find(|job| local_function_arn(job.name) == target.arn());
+                let event: JobEvent = target
+                    .input()
+                    .and_then(|input| serde_json::from_str(input).ok())
+                    .unwrap_or_default();
+                match job {
+                    Some(job) => {
+                        if let Err(err) = job.run_once(self.app, event).await {
+                            tracing::error!(%err, schedule = name, "a one-time schedule's job failed");
+                        }
+                    }
+                    None => tracing::error!(target = target.arn(), "a schedule targets no job"),
+                }
+            }
+            self.scheduler
+                .delete_schedule()
+                .group_name(&settings.group)
+                .name(name)
+                .send()
+                .await
+                .map_err(|e| {
+                    sdk_error(
+                        "deleting a schedule",
+                        aws_sdk_scheduler::error::DisplayErrorContext(e),
+                    )
+                })?;
+            fired += 1;
+        }
+        Ok(fired)
+    }
+
+    /// Runs until the process ends: the queue and the one-time schedules every second, each
+    /// job on its period (first run right away).
+    pub async fn run(self: Arc<Self>) {
+        for job in JOBS {
+            tokio::spawn(Arc::clone(&self).every_period(job));
+        }
+        let mut tick = tokio::time::interval(Duration::from_secs(1));
+        loop {
+            tick.tick().await;
+            if let Err(err) = self.poll_queue().await {
+                tracing::warn!(%err, "polling the fallback queue failed");
+            }
+            if let Err(err) = self.fire_due_schedules().await {
+                tracing::warn!(%err, "firing one-time schedules failed");
+            }
+        }
+    }
+
+    async fn every_period(self: Arc<Self>, job: Job) {
+        let period = Duration::try_from(job.every).unwrap_or(Duration::from_secs(60));
+        let mut tick = tokio::time::interval(period);
+        loop {
+            tick.tick().await;
+            if let Err(err) = job.run_once(self.app, JobEvent::default()).await {
+                tracing::warn!(%err, job = job.name, "a scheduled run failed");
+            }
+        }
+    }
+}
+
+/// The moment of a one-time schedule expression, `at(2026-11-25T09:30:00)` (UTC).
+fn one_time(expression: &str) -> Option<Timestamp> {
+    let inner = expression.strip_prefix("at(")?.strip_suffix(')')?;
+    let civil: jiff::civil::DateTime = inner.parse().ok()?;
+    jiff::tz::TimeZone::UTC.to_timestamp(civil).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_time_expressions_are_utc_moments() {
+        assert_eq!(
+            one_time("at(2026-11-25T09:30:00)"),
+            Some("2026-11-25T09:30:00Z".parse().unwrap())
+        );
+        assert_eq!(one_time("rate(1 minute)"), None);
+        assert_eq!(one_time("at(soon)"), None);
+    }
+}

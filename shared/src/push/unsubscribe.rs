@@ -1,0 +1,22 @@
+//! `DELETE /api/v1/push/subscriptions/{subscription}`: the user's browser stops being pushed
+//! to. Only the caller's own subscriptions can be named; deleting one twice is fine.
+
+use lambda_http::Request;
+
+use super::SubscriptionId;
+use crate::app::App;
+use crate::http::{self, HandlerResult};
+use crate::session::Session;
+use crate::store::Write;
+
+pub async fn handle(app: &App, req: Request) -> HandlerResult {
+    let session = Session::required(&app.config, &req)?;
+    let id: SubscriptionId = http::path(&req, "subscription")?;
+    app.store
+        .transact(&[Write::DeletePushSubscription {
+            user: session.user,
+            id: id.as_str(),
+        }])
+        .await?;
+    http::no_content()
+}

@@ -1,0 +1,3 @@
+//! Callbacks from third parties.
+
+pub mod gupshup;

@@ -1,0 +1,491 @@
+//! Delivery: the SMS fallback (queue, webhook, sweep — one SMS whoever asks), the Gupshup
+//! webhook, and web push. Faults are real: the SNS client points at a closed port, the
+//! stand-ins answer 410 or report failures.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use aws_lambda_events::sqs::SqsMessage;
+use concierge::clock::ManualClock;
+use concierge::delivery::sns::SnsSms;
+use concierge::jobs::JobEvent;
+use concierge::jobs::otp_sweep;
+use concierge::otp::fallback::consume;
+use concierge::otp::{Channel, DeliveryStatus, OtpCode, OtpScope};
+use concierge::users::Phone;
+use concierge::webhooks::gupshup::SECRET_HEADER;
+use concierge_infra::LOCAL_WEBHOOK_SECRET;
+use futures::future::join_all;
+use jiff::{SignedDuration, Timestamp};
+use serde_json::{Value, json};
+
+use crate::support::{Browser, Stack, assert_error, read, unique_phone};
+
+/// A stack whose fallback messages are visible at once, on a clock the test moves.
+async fn fallback_stack() -> (Stack, Arc<ManualClock>) {
+    let clock = Arc::new(ManualClock::at(Timestamp::now()));
+    let app_clock = clock.clone();
+    let stack = Stack::demo_with(
+        |config| config.delivery.sms_fallback_delay = Duration::ZERO,
+        move |mut app| {
+            app.clock = app_clock;
+            app
+        },
+    )
+    .await;
+    (stack, clock)
+}
+
+/// Sends a guest login code (room 101 of `demo`) to a fresh phone by WhatsApp; the phone and
+/// its record.
+async fn whatsapp_code(stack: &Stack) -> (String, OtpCode) {
+    let phone = unique_phone();
+    let qr = stack.demo_qr("demo", "101");
+    let (status, body) = Browser::new(stack)
+        .post("/auth/otp/send", json!({ "phone": phone, "qr": qr }))
+        .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["channel"], "WHATSAPP");
+    (phone.clone(), record(stack, &phone).await)
+}
+
+async fn record(stack: &Stack, phone: &str) -> OtpCode {
+    stack
+        .app
+        .store
+        .latest_otp(
+            &Phone::parse(phone).unwrap(),
+            &OtpScope::Hotel("demo".parse().unwrap()),
+        )
+        .await
+        .unwrap()
+        .expect("a code record")
+}
+
+fn sms_count(messages: &[Value]) -> usize {
+    messages.iter().filter(|m| m["channel"] == "sms").count()
+}
+
+/// Posts a Gupshup v2 delivery event about `message_id` to the webhook.
+async fn gupshup_event(
+    stack: &Stack,
+    secret: Option<&str>,
+    message_id: &str,
+    kind: &str,
+) -> (u16, Value) {
+    let mut request = stack
+        .http
+        .post(stack.url("/webhooks/gupshup"))
+        .json(&json!({
+            "app": "concierge", "timestamp": 1, "version": 2, "type": "message-event",
+            "payload": { "id": format!("wamid.{message_id}"), "gsId": message_id, "type": kind,
+                         "destination": "12025550100", "payload": {} },
+        }));
+    if let Some(secret) = secret {
+        request = request.header(SECRET_HEADER, secret);
+    }
+    read(request.send().await.unwrap()).await
+}
+
+async fn verify(stack: &Stack, phone: &str, code: &str) -> u16 {
+    let qr = stack.demo_qr("demo", "101");
+    Browser::new(stack)
+        .post(
+            "/auth/otp/verify",
+            json!({ "phone": phone, "code": code, "qr": qr, "name": "Sam" }),
+        )
+        .await
+        .0
+}
+
+#[tokio::test]
+async fn a_whatsapp_code_that_did_not_arrive_is_replaced_by_one_sms() {
+    let (stack, _) = fallback_stack().await;
+    stack.whatsapp_mode("silent").await;
+    let (phone, _) = whatsapp_code(&stack).await;
+    let whatsapp_code = stack.last_code(&phone).await;
+
+    // The queue's consumer, through the local poller, as Lambda's would.
+    assert_eq!(stack.runner.poll_queue().await.unwrap(), 1);
+    let sent = stack.outbox(&phone).await;
+    assert_eq!(sms_count(&sent), 1, "{sent:?}");
+    let sms_code = stack.last_code(&phone).await;
+    assert_ne!(sms_code, whatsapp_code, "a fresh code (F2)");
+
+    // Hash, channel and flags were stored together (F29); the SMS code now works, once.
+    let after = record(&stack, &phone).await;
+    assert_eq!(after.channel, Channel::Sms);
+    assert!(after.sms_fallback_sent);
+    assert_eq!(verify(&stack, &phone, &whatsapp_code).await, 400);
+    assert_eq!(verify(&stack, &phone, &sms_code).await, 200);
+
+    // The sweep finds nothing left to do.
+    let report = otp_sweep::JOB
+        .run_once(stack.app, JobEvent::default())
+        .await
+        .unwrap();
+    assert_eq!(report.get("sent"), 0, "{report:?}");
+    assert_eq!(sms_count(&stack.outbox(&phone).await), 1);
+}
+
+#[tokio::test]
+async fn sweep_queue_and_webhook_racing_on_one_code_send_exactly_one_sms() {
+    let (stack, clock) = fallback_stack().await;
+    stack.whatsapp_mode("silent").await;
+    let mut codes = Vec::new();
+    for _ in 0..4 {
+        codes.push(whatsapp_code(&stack).await);
+    }
+    // Past every sweep timer, still inside the codes' validity.
+    clock.advance(SignedDuration::from_mins(2));
+    for (phone, otp) in &codes {
+        let message_id = otp
+            .provider_message_id
+            .clone()
+            .expect("Gupshup's message id");
+        let (sweep, polled, webhook) = tokio::join!(
+            otp_sweep::JOB.run_once(stack.app, JobEvent::default()),
+            stack.runner.poll_queue(),
+            gupshup_event(&stack, Some(LOCAL_WEBHOOK_SECRET), &message_id, "failed"),
+        );
+        sweep.unwrap();
+        polled.unwrap();
+        assert_eq!(webhook.0, 200, "{webhook:?}");
+        let sent = stack.outbox(phone).await;
+        assert_eq!(sms_count(&sent), 1, "{phone}: {sent:?}");
+    }
+    // Whatever was left (a busy claim, a message not yet visible) finds nothing to do.
+    otp_sweep::JOB
+        .run_once(stack.app, JobEvent::default())
+        .await
+        .unwrap();
+    stack.runner.poll_queue().await.unwrap();
+    for (phone, _) in &codes {
+        assert_eq!(sms_count(&stack.outbox(phone).await), 1);
+    }
+}
+
+#[tokio::test]
+async fn one_queue_message_delivered_ten_times_sends_one_sms() {
+    let (stack, _) = fallback_stack().await;
+    stack.whatsapp_mode("silent").await;
+    let (phone, otp) = whatsapp_code(&stack).await;
+    let message = |n: usize| {
+        let mut message = SqsMessage::default();
+        message.message_id = Some(format!("copy-{n}"));
+        message.body = Some(json!({ "otp": otp.key() }).to_string());
+        message
+    };
+    let outcomes = join_all((0..10).map(|n| consume(stack.app, message(n)))).await;
+    assert!(outcomes.iter().any(Result::is_ok));
+    // Copies that found the claim held fail, to come back later; when they do, nothing is left.
+    for n in 0..10 {
+        consume(stack.app, message(n)).await.unwrap();
+    }
+    assert_eq!(sms_count(&stack.outbox(&phone).await), 1);
+}
+
+#[tokio::test]
+async fn a_failed_sms_releases_the_claim_and_the_old_code_keeps_working() {
+    let dead_sns = concierge_infra::emulator::sdk_config("http://127.0.0.1:9").await;
+    let stack = Stack::demo_with(
+        |config| config.delivery.sms_fallback_delay = Duration::ZERO,
+        move |app| {
+            app.with_sms(Arc::new(SnsSms::new(
+                aws_sdk_sns::Client::new(&dead_sns),
+                None,
+            )))
+        },
+    )
+    .await;
+    stack.whatsapp_mode("silent").await;
+    let (phone, _) = whatsapp_code(&stack).await;
+    let whatsapp_code = stack.last_code(&phone).await;
+
+    // SNS down: the message fails (and would come back), nothing is marked sent (F2).
+    assert_eq!(stack.runner.poll_queue().await.unwrap(), 1);
+    let after = record(&stack, &phone).await;
+    assert!(!after.sms_fallback_sent);
+    assert_eq!(
+        after.sms_fallback_claimed_at, None,
+        "the claim was released"
+    );
+    assert_eq!(after.channel, Channel::Whatsapp);
+    // The code that did go out still logs in (F9).
+    assert_eq!(verify(&stack, &phone, &whatsapp_code).await, 200);
+}
+
+#[tokio::test]
+async fn an_undeliverable_whatsapp_message_brings_the_sms_at_once() {
+    let stack = Stack::demo().await;
+    stack.whatsapp_mode("undeliverable").await;
+    let (phone, _) = whatsapp_code(&stack).await;
+    // The stand-in reports `failed` to the webhook, which falls back without waiting (F42).
+    let mut sent = Vec::new();
+    for _ in 0..50 {
+        sent = stack.outbox(&phone).await;
+        if sms_count(&sent) == 1 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(sms_count(&sent), 1, "{sent:?}");
+    assert_eq!(record(&stack, &phone).await.channel, Channel::Sms);
+}
+
+#[tokio::test]
+async fn delivery_reports_move_forward_only_and_a_delivered_code_needs_no_sms() {
+    let (stack, _) = fallback_stack().await;
+    stack.whatsapp_mode("silent").await;
+    let (phone, otp) = whatsapp_code(&stack).await;
+    let id = otp.provider_message_id.clone().unwrap();
+    for kind in ["enqueued", "delivered", "delivered", "sent", "failed"] {
+        let answer = gupshup_event(&stack, Some(LOCAL_WEBHOOK_SECRET), &id, kind).await;
+        assert_eq!(answer.0, 200, "{kind}: {answer:?}");
+    }
+    assert_eq!(
+        record(&stack, &phone).await.delivery_status,
+        DeliveryStatus::Delivered
+    );
+    stack.runner.poll_queue().await.unwrap();
+    assert_eq!(
+        sms_count(&stack.outbox(&phone).await),
+        0,
+        "delivered: no SMS"
+    );
+    // An event about a message that is not ours changes nothing and is still a 200.
+    let unknown = gupshup_event(&stack, Some(LOCAL_WEBHOOK_SECRET), "not-ours", "failed").await;
+    assert_eq!(unknown.0, 200);
+}
+
+#[tokio::test]
+async fn the_webhook_refuses_a_wrong_or_missing_secret_and_bad_bodies() {
+    let stack = Stack::demo().await;
+    let (_, otp) = whatsapp_code(&stack).await;
+    let id = otp.provider_message_id.clone().unwrap();
+    for secret in [None, Some(""), Some("local-webhook-secreT"), Some("x")] {
+        assert_error(
+            &gupshup_event(&stack, secret, &id, "delivered").await,
+            403,
+            "forbidden",
+        );
+    }
+    let malformed = stack
+        .http
+        .post(stack.url("/webhooks/gupshup"))
+        .header(SECRET_HEADER, LOCAL_WEBHOOK_SECRET)
+        .header("content-type", "application/json")
+        .body("{\"type\": ")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(read(malformed).await.0, 400);
+
+    // No secret configured: everything is refused (F30).
+    let open = Stack::with_config(|config| config.delivery.gupshup_webhook_secret = None).await;
+    assert_error(
+        &gupshup_event(&open, Some(LOCAL_WEBHOOK_SECRET), "x", "failed").await,
+        403,
+        "forbidden",
+    );
+    assert_error(
+        &gupshup_event(&open, None, "x", "failed").await,
+        403,
+        "forbidden",
+    );
+}
+
+/// A browser's real subscription keys (RFC 8291's example).
+const P256DH: &str =
+    "BLn9b-VR0ca83knDNZ32dCHGyjJp-1riX9ZTN40MqV8K_LpQmLqxC_DoHvqvFXO_nGdAB4W9dogZb_sM-uV4JbY";
+const AUTH: &str = "_ordMnz7uTCmrpBTeUV4Bw";
+
+async fn subscribe(browser: &mut Browser, endpoint: &str) -> (u16, Value) {
+    browser
+        .post(
+            "/push/subscriptions",
+            json!({ "endpoint": endpoint, "expirationTime": null, "keys": { "p256dh": P256DH, "auth": AUTH } }),
+        )
+        .await
+}
+
+async fn pushes(stack: &Stack) -> Vec<Value> {
+    let response = stack
+        .http
+        .get(format!("{}/_local/pushes", stack.origin()))
+        .send()
+        .await
+        .unwrap();
+    read(response)
+        .await
+        .1
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+}
+
+#[tokio::test]
+async fn notifications_are_pushed_encrypted_and_signed_and_gone_subscriptions_deleted() {
+    let stack = Stack::demo().await;
+    let (status, key) = stack.get("/push/vapid-public-key").await;
+    assert_eq!(status, 200, "{key}");
+    let vapid_key = key["key"].as_str().unwrap().to_owned();
+
+    let mut staff = stack.staff("staff@demo.test").await;
+    let working = format!("{}/_local/push/staff-laptop", stack.origin());
+    let gone = format!("{}/_local/push/gone/staff-old-phone", stack.origin());
+    let (status, first) = subscribe(&mut staff, &working).await;
+    assert_eq!(status, 201, "{first}");
+    assert_eq!(
+        subscribe(&mut staff, &working).await.1,
+        first,
+        "same endpoint, same id"
+    );
+    assert_eq!(subscribe(&mut staff, &gone).await.0, 201);
+
+    let mut guest = stack.guest("demo", "101").await;
+    let (status, body) = guest
+        .post(
+            "/hotels/demo/requests",
+            json!({ "department": "housekeeping", "details": "Towels" }),
+        )
+        .await;
+    assert_eq!(status, 201, "{body}");
+
+    let arrived = pushes(&stack).await;
+    let to_laptop: Vec<&Value> = arrived
+        .iter()
+        .filter(|p| p["path"] == "/_local/push/staff-laptop")
+        .collect();
+    assert_eq!(to_laptop.len(), 1, "{arrived:?}");
+    assert_eq!(to_laptop[0]["encoding"], "aes128gcm");
+    let authorization = to_laptop[0]["authorization"].as_str().unwrap();
+    assert!(authorization.starts_with("vapid t="), "{authorization}");
+    assert!(
+        authorization.ends_with(&format!("k={vapid_key}")),
+        "{authorization}"
+    );
+    assert!(
+        to_laptop[0]["bytes"].as_u64().unwrap() > 86,
+        "header + ciphertext"
+    );
+
+    // The push service said 410 for the old phone: that subscription is gone, the other stays.
+    let user = stack
+        .app
+        .store
+        .user_by_email(&concierge::users::Email::parse("staff@demo.test").unwrap())
+        .await
+        .unwrap()
+        .unwrap();
+    let left = stack.app.store.push_subscriptions(user.id).await.unwrap();
+    assert_eq!(left.len(), 1);
+    assert_eq!(left[0].endpoint, working);
+
+    // Unsubscribing is the owner's, and idempotent.
+    let id = first["id"].as_str().unwrap();
+    let path = format!("/push/subscriptions/{id}");
+    let (status, _) = guest.send(http::Method::DELETE, &path, Value::Null).await;
+    assert_eq!(status, 204);
+    assert_eq!(
+        stack
+            .app
+            .store
+            .push_subscriptions(user.id)
+            .await
+            .unwrap()
+            .len(),
+        1,
+        "not the guest's to delete"
+    );
+    for _ in 0..2 {
+        assert_eq!(
+            staff.send(http::Method::DELETE, &path, Value::Null).await.0,
+            204
+        );
+    }
+    assert!(
+        stack
+            .app
+            .store
+            .push_subscriptions(user.id)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+}
+
+#[tokio::test]
+async fn push_subscriptions_refuse_bad_input_and_strangers() {
+    let stack = Stack::demo().await;
+    let anonymous = Browser::new(&stack);
+    let (status, _) = anonymous
+        .request(http::Method::POST, "/push/subscriptions")
+        .json(&json!({ "endpoint": "https://push.example/x", "keys": { "p256dh": P256DH, "auth": AUTH } }))
+        .send()
+        .await
+        .map(|r| (r.status().as_u16(), ()))
+        .unwrap();
+    assert_eq!(status, 401);
+    let mut staff = stack.staff("staff@demo.test").await;
+    stack.calls.reset();
+    for endpoint in [
+        "http://push.example/not-https",
+        "http://10.0.0.8/_local/push/not-loopback",
+        "file:///etc/passwd",
+        "not a url",
+    ] {
+        let refused = subscribe(&mut staff, endpoint).await;
+        assert_error(&refused, 400, "invalid");
+    }
+    let bad_keys = staff
+        .post(
+            "/push/subscriptions",
+            json!({ "endpoint": "https://push.example/x", "keys": { "p256dh": "AAAA", "auth": AUTH } }),
+        )
+        .await;
+    assert_error(&bad_keys, 400, "invalid");
+    let bad_id = staff
+        .send(
+            http::Method::DELETE,
+            "/push/subscriptions/not-an-id",
+            Value::Null,
+        )
+        .await;
+    assert_error(&bad_id, 400, "invalid");
+    assert_eq!(stack.calls.count_of("transact"), 0, "nothing was written");
+}
+
+#[tokio::test]
+async fn a_fallback_claim_is_exclusive_until_it_is_sixty_seconds_old() {
+    let stack = Stack::demo().await;
+    stack.whatsapp_mode("silent").await;
+    let (_, otp) = whatsapp_code(&stack).await;
+    let store = stack.app.store.as_ref();
+    let timeout = concierge::otp::fallback::CLAIM_TIMEOUT;
+    let at = |seconds: i64| {
+        Timestamp::now()
+            .saturating_add(SignedDuration::from_secs(seconds))
+            .unwrap()
+    };
+    let claims = join_all((0..10).map(|_| store.claim_sms_fallback(&otp, at(0), timeout))).await;
+    assert_eq!(
+        claims.iter().filter(|c| matches!(c, Ok(true))).count(),
+        1,
+        "{claims:?}"
+    );
+    assert!(
+        !store
+            .claim_sms_fallback(&otp, at(59), timeout)
+            .await
+            .unwrap(),
+        "still held"
+    );
+    // Its holder died: after 60 s the claim may be taken again (F36, F41).
+    assert!(
+        store
+            .claim_sms_fallback(&otp, at(61), timeout)
+            .await
+            .unwrap()
+    );
+}
