@@ -5,17 +5,17 @@
 
 #![no_main]
 
+use ::http::Method;
 use concierge::http;
 use concierge::webhooks::gupshup::{self, Event};
 use concierge_fuzz::{assert_client_error, request, split_line};
-use http::Method;
 use libfuzzer_sys::fuzz_target;
 
 /// The handler's own limit on a delivery event's size.
 const MAX_BODY_BYTES: usize = 16 * 1024;
 
-/// A flags byte (bit 0: a secret is configured, bit 1: one is presented, bit 2: the configured
-/// one itself), a line with the configured secret, a line with the presented one, and the body.
+// A flags byte (bit 0: a secret is configured, bit 1: one is presented, bit 2: the configured
+// one itself), a line with the configured secret, a line with the presented one, and the body.
 fuzz_target!(|data: &[u8]| {
     let Some((&flags, rest)) = data.split_first() else {
         return;
