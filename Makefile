@@ -6,7 +6,7 @@ PYTHON ?= python3
 export CONCIERGE_VENV := $(abspath $(VENV))
 CARGO ?= cargo
 
-.PHONY: dev test venv fmt lint unit integration template package deploy clean-venv
+.PHONY: dev test venv fmt lint unit integration template fuzz fuzz-smoke package deploy clean-venv
 
 ## dev: the whole local stack (emulator, table, demo hotels, local API on 127.0.0.1:3000)
 dev: venv
@@ -37,6 +37,15 @@ unit:
 ## integration: against the emulator (started on a free port unless CONCIERGE_EMULATOR is set)
 integration: venv
 	$(CARGO) test --locked -p concierge-tests
+
+## fuzz: every fuzz target for FUZZ_SECONDS each (default 600), e.g. `make fuzz FUZZ_SECONDS=3600`
+FUZZ_SECONDS ?= 600
+fuzz:
+	infra/fuzz.sh $(FUZZ_SECONDS)
+
+## fuzz-smoke: every fuzz target for 20 s, as CI runs them (crashes in fuzz/artifacts/)
+fuzz-smoke:
+	infra/fuzz.sh 20
 
 ## package: every function as a Lambda zip for arm64 (target/lambda/<name>/bootstrap.zip)
 package: $(VENV)/.package-installed

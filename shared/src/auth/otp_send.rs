@@ -13,7 +13,7 @@ use crate::users::Phone;
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct Body {
+pub struct Body {
     phone: Phone,
     hotel: Option<HotelSlug>,
     qr: Option<QrCode>,

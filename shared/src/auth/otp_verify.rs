@@ -14,7 +14,7 @@ use crate::users::Phone;
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct Body {
+pub struct Body {
     phone: Phone,
     code: String,
     hotel: Option<HotelSlug>,

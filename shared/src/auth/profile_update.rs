@@ -13,7 +13,7 @@ use crate::users::{Email, Profile};
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct Changes {
+pub struct Changes {
     name: Option<String>,
     email: Option<Email>,
 }

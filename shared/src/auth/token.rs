@@ -17,7 +17,7 @@ use crate::users::{Email, User, password};
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct Credentials {
+pub struct Credentials {
     email: String,
     password: String,
 }

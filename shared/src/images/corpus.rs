@@ -122,6 +122,22 @@ pub fn png(width: u32, height: u32, pixels: &[u8]) -> Vec<u8> {
     png
 }
 
+/// A 1×1 paletted PNG (8-bit indices) with the `PLTE` chunk `palette`, its pixel entry 0.
+pub fn paletted_png(palette: &[u8]) -> Vec<u8> {
+    let mut header = Vec::new();
+    header.extend(1_u32.to_be_bytes());
+    header.extend(1_u32.to_be_bytes());
+    header.extend([8, 3, 0, 0, 0]);
+    let mut pixels = ZlibEncoder::new(Vec::new(), Compression::best());
+    pixels.write_all(&[0, 0]).unwrap();
+    let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
+    png.extend(png_chunk(b"IHDR", &header));
+    png.extend(png_chunk(b"PLTE", palette));
+    png.extend(png_chunk(b"IDAT", &pixels.finish().unwrap()));
+    png.extend(png_chunk(b"IEND", b""));
+    png
+}
+
 /// The marker codes of a JPEG's segments before its first scan.
 pub fn jpeg_header_markers(jpeg: &[u8]) -> Vec<u8> {
     let mut markers = Vec::new();

@@ -17,6 +17,7 @@
 pub mod bucket;
 mod jpeg;
 mod multipart;
+mod png;
 mod sanitize;
 
 #[cfg(test)]

@@ -32,7 +32,7 @@ const MAX_AHEAD: SignedDuration = SignedDuration::from_hours(366 * 24);
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct NewRequest {
+pub struct NewRequest {
     department: Option<DepartmentSlug>,
     experience: Option<ExperienceId>,
     details: Option<String>,

@@ -18,7 +18,7 @@ use crate::store::Write;
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct Note {
+pub struct Note {
     text: String,
 }
 

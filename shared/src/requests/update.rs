@@ -23,7 +23,7 @@ use crate::users::User;
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct Changes {
+pub struct Changes {
     status: Option<Status>,
     /// Why: required to decline, allowed with any status change (F11).
     reason: Option<String>,
