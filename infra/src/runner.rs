@@ -48,8 +48,9 @@ pub struct Runner {
     clock: Option<Arc<OffsetClock>>,
 }
 
-fn sdk_error(what: &str, err: impl std::fmt::Display) -> String {
-    format!("{what}: {err}")
+/// An AWS SDK error with its whole chain of causes (the SDKs share the display type).
+fn sdk_error(what: &str, err: impl std::error::Error) -> String {
+    format!("{what}: {}", aws_sdk_sqs::error::DisplayErrorContext(err))
 }
 
 impl Runner {
@@ -101,7 +102,7 @@ impl Runner {
             .message_system_attribute_names(MessageSystemAttributeName::All)
             .send()
             .await
-            .map_err(|e| sdk_error("receiving", aws_sdk_sqs::error::DisplayErrorContext(e)))?;
+            .map_err(|e| sdk_error("receiving", e))?;
         let messages = received.messages.unwrap_or_default();
         if messages.is_empty() {
             return Ok(0);
@@ -135,9 +136,7 @@ impl Runner {
                     .receipt_handle(handle)
                     .send()
                     .await
-                    .map_err(|e| {
-                        sdk_error("deleting", aws_sdk_sqs::error::DisplayErrorContext(e))
-                    })?;
+                    .map_err(|e| sdk_error("deleting", e))?;
             }
         }
         Ok(messages.len())
@@ -156,12 +155,7 @@ impl Runner {
             .group_name(&settings.group)
             .send()
             .await
-            .map_err(|e| {
-                sdk_error(
-                    "listing schedules",
-                    aws_sdk_scheduler::error::DisplayErrorContext(e),
-                )
-            })?;
+            .map_err(|e| sdk_error("listing schedules", e))?;
         let mut fired = 0;
         for summary in listed.schedules() {
             let Some(name) = summary.name() else { continue };
@@ -172,12 +166,7 @@ impl Runner {
                 .name(name)
                 .send()
                 .await
-                .map_err(|e| {
-                    sdk_error(
-                        "reading a schedule",
-                        aws_sdk_scheduler::error::DisplayErrorContext(e),
-                    )
-                })?;
+                .map_err(|e| sdk_error("reading a schedule", e))?;
             let due = schedule
                 .schedule_expression()
                 .and_then(one_time)
@@ -208,12 +197,7 @@ impl Runner {
                 .name(name)
                 .send()
                 .await
-                .map_err(|e| {
-                    sdk_error(
-                        "deleting a schedule",
-                        aws_sdk_scheduler::error::DisplayErrorContext(e),
-                    )
-                })?;
+                .map_err(|e| sdk_error("deleting a schedule", e))?;
             fired += 1;
         }
         Ok(fired)

@@ -8,6 +8,7 @@ use std::collections::HashMap;
 
 use async_trait::async_trait;
 use aws_sdk_dynamodb::Client;
+use aws_sdk_dynamodb::error::SdkError;
 use aws_sdk_dynamodb::types::{AttributeValue, ReturnValue};
 use jiff::{SignedDuration, Timestamp};
 use serde::de::DeserializeOwned;
@@ -95,6 +96,19 @@ fn attribute<T: serde::Serialize>(value: T) -> Result<AttributeValue> {
 
 fn failed_condition<E: aws_sdk_dynamodb::error::ProvideErrorMetadata>(err: &E) -> bool {
     err.code() == Some("ConditionalCheckFailedException")
+}
+
+/// Whether a conditional write was applied: `false` when its condition failed.
+fn applied<T, E, R>(result: std::result::Result<T, SdkError<E, R>>) -> Result<bool>
+where
+    E: aws_sdk_dynamodb::error::ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+    R: std::fmt::Debug + Send + Sync + 'static,
+{
+    match result {
+        Ok(_) => Ok(true),
+        Err(err) if err.as_service_error().is_some_and(failed_condition) => Ok(false),
+        Err(err) => Err(sdk_error(err)),
+    }
 }
 
 impl DynamoStore {
@@ -510,11 +524,7 @@ impl Store for DynamoStore {
             .expression_attribute_values(":stale", n(stale_before.as_second()))
             .send()
             .await;
-        match result {
-            Ok(_) => Ok(true),
-            Err(err) if err.as_service_error().is_some_and(failed_condition) => Ok(false),
-            Err(err) => Err(sdk_error(err)),
-        }
+        applied(result)
     }
 
     async fn complete_sms_fallback(
@@ -550,11 +560,7 @@ impl Store for DynamoStore {
             .expression_attribute_values(":claimed", n(claimed_at.as_second()))
             .send()
             .await;
-        match result {
-            Ok(_) => Ok(true),
-            Err(err) if err.as_service_error().is_some_and(failed_condition) => Ok(false),
-            Err(err) => Err(sdk_error(err)),
-        }
+        applied(result)
     }
 
     async fn release_sms_fallback(&self, otp: &OtpCode, claimed_at: Timestamp) -> Result<()> {
@@ -568,11 +574,8 @@ impl Store for DynamoStore {
             .expression_attribute_values(":claimed", n(claimed_at.as_second()))
             .send()
             .await;
-        match result {
-            // Taken over after it went stale: no longer ours to release.
-            Err(err) if err.as_service_error().is_some_and(failed_condition) => Ok(()),
-            other => other.map(drop).map_err(sdk_error),
-        }
+        // A failed condition: taken over after it went stale, no longer ours to release.
+        applied(result).map(drop)
     }
 
     async fn advance_delivery(&self, otp: &OtpCode, status: DeliveryStatus) -> Result<bool> {
@@ -587,11 +590,7 @@ impl Store for DynamoStore {
             .expression_attribute_values(":rank", n(status.rank()))
             .send()
             .await;
-        match result {
-            Ok(_) => Ok(true),
-            Err(err) if err.as_service_error().is_some_and(failed_condition) => Ok(false),
-            Err(err) => Err(sdk_error(err)),
-        }
+        applied(result)
     }
 
     async fn increment_counter(
@@ -650,11 +649,7 @@ impl Store for DynamoStore {
             .expression_attribute_values(":false", AttributeValue::Bool(false))
             .send()
             .await;
-        match result {
-            Ok(_) => Ok(true),
-            Err(err) if err.as_service_error().is_some_and(failed_condition) => Ok(false),
-            Err(err) => Err(sdk_error(err)),
-        }
+        applied(result)
     }
 
     async fn revoke_session(&self, id: SessionId) -> Result<()> {
@@ -668,11 +663,7 @@ impl Store for DynamoStore {
             .expression_attribute_values(":true", AttributeValue::Bool(true))
             .send()
             .await;
-        match result {
-            Ok(_) => Ok(()),
-            Err(err) if err.as_service_error().is_some_and(failed_condition) => Ok(()),
-            Err(err) => Err(sdk_error(err)),
-        }
+        applied(result).map(drop)
     }
 
     async fn department(
@@ -810,11 +801,7 @@ impl Store for DynamoStore {
             .expression_attribute_values(":true", AttributeValue::Bool(true))
             .send()
             .await;
-        match result {
-            Ok(_) => Ok(true),
-            Err(err) if err.as_service_error().is_some_and(failed_condition) => Ok(false),
-            Err(err) => Err(sdk_error(err)),
-        }
+        applied(result)
     }
 
     async fn mark_all_notifications_read(&self, user: UserId) -> Result<u64> {
@@ -848,11 +835,8 @@ impl Store for DynamoStore {
             .set_expression_attribute_values(values(condition.values))
             .send()
             .await;
-        match result {
-            // Someone took the claim over meanwhile: it is theirs now.
-            Err(err) if err.as_service_error().is_some_and(failed_condition) => Ok(()),
-            other => other.map(drop).map_err(sdk_error),
-        }
+        // A failed condition: someone took the claim over meanwhile, it is theirs now.
+        applied(result).map(drop)
     }
 
     async fn due_timers(
