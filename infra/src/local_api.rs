@@ -9,6 +9,7 @@
 //! `POST /_local/clock {"advance_minutes": n}` to fast-forward, `POST /_local/tick` to poll
 //! the queue and fire due schedules now); they exist only here.
 
+use std::collections::HashMap;
 use std::convert::Infallible;
 use std::future::Future;
 use std::net::SocketAddr;
@@ -17,16 +18,17 @@ use std::time::Instant;
 
 use concierge::App;
 use concierge::error::Error;
-use concierge::http::{HandlerResult, respond};
-use concierge::routes::{self, HANDLERS};
+use concierge::http::{HandlerResult, body_bytes, respond};
+use concierge::routes::{self, HANDLERS, STREAM_HANDLERS};
+use concierge::stream;
 use data_encoding::BASE64;
 use http::{HeaderMap, HeaderValue, Method, StatusCode, header};
-use http_body_util::{BodyExt, Full, Limited};
+use http_body_util::{BodyExt, Limited};
 use hyper::body::{Bytes, Incoming};
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
 use hyper_util::rt::TokioIo;
-use lambda_http::Body;
+use lambda_http::{Body, RequestExt};
 use serde_json::{Map, Value, json};
 use tokio::net::TcpListener;
 
@@ -96,26 +98,48 @@ impl LocalApi {
         &self,
         peer: SocketAddr,
         req: hyper::Request<Incoming>,
-    ) -> hyper::Response<Full<Bytes>> {
+    ) -> hyper::Response<stream::Body> {
         let started = Instant::now();
         let (parts, body) = req.into_parts();
         let origin = allowed_origin(&self.app.config.allowed_origins, &parts.headers);
         if parts.uri.path().starts_with("/_local/") {
             return self.local(&parts, body).await;
         }
-        let response = if parts.method == Method::OPTIONS
+        let mut response = if parts.method == Method::OPTIONS
             && parts
                 .headers
                 .contains_key(header::ACCESS_CONTROL_REQUEST_METHOD)
         {
-            preflight(origin.is_some())
+            to_hyper(preflight(origin.is_some()))
+        } else if let Some((index, params)) =
+            routes::find_stream(parts.method.as_str(), parts.uri.path())
+        {
+            // What the Function URL gives the stream function: the same event, unrouted.
+            let event = api_gateway_event(peer, &parts, "$default", Map::new(), &[]);
+            match lambda_http::request::from_str(&event.to_string()) {
+                Ok(request) => {
+                    let request = request.with_path_parameters(
+                        params
+                            .into_iter()
+                            .map(|(name, value)| (name.to_owned(), value))
+                            .collect::<HashMap<_, _>>(),
+                    );
+                    stream::respond(STREAM_HANDLERS[index](self.app, request).await)
+                }
+                Err(err) => {
+                    tracing::warn!(%err, "the request did not make a valid Function URL event");
+                    to_hyper(respond(Err(Error::invalid(
+                        "The request could not be read.",
+                    ))))
+                }
+            }
         } else {
-            match Limited::new(body, MAX_BODY_BYTES).collect().await {
+            let response = match Limited::new(body, MAX_BODY_BYTES).collect().await {
                 Ok(collected) => self.invoke(peer, &parts, collected.to_bytes()).await,
                 Err(_) => respond(Err(Error::PayloadTooLarge)),
-            }
+            };
+            to_hyper(response)
         };
-        let mut response = to_hyper(response);
         if let Some(origin) = origin {
             let headers = response.headers_mut();
             headers.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, origin);
@@ -140,7 +164,7 @@ impl LocalApi {
         &self,
         parts: &http::request::Parts,
         body: Incoming,
-    ) -> hyper::Response<Full<Bytes>> {
+    ) -> hyper::Response<stream::Body> {
         let body = match Limited::new(body, MAX_BODY_BYTES).collect().await {
             Ok(collected) => collected.to_bytes(),
             Err(_) => return to_hyper(respond(Err(Error::PayloadTooLarge))),
@@ -170,7 +194,7 @@ impl LocalApi {
                 serde_json::to_value(error.body()).unwrap_or_default(),
             )
         });
-        let mut response = hyper::Response::new(Full::new(Bytes::from(json.to_string())));
+        let mut response = hyper::Response::new(stream::full(Bytes::from(json.to_string())));
         *response.status_mut() = status;
         response.headers_mut().insert(
             header::CONTENT_TYPE,
@@ -325,15 +349,9 @@ fn preflight(allowed: bool) -> lambda_http::Response<Body> {
     response
 }
 
-fn to_hyper(response: lambda_http::Response<Body>) -> hyper::Response<Full<Bytes>> {
+fn to_hyper(response: lambda_http::Response<Body>) -> hyper::Response<stream::Body> {
     let (parts, body) = response.into_parts();
-    let bytes = match body {
-        Body::Empty => Bytes::new(),
-        Body::Text(text) => Bytes::from(text),
-        Body::Binary(bytes) => Bytes::from(bytes),
-        _ => Bytes::new(),
-    };
-    hyper::Response::from_parts(parts, Full::new(bytes))
+    hyper::Response::from_parts(parts, stream::full(body_bytes(body)))
 }
 
 /// The runner's endpoints; `None` when the path is not one of them.

@@ -36,6 +36,7 @@ pub struct Config {
     /// Web push (VAPID); without it notifications stay in the app.
     pub push: Option<PushSettings>,
     pub images: ImageSettings,
+    pub streams: StreamSettings,
     /// `GUEST_ENTRY_URL`: the guest app's page a room's QR code opens; the code is appended as
     /// the last path segment.
     pub guest_entry_url: String,
@@ -62,6 +63,23 @@ impl ImageSettings {
             None => format!("https://{}.s3.amazonaws.com/{key}", self.bucket),
         }
     }
+}
+
+/// The live streams (SSE): how often they read, how they keep the line open, how long one lasts.
+#[derive(Debug, Clone)]
+pub struct StreamSettings {
+    /// `STREAM_POLL_MS`: the pause between two reads of the activity (1000).
+    pub poll_interval: Duration,
+    /// `STREAM_HEARTBEAT_SECS`: the longest silence before a keep-alive comment (15).
+    pub heartbeat_interval: Duration,
+    /// `STREAM_MAX_SECS`: how long one stream lasts before the client reconnects (300); never
+    /// past the access token's expiry.
+    pub max_duration: Duration,
+    /// How far behind its newest entry a stream reads again, so that an entry the index shows
+    /// late (index reads are eventually consistent) is still delivered (5 s).
+    pub lookback: Duration,
+    /// How long the client waits before reconnecting (the SSE `retry`, 2 s).
+    pub retry: Duration,
 }
 
 #[derive(Debug, Clone)]
@@ -184,6 +202,13 @@ impl Config {
                 path_style: false,
                 max_bytes: 10 * 1024 * 1024,
             },
+            streams: StreamSettings {
+                poll_interval: Duration::from_secs(1),
+                heartbeat_interval: Duration::from_secs(15),
+                max_duration: Duration::from_secs(300),
+                lookback: Duration::from_secs(5),
+                retry: Duration::from_secs(2),
+            },
             guest_entry_url: "https://concierge.example.com/scan".to_owned(),
         })
     }
@@ -269,6 +294,15 @@ impl Config {
         if let Some(bytes) = parsed("MAX_IMAGE_BYTES")? {
             config.images.max_bytes = bytes;
         }
+        if let Some(ms) = parsed("STREAM_POLL_MS")? {
+            config.streams.poll_interval = Duration::from_millis(ms);
+        }
+        if let Some(seconds) = parsed("STREAM_HEARTBEAT_SECS")? {
+            config.streams.heartbeat_interval = Duration::from_secs(seconds);
+        }
+        if let Some(seconds) = parsed("STREAM_MAX_SECS")? {
+            config.streams.max_duration = Duration::from_secs(seconds);
+        }
         if let Some(url) = optional("GUEST_ENTRY_URL") {
             config.guest_entry_url = url;
         }
@@ -283,6 +317,19 @@ impl Config {
         }
         if self.sessions.refresh_ttl <= self.sessions.access_ttl {
             return Err("REFRESH_TOKEN_DAYS must outlast the access token".into());
+        }
+        let streams = &self.streams;
+        if streams.poll_interval < Duration::from_millis(100)
+            || streams.heartbeat_interval < streams.poll_interval
+            || streams.max_duration < streams.heartbeat_interval
+            // A Function URL stream lasts at most 15 minutes.
+            || streams.max_duration > Duration::from_secs(840)
+        {
+            return Err(
+                "STREAM_POLL_MS must be at least 100, STREAM_HEARTBEAT_SECS at least one poll, \
+                 STREAM_MAX_SECS at least one heartbeat and at most 840"
+                    .into(),
+            );
         }
         // SQS delays messages by at most 15 minutes.
         if self.delivery.sms_fallback_delay > Duration::from_secs(900) {

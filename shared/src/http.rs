@@ -162,6 +162,16 @@ pub fn respond(result: HandlerResult) -> Response {
     response
 }
 
+/// The bytes of a buffered body.
+pub fn body_bytes(body: Body) -> bytes::Bytes {
+    match body {
+        Body::Empty => bytes::Bytes::new(),
+        Body::Text(text) => bytes::Bytes::from(text),
+        Body::Binary(bytes) => bytes::Bytes::from(bytes),
+        _ => bytes::Bytes::new(),
+    }
+}
+
 fn error_response(err: &Error) -> Response {
     match err {
         Error::Internal(source) | Error::Unavailable(source) => {

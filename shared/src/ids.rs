@@ -236,6 +236,24 @@ ulid_id!(
     ActivityId,
     "activity"
 );
+impl ActivityId {
+    /// The first id of the millisecond `at`: every id generated from `at` on sorts after it.
+    pub fn first_at(at: jiff::Timestamp) -> Self {
+        Self(ulid::Ulid::from_parts(
+            u64::try_from(at.as_millisecond()).unwrap_or(0),
+            0,
+        ))
+    }
+
+    /// When the id was generated, to the millisecond.
+    pub fn time(self) -> jiff::Timestamp {
+        i64::try_from(self.0.timestamp_ms())
+            .ok()
+            .and_then(|ms| jiff::Timestamp::from_millisecond(ms).ok())
+            .unwrap_or(jiff::Timestamp::UNIX_EPOCH)
+    }
+}
+
 ulid_id!(
     /// An in-app notification.
     NotificationId,
@@ -294,5 +312,17 @@ mod tests {
         for bad in ["", "123", "zzzzzzzzzzzzzzzzzzzzzzzzzz", &format!("{text}0")] {
             assert!(bad.parse::<UserId>().is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn activity_ids_of_a_moment_sort_after_its_first_id() {
+        let before = jiff::Timestamp::now();
+        let id = ActivityId::generate();
+        let first = ActivityId::first_at(before);
+        assert!(first < id);
+        assert!(id < ActivityId::first_at(before + jiff::SignedDuration::from_secs(5)));
+        assert!(first.time() <= before);
+        assert!(before.duration_since(first.time()) < jiff::SignedDuration::from_millis(1));
+        assert!(id.time() >= first.time() && id.time() <= jiff::Timestamp::now());
     }
 }

@@ -1,15 +1,18 @@
 //! Entry points for the function binaries: each `main` hands its handler to one of these.
 
+use std::collections::HashMap;
 use std::convert::Infallible;
 use std::future::Future;
 
 use aws_lambda_events::sqs::{BatchItemFailure, SqsBatchResponse, SqsEvent, SqsMessage};
-use lambda_http::{Request, service_fn};
+use lambda_http::{Request, RequestExt, service_fn};
 use lambda_runtime::LambdaEvent;
 
 use crate::app::App;
 use crate::http::{self, HandlerResult};
 use crate::jobs::{Job, JobEvent};
+use crate::routes;
+use crate::stream::{self, StreamResponse, StreamResult};
 
 pub use lambda_http::Error;
 
@@ -25,6 +28,41 @@ where
         }))
         .await
     })
+}
+
+/// Runs a live stream's handler as a Lambda response stream (behind a Function URL). A Function
+/// URL does no routing, so the path parameters come from matching the request's path against
+/// the stream routes here; a path that is none of them is a 404.
+pub fn stream<H, F>(handler: H) -> Result<(), Error>
+where
+    H: Fn(&'static App, Request) -> F + Copy + Send + 'static,
+    F: Future<Output = StreamResult> + Send + 'static,
+{
+    start(|app| async move {
+        lambda_http::run_with_streaming_response(service_fn(move |req: Request| async move {
+            Ok::<_, Infallible>(invoke_stream(app, req, handler).await)
+        }))
+        .await
+    })
+}
+
+/// One invocation of a stream function: the path parameters from the path, then the handler.
+pub async fn invoke_stream<H, F>(app: &'static App, req: Request, handler: H) -> StreamResponse
+where
+    H: Fn(&'static App, Request) -> F,
+    F: Future<Output = StreamResult>,
+{
+    let result = match routes::find_stream(req.method().as_str(), req.uri().path()) {
+        Some((_, params)) => {
+            let params: HashMap<String, String> = params
+                .into_iter()
+                .map(|(name, value)| (name.to_owned(), value))
+                .collect();
+            handler(app, req.with_path_parameters(params)).await
+        }
+        None => Err(crate::Error::NotFound("Route")),
+    };
+    stream::respond(result)
 }
 
 /// Runs a scheduled job as a Lambda. The payload is the schedule's input (a `JobEvent`; an

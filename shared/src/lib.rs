@@ -20,6 +20,7 @@ pub mod routes;
 pub mod secrets;
 pub mod session;
 pub mod store;
+pub mod stream;
 pub mod timers;
 
 pub mod auth;

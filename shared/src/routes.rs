@@ -11,6 +11,7 @@ use lambda_http::Request;
 
 use crate::app::App;
 use crate::http::HandlerResult;
+use crate::stream::StreamResult;
 
 /// An endpoint: method, path template as API Gateway writes it, and handler module.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -36,10 +37,18 @@ pub fn function_name(handler: &str) -> String {
 /// A handler, uniformly typed so the local API can hold them all.
 pub type Handler = fn(&'static App, Request) -> Pin<Box<dyn Future<Output = HandlerResult> + Send>>;
 
+/// A live stream's handler.
+pub type StreamHandler =
+    fn(&'static App, Request) -> Pin<Box<dyn Future<Output = StreamResult> + Send>>;
+
 macro_rules! routes {
-    ($($method:ident $path:literal => $first:ident $(:: $rest:ident)*;)*) => {
-        /// Every route, without its handler (so that using the table links no handler code).
-        pub const ROUTES: &[Route] = &[
+    (
+        $(#[$routes_doc:meta])* $routes:ident,
+        $(#[$handlers_doc:meta])* $handlers:ident: $handler:ty;
+        $($method:ident $path:literal => $first:ident $(:: $rest:ident)*;)*
+    ) => {
+        $(#[$routes_doc])*
+        pub const $routes: &[Route] = &[
             $(Route {
                 method: stringify!($method),
                 path: $path,
@@ -47,14 +56,19 @@ macro_rules! routes {
             },)*
         ];
 
-        /// The handler of each route, in the order of `ROUTES`.
-        pub static HANDLERS: &[Handler] = &[
+        $(#[$handlers_doc])*
+        pub static $handlers: &[$handler] = &[
             $(|app, req| Box::pin(crate::$first $(::$rest)*::handle(app, req)),)*
         ];
     };
 }
 
 routes! {
+    /// Every route of the HTTP API, without its handler (so that using the table links no
+    /// handler code).
+    ROUTES,
+    /// The handler of each route, in the order of `ROUTES`.
+    HANDLERS: Handler;
     GET "/api/v1/auth/csrf" => auth::csrf;
     POST "/api/v1/auth/token" => auth::token;
     POST "/api/v1/auth/token/refresh" => auth::refresh;
@@ -113,6 +127,17 @@ routes! {
     GET "/api/v1/operator/hotels" => operator::hotels_list;
     POST "/api/v1/operator/hotels" => operator::hotels_create;
     PATCH "/api/v1/operator/hotels/{hotel}" => operator::hotels_update;
+    GET "/api/v1/hotels/{hotel}/admin/dashboard" => requests::dashboard;
+}
+
+routes! {
+    /// The live streams (SSE). API Gateway's HTTP API does not stream, so each is a Lambda
+    /// response stream behind a Function URL (`template.yaml`), on the site's domain.
+    STREAMS,
+    /// The handler of each stream, in the order of `STREAMS`.
+    STREAM_HANDLERS: StreamHandler;
+    GET "/api/v1/me/requests/{request}/events" => requests::mine_events;
+    GET "/api/v1/hotels/{hotel}/admin/events" => requests::events;
 }
 
 /// The handler of the API's `$default` route, which answers what no route matched.
@@ -150,9 +175,22 @@ pub fn match_path<'p>(
     }
 }
 
-/// The route and its index for a method and path, with the path parameters.
+/// The route of `ROUTES` and its index for a method and path, with the path parameters.
 pub fn find(method: &str, path: &str) -> Option<(usize, Vec<(&'static str, String)>)> {
-    ROUTES.iter().enumerate().find_map(|(index, route)| {
+    find_in(ROUTES, method, path)
+}
+
+/// `find` in `STREAMS`.
+pub fn find_stream(method: &str, path: &str) -> Option<(usize, Vec<(&'static str, String)>)> {
+    find_in(STREAMS, method, path)
+}
+
+fn find_in(
+    table: &[Route],
+    method: &str,
+    path: &str,
+) -> Option<(usize, Vec<(&'static str, String)>)> {
+    table.iter().enumerate().find_map(|(index, route)| {
         if route.method != method {
             return None;
         }
@@ -184,8 +222,10 @@ mod tests {
     #[test]
     fn routes_are_unique_and_handlers_line_up() {
         assert_eq!(ROUTES.len(), HANDLERS.len());
-        for (i, a) in ROUTES.iter().enumerate() {
-            for b in &ROUTES[i + 1..] {
+        assert_eq!(STREAMS.len(), STREAM_HANDLERS.len());
+        let all: Vec<&Route> = ROUTES.iter().chain(STREAMS).collect();
+        for (i, a) in all.iter().enumerate() {
+            for b in &all[i + 1..] {
                 assert!(!(a.method == b.method && a.path == b.path), "{a:?} twice");
                 assert_ne!(a.handler, b.handler, "one handler serves two routes");
             }

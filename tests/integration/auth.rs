@@ -3,7 +3,6 @@
 
 use std::sync::Arc;
 
-use concierge::clock::ManualClock;
 use concierge::delivery::sns::SnsSms;
 use concierge::otp::{DeliveryStatus, OtpScope};
 use concierge::ratelimit::Rule;
@@ -240,16 +239,7 @@ async fn five_wrong_tries_kill_a_code() {
 
 #[tokio::test]
 async fn a_code_expires_after_five_minutes() {
-    let clock = Arc::new(ManualClock::at(jiff::Timestamp::now()));
-    let app_clock = clock.clone();
-    let stack = Stack::demo_with(
-        |_| {},
-        move |mut app| {
-            app.clock = app_clock;
-            app
-        },
-    )
-    .await;
+    let (stack, clock) = Stack::clocked(|_| {}).await;
     let mut browser = Browser::new(&stack);
     let phone = unique_phone();
     let code = guest_code(&stack, &mut browser, &phone, "demo", "101").await;

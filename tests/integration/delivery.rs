@@ -23,17 +23,7 @@ use crate::support::{Browser, Stack, assert_error, read, unique_phone};
 
 /// A stack whose fallback messages are visible at once, on a clock the test moves.
 async fn fallback_stack() -> (Stack, Arc<ManualClock>) {
-    let clock = Arc::new(ManualClock::at(Timestamp::now()));
-    let app_clock = clock.clone();
-    let stack = Stack::demo_with(
-        |config| config.delivery.sms_fallback_delay = Duration::ZERO,
-        move |mut app| {
-            app.clock = app_clock;
-            app
-        },
-    )
-    .await;
-    (stack, clock)
+    Stack::clocked(|config| config.delivery.sms_fallback_delay = Duration::ZERO).await
 }
 
 /// Sends a guest login code (room 101 of `demo`) to a fresh phone by WhatsApp; the phone and

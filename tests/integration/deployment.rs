@@ -8,8 +8,8 @@ use std::path::PathBuf;
 use aws_lambda_events::sqs::SqsEvent;
 use concierge::http::respond;
 use concierge::jobs::{JOBS, Job, JobEvent};
-use concierge::lambda::consume_batch;
-use concierge::routes::{self, CONSUMER, FALLBACK, HANDLERS, ROUTES};
+use concierge::lambda::{consume_batch, invoke_stream};
+use concierge::routes::{self, CONSUMER, FALLBACK, HANDLERS, ROUTES, STREAM_HANDLERS, STREAMS};
 use concierge_infra::emulator::workspace_dir;
 use concierge_infra::template::{Function, Template};
 use serde_json::Value;
@@ -20,6 +20,8 @@ use crate::support::Stack;
 enum Trigger {
     /// Its HTTP API route, (method, path); `("ANY", "$default")` for the fallback.
     Http(String, String),
+    /// A live stream's route, served by its Function URL through the live distribution.
+    Stream(String, String),
     /// Its recurring schedule.
     Schedule(Job),
     /// The SMS fallback queue.
@@ -52,6 +54,7 @@ impl Expected {
     fn main_rs(&self) -> String {
         let call = match &self.trigger {
             Trigger::Http(..) => format!("http(concierge::{}::handle)", self.handler),
+            Trigger::Stream(..) => format!("stream(concierge::{}::handle)", self.handler),
             Trigger::Schedule(_) => format!("job(concierge::{}::JOB)", self.handler),
             Trigger::Queue => format!("queue(concierge::{}::consume)", self.handler),
         };
@@ -69,6 +72,7 @@ impl Expected {
                 "      Events:\n        Schedule:\n          Type: ScheduleV2\n          Properties:\n            ScheduleExpression: {}\n            RoleArn: !GetAtt SchedulerRole.Arn\n            RetryPolicy: {{ MaximumRetryAttempts: 2 }}\n            DeadLetterConfig: {{ Arn: !GetAtt JobDeadLetters.Arn }}",
                 job.rate_expression()
             ),
+            Trigger::Stream(..) => "      Timeout: 330\n      FunctionUrlConfig:\n        AuthType: AWS_IAM\n        InvokeMode: RESPONSE_STREAM".to_owned(),
             Trigger::Queue => "      Events:\n        Queue:\n          Type: SQS\n          Properties:\n            Queue: !GetAtt SmsFallbackQueue.Arn\n            FunctionResponseTypes: [ReportBatchItemFailures]".to_owned(),
         }
     }
@@ -98,6 +102,17 @@ impl Expected {
         let right = match &self.trigger {
             Trigger::Http(method, path) => {
                 function.http_routes() == [(method.clone(), path.clone())] && events.len() == 1
+            }
+            Trigger::Stream(..) => {
+                let url = function.resource.properties.get("FunctionUrlConfig");
+                let setting = |name: &str| {
+                    url.and_then(|u| u.get(name))
+                        .and_then(|v| v.as_str())
+                        .map(str::to_owned)
+                };
+                events.is_empty()
+                    && setting("InvokeMode").as_deref() == Some("RESPONSE_STREAM")
+                    && setting("AuthType").as_deref() == Some("AWS_IAM")
             }
             Trigger::Schedule(job) => {
                 events.len() == 1
@@ -138,6 +153,11 @@ fn expected() -> Vec<Expected> {
             trigger: Trigger::Http(route.method.to_owned(), route.path.to_owned()),
         })
         .collect();
+    all.extend(STREAMS.iter().map(|route| Expected {
+        name: route.function_name(),
+        handler: route.handler.to_owned(),
+        trigger: Trigger::Stream(route.method.to_owned(), route.path.to_owned()),
+    }));
     all.push(Expected {
         name: routes::function_name(FALLBACK),
         handler: FALLBACK.to_owned(),
@@ -205,6 +225,57 @@ fn the_template_declares_each_function_with_its_route_and_policy() {
                 function.logical_id
             )),
             None => problems.push(format!("template.yaml: {} has no Metadata.BuildProperties.Binary", function.logical_id)),
+        }
+    }
+    assert_no_problems(problems);
+}
+
+#[test]
+fn the_live_distribution_routes_each_stream_to_its_function() {
+    let template = Template::load_workspace().unwrap();
+    let config = template
+        .resources
+        .get("LiveDistribution")
+        .and_then(|d| d.properties.get("DistributionConfig"))
+        .expect("template.yaml: a LiveDistribution (AWS::CloudFront::Distribution)");
+    let list = |name: &str| {
+        config
+            .get(name)
+            .and_then(|v| v.as_sequence())
+            .cloned()
+            .unwrap_or_default()
+    };
+    let text = |v: &serde_yaml_ng::Value, name: &str| {
+        v.get(name)
+            .map(|v| serde_yaml_ng::to_string(v).unwrap_or_default())
+            .unwrap_or_default()
+    };
+    let mut problems = Vec::new();
+    for route in STREAMS {
+        let want = Expected {
+            name: route.function_name(),
+            handler: route.handler.to_owned(),
+            trigger: Trigger::Stream(route.method.to_owned(), route.path.to_owned()),
+        };
+        let url = format!("{}Url.FunctionUrl", want.logical_id());
+        let pattern: String = route
+            .path
+            .split('/')
+            .map(|s| if s.starts_with('{') { "*" } else { s })
+            .collect::<Vec<_>>()
+            .join("/");
+        let origin = list("Origins")
+            .into_iter()
+            .find(|o| text(o, "DomainName").contains(&url))
+            .map(|o| text(&o, "Id"));
+        let routed = list("CacheBehaviors").into_iter().any(|b| {
+            text(&b, "PathPattern").trim() == pattern && Some(text(&b, "TargetOriginId")) == origin
+        });
+        if origin.is_none() || !routed {
+            problems.push(format!(
+                "template.yaml: LiveDistribution needs an origin whose DomainName is the host of \
+                 !GetAtt {url}, and a CacheBehavior with PathPattern {pattern} to that origin"
+            ));
         }
     }
     assert_no_problems(problems);
@@ -294,6 +365,10 @@ fn each_function_has_a_sample_event_for_its_route() {
                         "an API Gateway HTTP API payload 2.0 event for {method} {path}; \
                          `sam local generate-event apigateway http-api-proxy` gives a starting point"
                     ),
+                    Trigger::Stream(method, path) => format!(
+                        "a Lambda Function URL event (payload 2.0, routeKey $default, no path \
+                         parameters) for {method} {path}"
+                    ),
                     Trigger::Schedule(_) => "the schedule's input: `{}` for a recurring run".into(),
                     Trigger::Queue => "an SQS event with a fallback message".into(),
                 }
@@ -303,6 +378,9 @@ fn each_function_has_a_sample_event_for_its_route() {
         match &want.trigger {
             Trigger::Http(method, path) => {
                 http_sample_problems(&want.name, method, path, &text, &mut problems)
+            }
+            Trigger::Stream(method, path) => {
+                stream_sample_problems(&want.name, method, path, &text, &mut problems)
             }
             Trigger::Schedule(_) => {
                 if serde_json::from_str::<JobEvent>(&text).is_err() {
@@ -336,6 +414,17 @@ fn each_function_has_a_sample_event_for_its_route() {
     assert_no_problems(problems);
 }
 
+/// A sample as JSON, noting when it is not JSON or not what `lambda_http` reads as `kind`.
+fn http_event(name: &str, text: &str, kind: &str, problems: &mut Vec<String>) -> Option<Value> {
+    let event = serde_json::from_str(text)
+        .map_err(|err| problems.push(format!("events/{name}.json is not JSON: {err}")))
+        .ok()?;
+    if lambda_http::request::from_str(text).is_err() {
+        problems.push(format!("events/{name}.json is not {kind}"));
+    }
+    Some(event)
+}
+
 fn http_sample_problems(
     name: &str,
     method: &str,
@@ -343,18 +432,9 @@ fn http_sample_problems(
     text: &str,
     problems: &mut Vec<String>,
 ) {
-    let event: Value = match serde_json::from_str(text) {
-        Ok(event) => event,
-        Err(err) => {
-            problems.push(format!("events/{name}.json is not JSON: {err}"));
-            return;
-        }
+    let Some(event) = http_event(name, text, "an API Gateway HTTP API event", problems) else {
+        return;
     };
-    if lambda_http::request::from_str(text).is_err() {
-        problems.push(format!(
-            "events/{name}.json is not an API Gateway HTTP API event"
-        ));
-    }
     let route_key = if path == "$default" {
         path.to_owned()
     } else {
@@ -376,9 +456,34 @@ fn http_sample_problems(
     }
 }
 
+fn stream_sample_problems(
+    name: &str,
+    method: &str,
+    path: &str,
+    text: &str,
+    problems: &mut Vec<String>,
+) {
+    let Some(event) = http_event(name, text, "a Function URL event", problems) else {
+        return;
+    };
+    let raw_path = event["rawPath"].as_str().unwrap_or("");
+    let url_shaped = event["routeKey"] == "$default"
+        && event.get("pathParameters").is_none()
+        && event["requestContext"]["http"]["method"] == method
+        && STREAMS
+            .iter()
+            .any(|r| r.path == path && routes::match_path(r.path, raw_path).is_some());
+    if !url_shaped {
+        problems.push(format!(
+            "events/{name}.json: a Function URL event has routeKey \"$default\", no \
+             pathParameters, and a rawPath and requestContext.http.method of {method} {path}"
+        ));
+    }
+}
+
 /// Samples that need a live session or a code just sent show the request's shape; with the
 /// placeholders they carry, they get these answers.
-const PLACEHOLDER_ANSWERS: [(&str, u16); 48] = [
+const PLACEHOLDER_ANSWERS: [(&str, u16); 51] = [
     ("auth-refresh", 401),
     ("auth-otp-verify", 400),
     ("auth-logout", 204),
@@ -427,6 +532,9 @@ const PLACEHOLDER_ANSWERS: [(&str, u16); 48] = [
     ("operator-hotels-list", 401),
     ("operator-hotels-create", 401),
     ("operator-hotels-update", 401),
+    ("requests-dashboard", 401),
+    ("requests-mine-events", 401),
+    ("requests-events", 401),
 ];
 
 #[tokio::test]
@@ -443,6 +551,17 @@ async fn sample_events_succeed_against_the_demo_hotels() {
             .map_or(200, |(_, status)| *status);
         let body = String::from_utf8_lossy(response.body().as_ref()).into_owned();
         assert_eq!(response.status(), expected, "events/{name}.json: {body}");
+    }
+    for (route, handler) in STREAMS.iter().zip(STREAM_HANDLERS) {
+        let name = route.function_name();
+        let request =
+            lambda_http::request::from_str(&sample(&name).expect("sample")).expect("event");
+        let response = invoke_stream(stack.app, request, handler).await;
+        let expected = PLACEHOLDER_ANSWERS
+            .iter()
+            .find(|(function, _)| *function == name)
+            .map_or(200, |(_, status)| *status);
+        assert_eq!(response.status(), expected, "events/{name}.json");
     }
     let request =
         lambda_http::request::from_str(&sample(FALLBACK).expect("sample")).expect("event");

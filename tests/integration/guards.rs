@@ -27,6 +27,7 @@ fn session(user: &User) -> Session {
         kind: user.kind,
         id: SessionId::generate(),
         via: Via::Cookie,
+        expires_at: jiff::Timestamp::now() + jiff::SignedDuration::from_mins(10),
     }
 }
 

@@ -1,10 +1,9 @@
 //! The scheduled jobs: each does its work once however many runs overlap, reads only what is
 //! due, survives an empty table (F8), and leaves a heartbeat the health routes judge.
 
-use std::sync::Arc;
 use std::time::Duration;
 
-use concierge::clock::{Clock, ManualClock};
+use concierge::clock::Clock;
 use concierge::ids::RequestId;
 use concierge::jobs::{
     Heartbeat, JOBS, JobEvent, digest, escalation, expiry, otp_cleanup, otp_sweep, reminder,
@@ -18,19 +17,6 @@ use jiff::{SignedDuration, Timestamp};
 use serde_json::json;
 
 use crate::support::{Browser, Stack, unique_phone};
-
-async fn clocked_stack(
-    adjust: impl FnOnce(&mut concierge::config::Config),
-) -> (Stack, Arc<ManualClock>) {
-    let clock = Arc::new(ManualClock::at(Timestamp::now()));
-    let app_clock = clock.clone();
-    let stack = Stack::demo_with(adjust, move |mut app| {
-        app.clock = app_clock;
-        app
-    })
-    .await;
-    (stack, clock)
-}
 
 async fn ask(guest: &mut Browser, body: serde_json::Value) -> RequestId {
     let (status, created) = guest.post("/hotels/demo/requests", body).await;
@@ -55,7 +41,7 @@ async fn request(stack: &Stack, id: RequestId) -> ServiceRequest {
 
 #[tokio::test]
 async fn escalating_a_thousand_open_requests_reads_only_the_due_ones() {
-    let (stack, clock) = clocked_stack(|_| {}).await;
+    let (stack, clock) = Stack::clocked(|_| {}).await;
     let mut guest = stack.guest("demo", "101").await;
     let first = ask(
         &mut guest,
@@ -138,7 +124,7 @@ async fn escalating_a_thousand_open_requests_reads_only_the_due_ones() {
 
 #[tokio::test]
 async fn every_job_run_twice_at_once_does_its_work_once() {
-    let (stack, clock) = clocked_stack(|config| {
+    let (stack, clock) = Stack::clocked(|config| {
         config.delivery.sms_fallback_delay = Duration::ZERO;
     })
     .await;

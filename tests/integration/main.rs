@@ -4,6 +4,7 @@
 mod admin;
 mod auth;
 mod catalogue;
+mod dashboard;
 mod delivery;
 mod deployment;
 mod guards;
@@ -13,4 +14,5 @@ mod matrix;
 mod members;
 mod requests;
 mod store;
+mod streams;
 mod support;

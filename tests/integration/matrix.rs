@@ -187,6 +187,12 @@ fn routes() -> Vec<(Method, String, Needs, Body)> {
         ),
         (
             Method::GET,
+            format!("{hotel}/dashboard"),
+            Needs::Staff,
+            Body::None,
+        ),
+        (
+            Method::GET,
             format!("{hotel}/stays"),
             Needs::Staff,
             Body::None,

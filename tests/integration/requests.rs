@@ -1,9 +1,6 @@
 //! Service requests end to end: a guest asks, staff work it, the state machine holds, races
 //! have one winner, and nobody sees what is not theirs.
 
-use std::sync::Arc;
-
-use concierge::clock::ManualClock;
 use concierge::departments::hours::response_sla;
 use concierge::requests::Status;
 use futures::future::join_all;
@@ -786,16 +783,7 @@ async fn malformed_bodies_and_ids_are_400s_that_write_nothing() {
 
 #[tokio::test]
 async fn staff_lists_filter_and_page_across_their_departments() {
-    let clock = Arc::new(ManualClock::at(jiff::Timestamp::now()));
-    let app_clock = clock.clone();
-    let stack = Stack::demo_with(
-        |_| {},
-        move |mut app| {
-            app.clock = app_clock;
-            app
-        },
-    )
-    .await;
+    let (stack, clock) = Stack::clocked(|_| {}).await;
     let mut guest = stack.guest("demo", "101").await;
     let mut made = Vec::new();
     for (department, details) in [

@@ -7,6 +7,7 @@ use std::sync::{Arc, Mutex, OnceLock, mpsc};
 
 use async_trait::async_trait;
 use concierge::App;
+use concierge::clock::ManualClock;
 use concierge::config::Config;
 use concierge::departments::Department;
 use concierge::error::Result;
@@ -14,8 +15,8 @@ use concierge::experiences::Experience;
 use concierge::hotels::Hotel;
 use concierge::idempotency::IdempotencyRecord;
 use concierge::ids::{
-    DepartmentSlug, ExperienceId, HotelSlug, NotificationId, OtpId, QrCode, RequestId, SessionId,
-    StayId, TokenId, UserId,
+    ActivityId, DepartmentSlug, ExperienceId, HotelSlug, NotificationId, OtpId, QrCode, RequestId,
+    SessionId, StayId, TokenId, UserId,
 };
 use concierge::jobs::Heartbeat;
 use concierge::members::Membership;
@@ -152,6 +153,18 @@ impl Stack {
             .expect("demo room")
     }
 
+    /// A demo stack on a clock that stands still until the test moves it.
+    pub async fn clocked(adjust: impl FnOnce(&mut Config)) -> (Self, Arc<ManualClock>) {
+        let clock = Arc::new(ManualClock::at(Timestamp::now()));
+        let app_clock = clock.clone();
+        let stack = Self::demo_with(adjust, move |mut app| {
+            app.clock = app_clock;
+            app
+        })
+        .await;
+        (stack, clock)
+    }
+
     pub async fn with_config(adjust: impl FnOnce(&mut Config)) -> Self {
         Self::with_app(adjust, |app| app).await
     }
@@ -250,6 +263,8 @@ pub fn assert_error(got: &(u16, Value), status: u16, code: &str) {
 pub struct CountingStore {
     inner: Arc<dyn Store>,
     calls: Mutex<BTreeMap<&'static str, usize>>,
+    /// A method that fails (the table unavailable) until cleared.
+    failing: Mutex<Option<&'static str>>,
 }
 
 impl CountingStore {
@@ -257,7 +272,24 @@ impl CountingStore {
         Self {
             inner,
             calls: Mutex::new(BTreeMap::new()),
+            failing: Mutex::new(None),
         }
+    }
+
+    /// Makes every call of `method` fail as an unavailable table would (`None`: none fails).
+    pub fn fail(&self, method: Option<&'static str>) {
+        *self
+            .failing
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner()) = method;
+    }
+
+    fn is_failing(&self, method: &str) -> bool {
+        *self
+            .failing
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            == Some(method)
     }
 
     pub fn total(&self) -> usize {
@@ -284,13 +316,17 @@ impl CountingStore {
     }
 }
 
-/// Implements `Store` for `CountingStore`: each method counts, then forwards.
+/// Implements `Store` for `CountingStore`: each method counts, then fails when told to, or
+/// forwards.
 macro_rules! counted {
     ($(fn $name:ident(&self $(, $arg:ident: $ty:ty)*) -> $ret:ty;)*) => {
         #[async_trait]
         impl Store for CountingStore {
             $(async fn $name(&self $(, $arg: $ty)*) -> $ret {
                 self.count(stringify!($name));
+                if self.is_failing(stringify!($name)) {
+                    return Err(concierge::Error::Unavailable("the table is unavailable".into()));
+                }
                 self.inner.$name($($arg),*).await
             })*
         }
@@ -321,6 +357,9 @@ counted! {
     fn members(&self, hotel: &HotelSlug) -> Result<Vec<Membership>>;
     fn request(&self, id: RequestId) -> Result<Option<ServiceRequest>>;
     fn request_with_activity(&self, id: RequestId) -> Result<Option<(ServiceRequest, Vec<Activity>)>>;
+    fn request_since(&self, id: RequestId, after: ActivityId) -> Result<Option<(ServiceRequest, Vec<Activity>)>>;
+    fn hotel_activity_since(&self, hotel: &HotelSlug, after: ActivityId, limit: u16) -> Result<Vec<Activity>>;
+    fn open_requests(&self, hotel: &HotelSlug, limit: u16) -> Result<Vec<ServiceRequest>>;
     fn requests(&self, listing: &RequestListing, filter: &RequestFilter, limit: u16, after: Option<Position>) -> Result<Listed>;
     fn notifications(&self, user: UserId, page: &PageRequest) -> Result<Page<Notification>>;
     fn unread_notifications(&self, user: UserId) -> Result<u64>;
@@ -431,6 +470,14 @@ impl Browser {
 
     pub async fn post(&mut self, path: &str, body: Value) -> (u16, Value) {
         self.send(http::Method::POST, path, body).await
+    }
+
+    /// As a guest of the demo hotel, asks `department` for something; the new request's id.
+    pub async fn ask(&mut self, department: &str) -> String {
+        let body = serde_json::json!({ "department": department, "details": "Please" });
+        let (status, created) = self.post("/hotels/demo/requests", body).await;
+        assert_eq!(status, 201, "{created}");
+        created["id"].as_str().expect("an id").to_owned()
     }
 }
 

@@ -13,8 +13,8 @@ use crate::error::{Error, Result};
 use crate::hotels::Hotel;
 use crate::members::Role;
 use crate::notifications::{Notification, NotificationKind, RETENTION};
-use crate::requests::{ServiceRequest, Status};
-use crate::store::{PageRequest, Position, RequestFilter, RequestListing, Write};
+use crate::requests::figures::{Figures, made_between};
+use crate::store::{PageRequest, Write};
 
 pub const JOB: Job = Job {
     name: "digest",
@@ -24,8 +24,8 @@ pub const JOB: Job = Job {
 
 /// The hotel's hour from which its digest goes out.
 const MORNING_HOUR: i8 = 8;
-/// Requests read per page when adding up a day.
-const PAGE: u16 = 100;
+/// Requests of a day the digest adds up at most (the bound on its reads).
+const MAX_REQUESTS: usize = 20_000;
 
 pub async fn run(app: &App, _event: JobEvent) -> Result<JobReport> {
     let mut report = JobReport::default();
@@ -40,15 +40,6 @@ pub async fn run(app: &App, _event: JobEvent) -> Result<JobReport> {
             None => return Ok(report),
         }
     }
-}
-
-/// Yesterday in a hotel, as figures.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Figures {
-    pub requests: usize,
-    pub breaches: usize,
-    pub median_ack: Option<SignedDuration>,
-    pub p90_ack: Option<SignedDuration>,
 }
 
 async fn digest(app: &App, hotel: &Hotel) -> Result<&'static str> {
@@ -105,56 +96,23 @@ async fn figures(app: &App, hotel: &Hotel, zone: &TimeZone, today: Date) -> Resu
             .timestamp())
     };
     let yesterday = today.yesterday().map_err(Error::internal)?;
-    let filter = RequestFilter {
-        created_from: Some(start_of(yesterday)?),
-        created_to: Some(
+    let (requests, complete) = made_between(
+        app.store.as_ref(),
+        &hotel.slug,
+        start_of(yesterday)?,
+        Some(
             start_of(today)?
                 .saturating_sub(SignedDuration::from_millis(1))
                 .map_err(Error::internal)?,
         ),
-        ..RequestFilter::default()
-    };
-    let listing = RequestListing::Hotel(hotel.slug.clone());
-    let mut requests: Vec<ServiceRequest> = Vec::new();
-    let mut after: Option<Position> = None;
-    loop {
-        let listed = app.store.requests(&listing, &filter, PAGE, after).await?;
-        after = listed.items.last().map(Position::of).or(listed.frontier);
-        requests.extend(listed.items);
-        if listed.frontier.is_none() {
-            break;
-        }
+        MAX_REQUESTS,
+    )
+    .await?;
+    if !complete {
+        tracing::warn!(hotel = %hotel.slug, "the digest counts only the day's last {MAX_REQUESTS} requests");
     }
-    Ok(add_up(&requests, start_of(today)?))
-}
-
-/// The figures of a day's requests, judged at `end` (the day's end).
-pub fn add_up(requests: &[ServiceRequest], end: Timestamp) -> Figures {
-    let mut ack_times: Vec<SignedDuration> = requests
-        .iter()
-        .filter_map(|r| r.acknowledged_at.map(|at| at.duration_since(r.created_at)))
-        .collect();
-    ack_times.sort();
-    let breaches = requests
-        .iter()
-        .filter(|r| match r.acknowledged_at {
-            Some(at) => at > r.response_due_at,
-            // Never acknowledged and not withdrawn before its deadline.
-            None => {
-                r.response_due_at < end
-                    && !(r.status == Status::Cancelled && r.updated_at <= r.response_due_at)
-            }
-        })
-        .count();
-    let percentile = |p: usize| -> Option<SignedDuration> {
-        (!ack_times.is_empty()).then(|| ack_times[((ack_times.len() - 1) * p).div_ceil(100)])
-    };
-    Figures {
-        requests: requests.len(),
-        breaches,
-        median_ack: percentile(50),
-        p90_ack: percentile(90),
-    }
+    // Judged at the day's end.
+    Ok(Figures::of(&requests, start_of(today)?))
 }
 
 fn describe(figures: &Figures) -> String {
@@ -167,8 +125,8 @@ fn describe(figures: &Figures) -> String {
     format!(
         "{} requests, {} SLA breaches. Time to acknowledge: median {}, 90th percentile {}.",
         figures.requests,
-        figures.breaches,
-        minutes(figures.median_ack),
-        minutes(figures.p90_ack)
+        figures.breaches(),
+        minutes(figures.median_ack()),
+        minutes(figures.p90_ack())
     )
 }

@@ -3,10 +3,14 @@
 pub mod acknowledge;
 pub mod cancel;
 pub mod create;
+pub mod dashboard;
 pub mod detail;
+pub mod events;
+pub mod figures;
 pub mod list;
 pub mod mine;
 pub mod mine_detail;
+pub mod mine_events;
 pub mod notes;
 pub mod state;
 pub mod update;
@@ -109,6 +113,8 @@ pub struct Activity {
     pub id: ActivityId,
     pub request: RequestId,
     pub hotel: HotelSlug,
+    /// The request's department: the staff stream shows STAFF only their departments' entries.
+    pub department: DepartmentSlug,
     pub kind: ActivityKind,
     /// Who did it; `None` for the system (jobs).
     pub actor: Option<UserId>,
@@ -133,6 +139,7 @@ impl Activity {
             id: ActivityId::generate(),
             request: request.id,
             hotel: request.hotel.clone(),
+            department: request.department.clone(),
             kind,
             actor: actor.map(|(id, _)| id),
             actor_name: actor.map_or_else(|| "Concierge".to_owned(), |(_, name)| name.to_owned()),

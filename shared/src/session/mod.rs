@@ -54,6 +54,8 @@ pub struct Session {
     pub kind: UserKind,
     pub id: SessionId,
     pub via: Via,
+    /// When the access token that proved it expires (a live stream ends then).
+    pub expires_at: Timestamp,
 }
 
 impl Session {
@@ -67,6 +69,7 @@ impl Session {
             kind: claims.knd,
             id: claims.fam,
             via,
+            expires_at: Timestamp::from_second(claims.exp).ok()?,
         })
     }
 

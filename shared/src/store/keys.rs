@@ -22,6 +22,9 @@ pub const GSI2SK: &str = "GSI2SK";
 pub const GSI3: &str = "GSI3";
 pub const GSI3PK: &str = "GSI3PK";
 pub const GSI3SK: &str = "GSI3SK";
+pub const GSI4: &str = "GSI4";
+pub const GSI4PK: &str = "GSI4PK";
+pub const GSI4SK: &str = "GSI4SK";
 /// Epoch seconds after which DynamoDB may delete the item (reads check expiry themselves).
 pub const TTL: &str = "expires_at";
 
@@ -224,6 +227,11 @@ pub fn department_requests(hotel: &HotelSlug, department: &DepartmentSlug) -> St
     format!("HOTEL#{hotel}#DEPT#{department}#REQ")
 }
 
+/// GSI4 partition of a hotel's open requests (sparse: a request leaves it when final).
+pub fn open_requests(hotel: &HotelSlug) -> String {
+    format!("HOTEL#{hotel}#OPEN")
+}
+
 /// GSI3 partition of a guest's requests.
 pub fn guest_requests(guest: UserId) -> String {
     format!("USER#{guest}#REQ")
@@ -237,7 +245,11 @@ pub fn activity(request: RequestId, id: ActivityId) -> Key {
 
 /// GSI1 of an activity: a hotel's activity in time order (the staff event stream).
 pub fn hotel_activity(hotel: &HotelSlug, id: ActivityId) -> Key {
-    (format!("HOTEL#{hotel}#ACT"), id.to_string())
+    (hotel_activity_pk(hotel), id.to_string())
+}
+
+pub fn hotel_activity_pk(hotel: &HotelSlug) -> String {
+    format!("HOTEL#{hotel}#ACT")
 }
 
 pub const NOTIFICATION_PREFIX: &str = "NOTIF#";

@@ -18,8 +18,8 @@ use crate::experiences::Experience;
 use crate::hotels::Hotel;
 use crate::idempotency::IdempotencyRecord;
 use crate::ids::{
-    DepartmentSlug, ExperienceId, HotelSlug, NotificationId, OtpId, QrCode, RequestId, SessionId,
-    StayId, TokenId, UserId,
+    ActivityId, DepartmentSlug, ExperienceId, HotelSlug, NotificationId, OtpId, QrCode, RequestId,
+    SessionId, StayId, TokenId, UserId,
 };
 use crate::jobs::Heartbeat;
 use crate::members::Membership;
@@ -84,6 +84,27 @@ pub trait Store: Send + Sync {
         &self,
         id: RequestId,
     ) -> Result<Option<(ServiceRequest, Vec<Activity>)>>;
+
+    /// A request with its history entries after `after`, oldest first, in one strongly
+    /// consistent read (what the guest's live stream polls).
+    async fn request_since(
+        &self,
+        id: RequestId,
+        after: ActivityId,
+    ) -> Result<Option<(ServiceRequest, Vec<Activity>)>>;
+
+    /// Up to `limit` history entries of a hotel's requests after `after`, oldest first (what
+    /// the staff's live stream polls). The hotel's activity index is eventually consistent: an
+    /// entry may show up a moment after newer ones.
+    async fn hotel_activity_since(
+        &self,
+        hotel: &HotelSlug,
+        after: ActivityId,
+        limit: u16,
+    ) -> Result<Vec<Activity>>;
+
+    /// Up to `limit` of a hotel's requests that are not final, oldest first.
+    async fn open_requests(&self, hotel: &HotelSlug, limit: u16) -> Result<Vec<ServiceRequest>>;
 
     /// Up to `limit` requests of a listing, newest first, after `after` when given, that match
     /// `filter`. Reads a bounded number of pages: the result says where it stopped.

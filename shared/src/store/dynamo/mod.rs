@@ -14,7 +14,8 @@ use jiff::{SignedDuration, Timestamp};
 use serde::de::DeserializeOwned;
 
 use super::keys::{
-    self, GSI1, GSI1PK, GSI1SK, GSI2, GSI2PK, GSI2SK, GSI3, GSI3PK, GSI3SK, Key, PK, SK,
+    self, GSI1, GSI1PK, GSI1SK, GSI2, GSI2PK, GSI2SK, GSI3, GSI3PK, GSI3SK, GSI4, GSI4PK, GSI4SK,
+    Key, PK, SK,
 };
 use super::{
     Listed, OtpDelivery, Page, PageRequest, Part, Position, RequestFilter, RequestListing, Store,
@@ -26,8 +27,8 @@ use crate::experiences::Experience;
 use crate::hotels::Hotel;
 use crate::idempotency::IdempotencyRecord;
 use crate::ids::{
-    DepartmentSlug, ExperienceId, HotelSlug, NotificationId, OtpId, QrCode, RequestId, SessionId,
-    StayId, TokenId, UserId,
+    ActivityId, DepartmentSlug, ExperienceId, HotelSlug, NotificationId, OtpId, QrCode, RequestId,
+    SessionId, StayId, TokenId, UserId,
 };
 use crate::jobs::Heartbeat;
 use crate::members::Membership;
@@ -73,12 +74,33 @@ pub(crate) const INDEX3: Index = Index {
     pk: GSI3PK,
     sk: GSI3SK,
 };
+pub(crate) const INDEX4: Index = Index {
+    name: GSI4,
+    pk: GSI4PK,
+    sk: GSI4SK,
+};
 
 /// Pages a filtered request listing reads at most per call: the bound on its read cost.
 const MAX_PAGES_PER_LISTING: usize = 4;
 
 fn from_item<T: DeserializeOwned>(item: Item) -> Result<T> {
     serde_dynamo::from_item(item).map_err(|e| Error::internal_msg(format!("unreadable item: {e}")))
+}
+
+/// Every item of a page of results, read.
+fn all_from<T: DeserializeOwned>(items: Option<Vec<Item>>) -> Result<Vec<T>> {
+    items
+        .unwrap_or_default()
+        .into_iter()
+        .map(from_item)
+        .collect()
+}
+
+/// Whether an item of a request's partition is one of its history entries.
+fn is_activity(item: &Item) -> bool {
+    item.get(SK)
+        .and_then(|sk| sk.as_s().ok())
+        .is_some_and(|sk| sk.starts_with(keys::ACTIVITY_PREFIX))
 }
 
 fn s(text: impl Into<String>) -> AttributeValue {
@@ -692,17 +714,99 @@ impl Store for DynamoStore {
         let mut request = None;
         let mut activity = Vec::new();
         for item in items {
-            let is_activity = item
-                .get(SK)
-                .and_then(|sk| sk.as_s().ok())
-                .is_some_and(|sk| sk.starts_with(keys::ACTIVITY_PREFIX));
-            if is_activity {
+            if is_activity(&item) {
                 activity.push(from_item(item)?);
             } else {
                 request = Some(from_item(item)?);
             }
         }
         Ok(request.map(|request| (request, activity)))
+    }
+
+    async fn request_since(
+        &self,
+        id: RequestId,
+        after: ActivityId,
+    ) -> Result<Option<(ServiceRequest, Vec<Activity>)>> {
+        // The request's SK `REQ` sorts after every `ACT#…`: one range read returns the new
+        // entries and the request itself.
+        let mut request = None;
+        let mut activity = Vec::new();
+        let mut start = None;
+        loop {
+            let output = self
+                .client
+                .query()
+                .table_name(&self.table)
+                .consistent_read(true)
+                .key_condition_expression("PK = :pk AND SK > :after")
+                .expression_attribute_values(":pk", s(keys::request_pk(id)))
+                .expression_attribute_values(":after", s(keys::activity(id, after).1))
+                .set_exclusive_start_key(start)
+                .send()
+                .await
+                .map_err(sdk_error)?;
+            for item in output.items.unwrap_or_default() {
+                if is_activity(&item) {
+                    activity.push(from_item(item)?);
+                } else {
+                    request = Some(from_item(item)?);
+                }
+            }
+            start = output.last_evaluated_key;
+            if start.is_none() {
+                return Ok(request.map(|request| (request, activity)));
+            }
+        }
+    }
+
+    async fn hotel_activity_since(
+        &self,
+        hotel: &HotelSlug,
+        after: ActivityId,
+        limit: u16,
+    ) -> Result<Vec<Activity>> {
+        let output = self
+            .client
+            .query()
+            .table_name(&self.table)
+            .index_name(INDEX1.name)
+            .key_condition_expression("GSI1PK = :pk AND GSI1SK > :after")
+            .expression_attribute_values(":pk", s(keys::hotel_activity_pk(hotel)))
+            .expression_attribute_values(":after", s(after.to_string()))
+            .limit(i32::from(limit))
+            .send()
+            .await
+            .map_err(sdk_error)?;
+        all_from(output.items)
+    }
+
+    async fn open_requests(&self, hotel: &HotelSlug, limit: u16) -> Result<Vec<ServiceRequest>> {
+        let mut requests = Vec::new();
+        let mut start = None;
+        while requests.len() < usize::from(limit) {
+            let remaining = usize::from(limit) - requests.len();
+            let output = self
+                .client
+                .query()
+                .table_name(&self.table)
+                .index_name(INDEX4.name)
+                .key_condition_expression("GSI4PK = :pk")
+                .expression_attribute_values(":pk", s(keys::open_requests(hotel)))
+                .limit(i32::try_from(remaining).unwrap_or(i32::MAX))
+                .set_exclusive_start_key(start)
+                .send()
+                .await
+                .map_err(sdk_error)?;
+            for item in output.items.unwrap_or_default() {
+                requests.push(from_item(item)?);
+            }
+            start = output.last_evaluated_key;
+            if start.is_none() {
+                break;
+            }
+        }
+        Ok(requests)
     }
 
     async fn requests(
@@ -860,12 +964,7 @@ impl Store for DynamoStore {
             .send()
             .await
             .map_err(sdk_error)?;
-        output
-            .items
-            .unwrap_or_default()
-            .into_iter()
-            .map(from_item)
-            .collect()
+        all_from(output.items)
     }
 
     async fn all_hotels(&self, page: &PageRequest) -> Result<Page<Hotel>> {
@@ -890,12 +989,7 @@ impl Store for DynamoStore {
             .send()
             .await
             .map_err(sdk_error)?;
-        output
-            .items
-            .unwrap_or_default()
-            .into_iter()
-            .map(from_item)
-            .collect()
+        all_from(output.items)
     }
 
     async fn heartbeats(&self) -> Result<Vec<Heartbeat>> {

@@ -8,7 +8,7 @@ use aws_sdk_dynamodb::types::{
 };
 use serde::Serialize;
 
-use super::{INDEX1, INDEX2, INDEX3, Index, Item};
+use super::{INDEX1, INDEX2, INDEX3, INDEX4, Index, Item};
 use crate::departments::Department;
 use crate::error::{Error, Result, Unique};
 use crate::experiences::Experience;
@@ -647,8 +647,15 @@ pub fn request_item(request: &ServiceRequest) -> Result<Item> {
     item = with_index(
         item,
         INDEX3,
-        (keys::guest_requests(request.guest), position),
+        (keys::guest_requests(request.guest), position.clone()),
     );
+    if !request.status.is_final() {
+        item = with_index(
+            item,
+            INDEX4,
+            (keys::open_requests(&request.hotel), position),
+        );
+    }
     let search = [
         request.details.as_str(),
         request.guest_name.as_str(),
