@@ -13,7 +13,9 @@
 # the other targets still run, and the script fails at the end.
 #
 # Environment: FUZZ_SANITIZER (none, or address for AddressSanitizer: slower to build and run,
-# for unsafe code in dependencies); CARGO_TARGET_DIR as usual (default fuzz/target).
+# for unsafe code in dependencies); FUZZ_PROFILE (release, or dev: a quarter of the build time
+# with what the targets run hot still optimised, see fuzz/Cargo.toml — what CI's short run
+# uses); CARGO_TARGET_DIR as usual (default fuzz/target).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -21,6 +23,11 @@ CARGO_FUZZ_VERSION=0.13.2
 seconds=${1:-600}
 shift || true
 sanitizer=${FUZZ_SANITIZER:-none}
+case "${FUZZ_PROFILE:-release}" in
+    release) profile=() ;;
+    dev) profile=(--dev) ;;
+    *) echo "FUZZ_PROFILE is release or dev" >&2; exit 2 ;;
+esac
 
 tools="$PWD/.tools"
 if ! "$tools/bin/cargo-fuzz" --version 2>/dev/null | grep -qx "cargo-fuzz $CARGO_FUZZ_VERSION"; then
@@ -44,14 +51,14 @@ python3 fuzz/seeds.py fuzz/corpus
 # Dependencies exactly as fuzz/Cargo.lock has them, then one build of all targets (`run` finds
 # them built).
 cargo metadata --locked --format-version 1 --manifest-path fuzz/Cargo.toml >/dev/null
-cargo_fuzz build --fuzz-dir fuzz --sanitizer "$sanitizer"
+cargo_fuzz build --fuzz-dir fuzz --sanitizer "$sanitizer" "${profile[@]}"
 
 failed=()
 for target in "${targets[@]}"; do
     echo "== $target: ${seconds}s"
     # -timeout: one input taking over 10 s is a hang. -rss_limit_mb: the image limits keep
     # decoding far below this, so passing it means a limit does not hold.
-    if ! cargo_fuzz run --fuzz-dir fuzz --sanitizer "$sanitizer" "$target" \
+    if ! cargo_fuzz run --fuzz-dir fuzz --sanitizer "$sanitizer" "${profile[@]}" "$target" \
         "fuzz/corpus/$target" -- \
         -max_total_time="$seconds" -timeout=10 -rss_limit_mb=1024 \
         -print_final_stats=1; then

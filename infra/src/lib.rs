@@ -7,6 +7,7 @@ pub mod emulator;
 pub mod local_api;
 pub mod outbox;
 pub mod runner;
+pub mod sse;
 pub mod template;
 
 use std::time::Duration;

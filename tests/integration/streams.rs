@@ -6,27 +6,19 @@ use std::time::Duration;
 
 use concierge::requests::{Activity, ActivityKind};
 use concierge::store::Write;
+use concierge_infra::sse::{Block, Parser};
 use futures::future::join_all;
 use http::Method;
 use serde_json::{Value, json};
 
 use crate::support::{Browser, Stack, assert_error, read};
 
-/// One block of a stream: an event, or only an id, or a comment.
-#[derive(Debug, Clone, Default)]
-struct Block {
-    id: Option<String>,
-    event: Option<String>,
-    data: Option<Value>,
-    comment: bool,
-}
-
 /// An open stream, read block by block.
 struct Sse {
     /// The request that opened it, to reconnect as an `EventSource` does.
     opening: reqwest::RequestBuilder,
     response: reqwest::Response,
-    buffer: String,
+    parser: Parser,
     /// The id of the last block that carried one: what a reconnecting browser sends.
     last_id: Option<String>,
 }
@@ -67,7 +59,7 @@ impl Sse {
         let sse = Sse {
             opening,
             response,
-            buffer: String::new(),
+            parser: Parser::default(),
             last_id: None,
         };
         (status, Some(sse))
@@ -82,22 +74,7 @@ impl Sse {
 
     async fn next_block(&mut self) -> Option<Block> {
         loop {
-            if let Some(end) = self.buffer.find("\n\n") {
-                let text: String = self.buffer.drain(..end + 2).collect();
-                let mut block = Block::default();
-                for line in text.lines().filter(|line| !line.is_empty()) {
-                    if let Some(id) = line.strip_prefix("id: ") {
-                        block.id = Some(id.to_owned());
-                    } else if let Some(name) = line.strip_prefix("event: ") {
-                        block.event = Some(name.to_owned());
-                    } else if let Some(data) = line.strip_prefix("data: ") {
-                        block.data = Some(serde_json::from_str(data).expect("JSON data"));
-                    } else if line.starts_with(':') {
-                        block.comment = true;
-                    } else {
-                        assert!(line.starts_with("retry: "), "unexpected line {line:?}");
-                    }
-                }
+            if let Some(block) = self.parser.next_block().expect("a well-formed stream") {
                 if block.id.is_some() {
                     self.last_id.clone_from(&block.id);
                 }
@@ -105,14 +82,10 @@ impl Sse {
             }
             match self.response.chunk().await.expect("the stream broke") {
                 Some(chunk) => self
-                    .buffer
-                    .push_str(std::str::from_utf8(&chunk).expect("UTF-8")),
+                    .parser
+                    .push(std::str::from_utf8(&chunk).expect("UTF-8")),
                 None => {
-                    assert!(
-                        self.buffer.trim().is_empty(),
-                        "a cut block: {}",
-                        self.buffer
-                    );
+                    assert!(self.parser.is_drained(), "the stream ended within a block");
                     return None;
                 }
             }
@@ -129,25 +102,31 @@ impl Sse {
         }
     }
 
-    /// Events until one satisfies `wanted`, that one included. A stream that ends meanwhile
-    /// (its reads failed, say, on a loaded machine) is resumed from its last id, as an
-    /// `EventSource` does: what it delivers must still be whole and without repeats.
+    /// Events until one satisfies `wanted`, that one included; panics when none came within
+    /// `PATIENCE` (heartbeats alone do not keep it waiting). A stream that ends meanwhile (its
+    /// reads failed, say, on a loaded machine) is resumed from its last id, as an `EventSource`
+    /// does: what it delivers must still be whole and without repeats.
     async fn events_until(
         &mut self,
         wanted: impl Fn(&str, &Value) -> bool,
     ) -> Vec<(String, Value)> {
         let mut seen = Vec::new();
-        loop {
-            let Some((name, data)) = self.event().await else {
-                self.reconnect().await;
-                continue;
-            };
-            let done = wanted(&name, &data);
-            seen.push((name, data));
-            if done {
-                return seen;
+        let waited = tokio::time::timeout(PATIENCE, async {
+            loop {
+                let Some((name, data)) = self.event().await else {
+                    self.reconnect().await;
+                    continue;
+                };
+                let done = wanted(&name, &data);
+                seen.push((name, data));
+                if done {
+                    return;
+                }
             }
-        }
+        })
+        .await;
+        assert!(waited.is_ok(), "the wanted event did not come; seen: {seen:?}");
+        seen
     }
 
     async fn reconnect(&mut self) {
@@ -161,7 +140,7 @@ impl Sse {
             .expect("request");
         assert_eq!(response.status(), 200);
         self.response = response;
-        self.buffer.clear();
+        self.parser = Parser::default();
     }
 
     /// The events that arrive within `quiet` (the stream stays open).
@@ -409,10 +388,21 @@ async fn only_the_hotels_staff_and_the_requests_guest_may_listen() {
 
 #[tokio::test]
 async fn an_entry_the_index_shows_late_is_still_delivered() {
-    let stack = stack().await;
+    // The lookback is what bounds how late an entry may show; on a loaded machine the steps
+    // below take seconds, so this stack looks back further than the default 5 s.
+    let stack = Stack::demo_with(
+        |config| {
+            config.streams.poll_interval = Duration::from_millis(100);
+            config.streams.heartbeat_interval = Duration::from_secs(1);
+            config.streams.lookback = Duration::from_secs(60);
+        },
+        |app| app,
+    )
+    .await;
     let mut guest = stack.guest("demo", "101").await;
     let request = guest.ask("housekeeping").await;
     let admin = stack.staff("admin@demo.test").await;
+    let mut staff = stack.staff("staff@demo.test").await;
     let mut sse = Sse::open(&admin, "/hotels/demo/admin/events", None).await;
     sse.events_until(entry_of(&request, "CREATED")).await;
 
@@ -426,7 +416,6 @@ async fn an_entry_the_index_shows_late_is_still_delivered() {
         .unwrap();
     let late = Activity::new(&stored, ActivityKind::Note, None, stack.app.clock.now())
         .text(Some("late".into()));
-    let mut staff = stack.staff("staff@demo.test").await;
     let (status, _) = staff
         .post(
             &format!("/hotels/demo/admin/requests/{request}/acknowledge"),
