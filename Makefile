@@ -12,8 +12,10 @@ CARGO ?= cargo
 dev: venv
 	$(CARGO) run --quiet -p concierge-infra --bin concierge-dev
 
-## test: formatting, lints, template lint, unit and integration tests
-test: venv fmt lint template unit integration
+## test: formatting, lints, template lint, unit and integration tests, and a short fuzzing run
+## (beside the integration tests, which leave a core mostly idle while they wait on the emulator)
+test: venv fmt lint template unit
+	$(MAKE) --no-print-directory -j2 --output-sync=target integration fuzz-smoke
 
 ## venv: the Python tools (AWS emulator, template linter) in .venv
 venv: $(VENV)/.installed
@@ -43,9 +45,10 @@ FUZZ_SECONDS ?= 600
 fuzz:
 	infra/fuzz.sh $(FUZZ_SECONDS)
 
-## fuzz-smoke: every fuzz target for 20 s, as CI runs them (crashes in fuzz/artifacts/)
+## fuzz-smoke: every fuzz target for 10 s in the quicker-to-build dev profile, as `make test`
+## runs them (crashes in fuzz/artifacts/)
 fuzz-smoke:
-	infra/fuzz.sh 20
+	FUZZ_PROFILE=dev infra/fuzz.sh 10
 
 ## package: every function as a Lambda zip for arm64 (target/lambda/<name>/bootstrap.zip)
 package: $(VENV)/.package-installed
