@@ -1,0 +1,315 @@
+//! The API contract: `docs/openapi.yaml` describes every route of the route table, and the
+//! local stack answers as it says (schemathesis, from the project's venv, fuzzes every
+//! operation: no 5xx, no status, content type, header or body the document does not allow).
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use concierge::jobs::{JOBS, JobEvent};
+use concierge::routes::{ROUTES, STREAMS};
+use concierge_infra::emulator::venv_dir;
+use serde_json::Value;
+
+use crate::support::{Browser, Stack};
+
+const METHODS: [&str; 8] = [
+    "get", "put", "post", "delete", "options", "head", "patch", "trace",
+];
+
+/// The reference of the one error schema every error response uses.
+const ERROR_SCHEMA: &str = "#/components/schemas/Error";
+
+/// `docs/openapi.yaml` of the workspace under test (`cargo test` names the package's directory
+/// at run time; the build-time one may be another checkout's when a target dir is shared).
+fn document_path() -> PathBuf {
+    let tests_dir = std::env::var_os("CARGO_MANIFEST_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")));
+    tests_dir.join("../docs/openapi.yaml")
+}
+
+fn document() -> Value {
+    let path = document_path();
+    let text = std::fs::read_to_string(&path)
+        .unwrap_or_else(|err| panic!("cannot read {}: {err}", path.display()));
+    serde_yaml_ng::from_str(&text)
+        .unwrap_or_else(|err| panic!("{} is not valid YAML: {err}", path.display()))
+}
+
+/// What a local reference (`#/a/b`) points at.
+fn resolve<'d>(doc: &'d Value, reference: &str) -> Option<&'d Value> {
+    doc.pointer(reference.strip_prefix('#')?)
+}
+
+/// A value, or what it refers to when it is a `$ref`.
+fn follow<'d>(doc: &'d Value, value: &'d Value) -> &'d Value {
+    match value.get("$ref").and_then(Value::as_str) {
+        Some(reference) => resolve(doc, reference).unwrap_or(&Value::Null),
+        None => value,
+    }
+}
+
+/// Every `$ref` in the document, with where it is.
+fn references(value: &Value, at: &str, found: &mut Vec<(String, String)>) {
+    match value {
+        Value::Object(map) => {
+            for (key, inner) in map {
+                if key == "$ref"
+                    && let Some(reference) = inner.as_str()
+                {
+                    found.push((at.to_owned(), reference.to_owned()));
+                }
+                references(inner, &format!("{at}/{key}"), found);
+            }
+        }
+        Value::Array(items) => {
+            for (index, inner) in items.iter().enumerate() {
+                references(inner, &format!("{at}/{index}"), found);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Whether a response's JSON schema is the Error schema (or offers it, for a status whose body
+/// is either the route's own shape or an error).
+fn uses_error_schema(doc: &Value, response: &Value) -> bool {
+    let response = follow(doc, response);
+    let Some(schema) = response.pointer("/content/application~1json/schema") else {
+        return false;
+    };
+    let is_error = |schema: &Value| schema.get("$ref").and_then(Value::as_str) == Some(ERROR_SCHEMA);
+    is_error(schema)
+        || ["oneOf", "anyOf"].iter().any(|key| {
+            schema
+                .get(*key)
+                .and_then(Value::as_array)
+                .is_some_and(|options| options.iter().any(is_error))
+        })
+}
+
+#[test]
+fn the_openapi_document_describes_every_route_and_no_other() {
+    let doc = document();
+    assert_eq!(doc["openapi"], "3.1.0", "an OpenAPI 3.1.0 document");
+
+    let expected: BTreeMap<(String, String), String> = ROUTES
+        .iter()
+        .chain(STREAMS)
+        .map(|route| {
+            (
+                (route.method.to_owned(), route.path.to_owned()),
+                route.function_name(),
+            )
+        })
+        .collect();
+    let mut documented: BTreeMap<(String, String), &Value> = BTreeMap::new();
+    let paths = doc["paths"].as_object().expect("a paths object");
+    for (path, item) in paths {
+        for method in METHODS {
+            if let Some(operation) = item.get(method) {
+                documented.insert((method.to_uppercase(), path.clone()), operation);
+            }
+        }
+    }
+
+    let name = |(method, path): &(String, String)| format!("{method} {path}");
+    let missing: Vec<String> = expected
+        .iter()
+        .filter(|(key, _)| !documented.contains_key(*key))
+        .map(|(key, function)| format!("{} ({function})", name(key)))
+        .collect();
+    let extra: Vec<String> = documented
+        .keys()
+        .filter(|key| !expected.contains_key(*key))
+        .map(name)
+        .collect();
+    assert!(
+        missing.is_empty() && extra.is_empty(),
+        "docs/openapi.yaml and the route table disagree.\n  routes not documented: {missing:#?}\n  documented, not routes: {extra:#?}"
+    );
+
+    let mut problems = Vec::new();
+    for (key, operation) in &documented {
+        let route = name(key);
+        let function = &expected[key];
+        if operation["operationId"].as_str() != Some(function.as_str()) {
+            problems.push(format!(
+                "{route}: operationId {} is not the function name {function}",
+                operation["operationId"]
+            ));
+        }
+        let responses = operation["responses"].as_object();
+        if responses.is_none_or(|r| !r.keys().any(|status| status.starts_with('2'))) {
+            problems.push(format!("{route}: no success response"));
+        }
+        for (status, response) in responses.into_iter().flatten() {
+            let is_error = status.starts_with('4') || status.starts_with('5');
+            if is_error && !uses_error_schema(&doc, response) {
+                problems.push(format!("{route}: {status} does not use {ERROR_SCHEMA}"));
+            }
+        }
+        // Every `{name}` of the path is a declared path parameter, and nothing else is.
+        let in_path: BTreeSet<&str> = key
+            .1
+            .split('/')
+            .filter_map(|segment| segment.strip_prefix('{')?.strip_suffix('}'))
+            .collect();
+        let declared: BTreeSet<&str> = paths[&key.1]
+            .get("parameters")
+            .into_iter()
+            .chain(operation.get("parameters"))
+            .flat_map(|list| list.as_array().into_iter().flatten())
+            .map(|parameter| follow(&doc, parameter))
+            .filter(|parameter| parameter["in"] == "path")
+            .filter_map(|parameter| parameter["name"].as_str())
+            .collect();
+        if in_path != declared {
+            problems.push(format!(
+                "{route}: path parameters {in_path:?}, declared {declared:?}"
+            ));
+        }
+    }
+    for stream in STREAMS {
+        let operation = documented[&(stream.method.to_owned(), stream.path.to_owned())];
+        let ok = follow(&doc, &operation["responses"]["200"]);
+        if ok.pointer("/content/text~1event-stream").is_none() {
+            problems.push(format!(
+                "{} {}: a stream answers text/event-stream",
+                stream.method, stream.path
+            ));
+        }
+    }
+
+    let mut found = Vec::new();
+    references(&doc, "#", &mut found);
+    for (at, reference) in &found {
+        if resolve(&doc, reference).is_none() {
+            problems.push(format!("{at}: $ref {reference} resolves to nothing"));
+        }
+    }
+    assert!(
+        !found.is_empty() && resolve(&doc, ERROR_SCHEMA).is_some(),
+        "the shared Error schema is defined"
+    );
+    assert!(problems.is_empty(), "{problems:#?}");
+}
+
+/// The schemathesis of the project's venv; the test fails, never skips, without it.
+fn schemathesis() -> PathBuf {
+    let program = venv_dir().join("bin/schemathesis");
+    assert!(
+        program.exists(),
+        "{} is missing: run `make venv` (infra/requirements.txt pins schemathesis)",
+        program.display()
+    );
+    program
+}
+
+/// The checks that make "zero 5xx and zero schema violations".
+const CHECKS: &str = "not_a_server_error,status_code_conformance,content_type_conformance,\
+response_headers_conformance,response_schema_conformance";
+
+/// Runs schemathesis against `base` (the origin; the document's paths carry `/api/v1`),
+/// sending `headers` with every request. Its output, and whether it passed.
+async fn fuzz(who: &'static str, base: String, headers: Vec<String>) -> (bool, String) {
+    let program = schemathesis();
+    tokio::task::spawn_blocking(move || {
+        let started = Instant::now();
+        let mut command = Command::new(&program);
+        command
+            .arg("run")
+            .arg(document_path())
+            .args(["--url", &base])
+            .args(["--checks", CHECKS])
+            .args(["--phases", "examples,coverage,fuzzing"])
+            .args(["--max-examples", "8", "--seed", "20261202"])
+            .args(["--workers", "2", "--request-timeout", "20"])
+            .args(["--suppress-health-check", "all"])
+            .args(["--generation-database", "none", "--no-color"])
+            .args(["--output-truncate", "false"]);
+        for header in &headers {
+            command.args(["-H", header]);
+        }
+        let output = command
+            .stdin(Stdio::null())
+            .output()
+            .unwrap_or_else(|err| panic!("cannot run {}: {err}", program.display()));
+        let text = format!(
+            "schemathesis as {who}: {} in {:.1} s\n{}\n{}",
+            output.status,
+            started.elapsed().as_secs_f64(),
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        );
+        (output.status.success(), text)
+    })
+    .await
+    .expect("the schemathesis thread")
+}
+
+/// The access token a browser's login left in its cookies, as a bearer header.
+fn bearer(stack: &Stack, browser: &Browser) -> String {
+    let token = browser
+        .cookie(&stack.url("/auth/profile"), "access_token")
+        .expect("an access token cookie");
+    format!("Authorization: Bearer {token}")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn schemathesis_finds_no_server_error_and_no_contract_violation() {
+    let program = schemathesis();
+    let stack = Stack::demo_with(
+        |config| {
+            config.allow_bearer = true;
+            config.streams.max_duration = Duration::from_secs(1);
+        },
+        |app| app,
+    )
+    .await;
+    // Every job has run just now: the health routes answer 200, as on a live stack.
+    for job in JOBS {
+        stack
+            .runner
+            .run_job(job.name, JobEvent::default())
+            .await
+            .unwrap_or_else(|err| panic!("job {}: {err}", job.name));
+    }
+    let superadmin = bearer(&stack, &stack.staff("admin@demo.test").await);
+    let operator = bearer(&stack, &stack.staff("operator@demo.test").await);
+    let guest = bearer(&stack, &stack.guest("demo", "101").await);
+    let origin = stack.origin();
+    assert!(program.exists());
+
+    let started = Instant::now();
+    let runs = futures::future::join_all([
+        fuzz("anonymous", origin.clone(), vec![]),
+        fuzz("a superadmin", origin.clone(), vec![superadmin]),
+        fuzz("a guest", origin.clone(), vec![guest]),
+        fuzz("the operator", origin.clone(), vec![operator]),
+    ])
+    .await;
+    let elapsed = started.elapsed();
+    let failed: Vec<&String> = runs
+        .iter()
+        .filter(|(passed, _)| !passed)
+        .map(|(_, output)| output)
+        .collect();
+    for (_, output) in &runs {
+        // The summary lines, for the log of a passing run.
+        let last = output.lines().rev().take(3).collect::<Vec<_>>();
+        eprintln!("{}", last.into_iter().rev().collect::<Vec<_>>().join("\n"));
+    }
+    eprintln!("schemathesis runs took {:.1} s", elapsed.as_secs_f64());
+    assert!(
+        failed.is_empty(),
+        "schemathesis found contract violations:\n{}",
+        failed
+            .iter()
+            .map(|s| s.as_str())
+            .collect::<Vec<_>>()
+            .join("\n\n")
+    );
+}
