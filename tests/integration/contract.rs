@@ -24,10 +24,14 @@ const ERROR_SCHEMA: &str = "#/components/schemas/Error";
 /// `docs/openapi.yaml` of the workspace under test (`cargo test` names the package's directory
 /// at run time; the build-time one may be another checkout's when a target dir is shared).
 fn document_path() -> PathBuf {
-    let tests_dir = std::env::var_os("CARGO_MANIFEST_DIR")
+    tests_dir().join("../docs/openapi.yaml")
+}
+
+/// This crate's directory, `tests/`.
+fn tests_dir() -> PathBuf {
+    std::env::var_os("CARGO_MANIFEST_DIR")
         .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")));
-    tests_dir.join("../docs/openapi.yaml")
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")))
 }
 
 fn document() -> Value {
@@ -80,7 +84,8 @@ fn uses_error_schema(doc: &Value, response: &Value) -> bool {
     let Some(schema) = response.pointer("/content/application~1json/schema") else {
         return false;
     };
-    let is_error = |schema: &Value| schema.get("$ref").and_then(Value::as_str) == Some(ERROR_SCHEMA);
+    let is_error =
+        |schema: &Value| schema.get("$ref").and_then(Value::as_str) == Some(ERROR_SCHEMA);
     is_error(schema)
         || ["oneOf", "anyOf"].iter().any(|key| {
             schema
@@ -212,21 +217,52 @@ fn schemathesis() -> PathBuf {
 const CHECKS: &str = "not_a_server_error,status_code_conformance,content_type_conformance,\
 response_headers_conformance,response_schema_conformance";
 
-/// Runs schemathesis against `base` (the origin; the document's paths carry `/api/v1`),
-/// sending `headers` with every request. Its output, and whether it passed.
-async fn fuzz(who: &'static str, base: String, headers: Vec<String>) -> (bool, String) {
+/// The settings of every run (`tests/schemathesis/schemathesis.toml`) with the dictionaries of
+/// the ids this stack made, written where schemathesis reads them.
+fn config_file(ids: &BTreeMap<&str, Vec<String>>) -> PathBuf {
+    let settings_path = tests_dir().join("schemathesis/schemathesis.toml");
+    let mut settings = std::fs::read_to_string(&settings_path)
+        .unwrap_or_else(|err| panic!("cannot read {}: {err}", settings_path.display()));
+    for (name, values) in ids {
+        assert!(!values.is_empty(), "no {name} to fuzz with");
+        // A JSON array of strings is a TOML array of strings.
+        let values = serde_json::to_string(values).expect("JSON");
+        settings.push_str(&format!("\n[dictionaries.{name}]\nvalues = {values}\n"));
+    }
+    let dir = std::env::temp_dir().join(format!(
+        "concierge-contract-{}-{}",
+        std::process::id(),
+        jiff::Timestamp::now().as_nanosecond()
+    ));
+    std::fs::create_dir_all(&dir).expect("a temporary directory");
+    let path = dir.join("schemathesis.toml");
+    std::fs::write(&path, settings).expect("the schemathesis settings");
+    path
+}
+
+/// Runs schemathesis against `base` (the origin; the document's paths carry `/api/v1`) with
+/// the settings of `config`, sending `headers` with every request. Its output, and whether it
+/// passed.
+async fn fuzz(
+    who: &'static str,
+    config: PathBuf,
+    base: String,
+    headers: Vec<String>,
+) -> (bool, String) {
     let program = schemathesis();
     tokio::task::spawn_blocking(move || {
         let started = Instant::now();
         let mut command = Command::new(&program);
         command
+            .arg("--config-file")
+            .arg(&config)
             .arg("run")
             .arg(document_path())
             .args(["--url", &base])
             .args(["--checks", CHECKS])
             .args(["--phases", "examples,coverage,fuzzing"])
             .args(["--max-examples", "8", "--seed", "20261202"])
-            .args(["--workers", "2", "--request-timeout", "20"])
+            .args(["--workers", "1", "--request-timeout", "20"])
             .args(["--suppress-health-check", "all"])
             .args(["--generation-database", "none", "--no-color"])
             .args(["--output-truncate", "false"]);
@@ -248,6 +284,17 @@ async fn fuzz(who: &'static str, base: String, headers: Vec<String>) -> (bool, S
     })
     .await
     .expect("the schemathesis thread")
+}
+
+/// The strings at `field` of each item of a listing's `items`.
+fn listed(listing: &Value, field: &str) -> Vec<String> {
+    listing["items"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|item| item[field].as_str())
+        .map(str::to_owned)
+        .collect()
 }
 
 /// The access token a browser's login left in its cookies, as a bearer header.
@@ -277,18 +324,66 @@ async fn schemathesis_finds_no_server_error_and_no_contract_violation() {
             .await
             .unwrap_or_else(|err| panic!("job {}: {err}", job.name));
     }
-    let superadmin = bearer(&stack, &stack.staff("admin@demo.test").await);
+    let admin = stack.staff("admin@demo.test").await;
+    let superadmin = bearer(&stack, &admin);
     let operator = bearer(&stack, &stack.staff("operator@demo.test").await);
-    let guest = bearer(&stack, &stack.guest("demo", "101").await);
+    let mut guest_browser = stack.guest("demo", "101").await;
+    let guest = bearer(&stack, &guest_browser);
+
+    // Real ids for the generated requests to hit, besides the random ones.
+    let (status, departments) = stack.get("/hotels/demo/departments").await;
+    assert_eq!(status, 200, "{departments}");
+    let departments = listed(&departments, "slug");
+    let (status, experiences) = stack.get("/hotels/demo/experiences?limit=100").await;
+    assert_eq!(status, 200, "{experiences}");
+    let (status, members) = admin.get("/hotels/demo/admin/members").await;
+    assert_eq!(status, 200, "{members}");
+    // Not the superadmin whose token fuzzes: a run that locks itself out tests little.
+    let members = members["items"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|member| member["role"] != "SUPERADMIN")
+        .filter_map(|member| member["user"].as_str().map(str::to_owned))
+        .collect();
+    let mut requests = Vec::new();
+    for _ in 0..2 {
+        requests.push(guest_browser.ask(&departments[0]).await);
+    }
+    let (status, stays) = guest_browser.get("/me/stays").await;
+    assert_eq!(status, 200, "{stays}");
+    let qr_codes = stack.demo.as_ref().expect("a demo stack").hotels[0]
+        .qr_codes
+        .iter()
+        .map(|(_, code)| code.to_string())
+        .collect();
+    let config = config_file(&BTreeMap::from([
+        ("departments", departments),
+        ("experiences", listed(&experiences, "id")),
+        ("members", members),
+        ("requests", requests),
+        ("stays", listed(&stays, "id")),
+        ("qr_codes", qr_codes),
+    ]));
     let origin = stack.origin();
     assert!(program.exists());
 
     let started = Instant::now();
     let runs = futures::future::join_all([
-        fuzz("anonymous", origin.clone(), vec![]),
-        fuzz("a superadmin", origin.clone(), vec![superadmin]),
-        fuzz("a guest", origin.clone(), vec![guest]),
-        fuzz("the operator", origin.clone(), vec![operator]),
+        fuzz("anonymous", config.clone(), origin.clone(), vec![]),
+        fuzz(
+            "a superadmin",
+            config.clone(),
+            origin.clone(),
+            vec![superadmin],
+        ),
+        fuzz("a guest", config.clone(), origin.clone(), vec![guest]),
+        fuzz(
+            "the operator",
+            config.clone(),
+            origin.clone(),
+            vec![operator],
+        ),
     ])
     .await;
     let elapsed = started.elapsed();
