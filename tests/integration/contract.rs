@@ -420,6 +420,9 @@ async fn schemathesis_finds_no_server_error_and_no_contract_violation() {
     ])
     .await;
     let elapsed = started.elapsed();
+    if let Some(dir) = config.parent() {
+        let _ = std::fs::remove_dir_all(dir);
+    }
     let failed: Vec<&String> = runs
         .iter()
         .filter(|(passed, _)| !passed)
