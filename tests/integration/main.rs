@@ -4,6 +4,7 @@
 mod admin;
 mod auth;
 mod catalogue;
+mod contract;
 mod dashboard;
 mod delivery;
 mod deployment;
