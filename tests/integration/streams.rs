@@ -125,7 +125,10 @@ impl Sse {
             }
         })
         .await;
-        assert!(waited.is_ok(), "the wanted event did not come; seen: {seen:?}");
+        assert!(
+            waited.is_ok(),
+            "the wanted event did not come; seen: {seen:?}"
+        );
         seen
     }
 
