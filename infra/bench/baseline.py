@@ -3,13 +3,14 @@
 What a Python Lambda of ours would do at import, the way such handlers usually do it: one boto3
 session and the five clients the Rust functions build (DynamoDB, S3, SQS, SNS, EventBridge
 Scheduler), created once per cold start. The handler answers the health route's event as
-`health` does: one DynamoDB query of the jobs' heartbeats, 200 when every job is known and
-healthy, else 503. A minimal Runtime API loop in plain Python (urllib) serves it, as
+`health` does: one DynamoDB query of the jobs' heartbeats, 200 when every job is healthy or has
+never run, else 503 (the logic of `jobs::state`). A minimal Runtime API loop in plain Python (urllib) serves it, as
 `awslambdaric` would, without the native extension. Like the Rust functions, nothing here
 touches the network before the first `GET .../invocation/next`.
 """
 
 import json
+from datetime import datetime, timezone
 import os
 import urllib.request
 
@@ -22,7 +23,26 @@ SQS = SESSION.client("sqs")
 SNS = SESSION.client("sns")
 SCHEDULER = SESSION.client("scheduler")
 TABLE = os.environ["TABLE_NAME"]
-JOBS = ("escalation", "expiry", "reminder", "otp-sweep", "otp-cleanup", "digest")
+# Each job and its period in seconds (shared/src/jobs/): stale after three periods.
+JOBS = {
+    "escalation": 60,
+    "expiry": 300,
+    "reminder": 300,
+    "otp-sweep": 60,
+    "otp-cleanup": 86400,
+    "digest": 3600,
+}
+
+
+def state(every, heartbeat, now):
+    if heartbeat is None:
+        return "never_run"
+    last_run = datetime.fromisoformat(heartbeat["last_run_at"]["S"].replace("Z", "+00:00"))
+    if (now - last_run).total_seconds() > 3 * every:
+        return "stale"
+    if heartbeat["last_outcome"]["S"].startswith("failed"):
+        return "failing"
+    return "ok"
 
 
 def handler(event, context):
@@ -32,9 +52,10 @@ def handler(event, context):
         ExpressionAttributeNames={"#pk": "PK"},
         ExpressionAttributeValues={":pk": {"S": "HEARTBEATS"}},
     )["Items"]
-    seen = {item.get("job", {}).get("S") for item in items}
-    jobs = [{"job": job, "state": "ok" if job in seen else "unknown"} for job in JOBS]
-    healthy = all(job["state"] == "ok" for job in jobs)
+    heartbeats = {item["job"]["S"]: item for item in items if "job" in item}
+    now = datetime.now(timezone.utc)
+    jobs = [{"job": job, "state": state(every, heartbeats.get(job), now)} for job, every in JOBS.items()]
+    healthy = all(job["state"] in ("ok", "never_run") for job in jobs)
     return {
         "statusCode": 200 if healthy else 503,
         "headers": {"content-type": "application/json"},

@@ -57,7 +57,7 @@ struct Args {
     /// A running emulator to use instead of starting one.
     #[arg(long, env = ENDPOINT_VAR)]
     emulator: Option<String>,
-    /// Also write the Markdown report here.
+    /// Where the Markdown report goes too: `target/bench/report.md` by default.
     #[arg(long)]
     out: Option<PathBuf>,
 }
@@ -660,6 +660,9 @@ async fn main() -> Result<(), String> {
         });
     }
 
+    // The emulator logs to the workspace's `target/`, which a shared CARGO_TARGET_DIR leaves
+    // uncreated.
+    let _ = std::fs::create_dir_all(workspace.join("target"));
     let emulator = Emulator::connect_or_start(args.emulator.clone())?;
     let sdk = emulator::sdk_config(&emulator.endpoint).await;
     let table = format!("bench-{}", jiff::Timestamp::now().as_millisecond());
@@ -728,9 +731,12 @@ async fn main() -> Result<(), String> {
     }
     let report = report(&summaries, &args, &load_before, &load_after);
     print!("{report}");
-    if let Some(out) = &args.out {
-        std::fs::write(out, &report).map_err(|e| format!("{}: {e}", out.display()))?;
-    }
+    let out = args
+        .out
+        .clone()
+        .unwrap_or_else(|| target_dir().join("bench/report.md"));
+    std::fs::write(&out, &report).map_err(|e| format!("{}: {e}", out.display()))?;
+    eprintln!("the report is in {}", out.display());
     Ok(())
 }
 
