@@ -6,7 +6,8 @@
 //! resident memory (`VmHWM`, read from `/proc/<pid>/status` when the response arrives, before
 //! the process is killed). AWS calls go to the emulator (moto, started as `make dev` starts it)
 //! through a counting TCP relay, so a connection opened before the first `GET next` (network
-//! at start-up, which SPEC §8 forbids) shows in the table. A Python baseline
+//! at start-up, which SPEC §8 forbids) shows in the table. Each run gets its own Runtime API
+//! and relay ports, so nothing the previous process sent late is taken for this one's. A Python baseline
 //! (`infra/bench/baseline.py`: a boto3 session and the five clients at import, the health
 //! route's query per event) is measured the same way. Runs go round-robin over the functions
 //! after one unmeasured warm-up round, so the page cache is warm for all and background load
@@ -105,6 +106,8 @@ struct Bench {
     run: Arc<Mutex<Option<Run>>>,
     /// Bumped after each run, releasing the `GET next` calls still waiting.
     generation: Arc<watch::Sender<u64>>,
+    /// The emulator's address, where the AWS relay sends connections.
+    upstream: Arc<str>,
 }
 
 impl Bench {
@@ -113,17 +116,24 @@ impl Bench {
         run.as_mut().map(f)
     }
 
-    async fn handle(self, req: Request<Incoming>) -> Response<Full<Bytes>> {
+    /// `with_run` for the run `token` names only: each run has its own ports, so what arrives
+    /// late from the process before (killed by then) is never taken for this one's.
+    fn with_own_run<T>(&self, token: &str, f: impl FnOnce(&mut Run) -> T) -> Option<T> {
+        let mut run = self.run.lock().unwrap_or_else(|e| e.into_inner());
+        run.as_mut().filter(|run| run.request_id == token).map(f)
+    }
+
+    async fn handle(self, token: Arc<str>, req: Request<Incoming>) -> Response<Full<Bytes>> {
         let at = Instant::now();
         let path = req.uri().path().to_owned();
         let Some(rest) = path.strip_prefix("/2018-06-01/runtime/") else {
             return plain(StatusCode::NOT_FOUND, "not a Runtime API path");
         };
         match (req.method(), rest) {
-            (&Method::GET, "invocation/next") => self.next(at).await,
+            (&Method::GET, "invocation/next") => self.next(&token, at).await,
             (&Method::POST, "init/error") => {
                 let body = read_body(req.into_body()).await;
-                self.finish(at, None, format!("init error: {}", snippet(&body)));
+                self.finish(&token, at, None, format!("init error: {}", snippet(&body)));
                 plain(StatusCode::ACCEPTED, "")
             }
             (&Method::POST, rest) => {
@@ -133,26 +143,27 @@ impl Bench {
                 else {
                     return plain(StatusCode::NOT_FOUND, "no such path");
                 };
-                let current = self.with_run(|run| run.request_id == id).unwrap_or(false);
-                if !current {
+                if id != &*token {
                     return plain(StatusCode::BAD_REQUEST, "no such invocation");
                 }
                 // The peak resident memory now, while the process waits for this answer.
-                let hwm = self.with_run(|run| run.pid.and_then(vm_hwm_kib)).flatten();
+                let hwm = self
+                    .with_own_run(&token, |run| run.pid.and_then(vm_hwm_kib))
+                    .flatten();
                 let body = read_body(req.into_body()).await;
                 let answer = match kind {
                     "response" => answer_of(&body),
                     _ => format!("error: {}", snippet(&body)),
                 };
-                self.finish(at, hwm, answer);
+                self.finish(&token, at, hwm, answer);
                 plain(StatusCode::ACCEPTED, "")
             }
             _ => plain(StatusCode::NOT_FOUND, "no such path"),
         }
     }
 
-    async fn next(&self, at: Instant) -> Response<Full<Bytes>> {
-        let first = self.with_run(|run| {
+    async fn next(&self, token: &str, at: Instant) -> Response<Full<Bytes>> {
+        let first = self.with_own_run(token, |run| {
             if run.sample.ready.is_some() {
                 return None;
             }
@@ -188,8 +199,8 @@ impl Bench {
         }
     }
 
-    fn finish(&self, at: Instant, hwm: Option<u64>, answer: String) {
-        self.with_run(|run| {
+    fn finish(&self, token: &str, at: Instant, hwm: Option<u64>, answer: String) {
+        self.with_own_run(token, |run| {
             if run.sample.responded.is_none() {
                 run.sample.responded = Some(at.duration_since(run.started));
                 run.sample.hwm_kib = hwm.or_else(|| run.pid.and_then(vm_hwm_kib));
@@ -201,9 +212,9 @@ impl Bench {
         });
     }
 
-    /// Counts a connection to AWS for the run in progress.
-    fn count_aws_connection(&self) {
-        self.with_run(|run| {
+    /// Counts a connection to AWS for the run `token` names.
+    fn count_aws_connection(&self, token: &str) {
+        self.with_own_run(token, |run| {
             run.sample.aws_connections += 1;
             if run.sample.ready.is_none() {
                 run.sample.aws_connections_before_ready += 1;
@@ -219,12 +230,34 @@ impl Bench {
             target.name,
             jiff::Timestamp::now().as_nanosecond()
         );
+        let token: Arc<str> = Arc::from(request_id.as_str());
+        let (runtime_api, aws) = match (bind().await, bind().await) {
+            (Ok(runtime_api), Ok(aws)) => (runtime_api, aws),
+            (Err(err), _) | (_, Err(err)) => {
+                return Sample {
+                    answer: format!("cannot listen: {err}"),
+                    ..Sample::default()
+                };
+            }
+        };
+        let runtime_addr = runtime_api.1;
+        let aws_addr = aws.1;
+        let servers = [
+            tokio::spawn(serve_runtime_api(
+                runtime_api.0,
+                self.clone(),
+                token.clone(),
+            )),
+            tokio::spawn(relay(aws.0, self.clone(), token)),
+        ];
         let log = std::fs::File::create(log).ok();
         let mut command = Command::new(&target.program);
         command
             .args(&target.args)
             .env_clear()
             .envs(env.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+            .env("AWS_LAMBDA_RUNTIME_API", runtime_addr.to_string())
+            .env("AWS_ENDPOINT_URL", format!("http://{aws_addr}"))
             .env("AWS_LAMBDA_FUNCTION_NAME", &target.name)
             .env(
                 "AWS_LAMBDA_LOG_STREAM_NAME",
@@ -273,6 +306,9 @@ impl Bench {
         let _ = child.wait();
         let run = self.run.lock().unwrap_or_else(|e| e.into_inner()).take();
         self.generation.send_modify(|g| *g += 1);
+        for server in servers {
+            server.abort();
+        }
         let mut sample = run.map(|run| run.sample).unwrap_or_default();
         if timed_out && sample.responded.is_none() {
             sample.answer = "timeout".into();
@@ -349,13 +385,19 @@ fn target_dir() -> PathBuf {
         .unwrap_or_else(|| emulator::workspace_dir().join("target"))
 }
 
-/// Relays connections from `listener` to the emulator, counting each for the run in progress.
-async fn relay(listener: TcpListener, upstream: String, bench: Bench) {
+async fn bind() -> std::io::Result<(TcpListener, std::net::SocketAddr)> {
+    let listener = TcpListener::bind("127.0.0.1:0").await?;
+    let addr = listener.local_addr()?;
+    Ok((listener, addr))
+}
+
+/// Relays connections from `listener` to the emulator, counting each for the run `token`.
+async fn relay(listener: TcpListener, bench: Bench, token: Arc<str>) {
     while let Ok((mut inbound, _)) = listener.accept().await {
-        bench.count_aws_connection();
-        let upstream = upstream.clone();
+        bench.count_aws_connection(&token);
+        let upstream = bench.upstream.clone();
         tokio::spawn(async move {
-            if let Ok(mut outbound) = TcpStream::connect(&upstream).await {
+            if let Ok(mut outbound) = TcpStream::connect(&*upstream).await {
                 let _ = inbound.set_nodelay(true);
                 let _ = outbound.set_nodelay(true);
                 let _ = tokio::io::copy_bidirectional(&mut inbound, &mut outbound).await;
@@ -364,14 +406,17 @@ async fn relay(listener: TcpListener, upstream: String, bench: Bench) {
     }
 }
 
-async fn serve_runtime_api(listener: TcpListener, bench: Bench) {
+/// The Runtime API of the run `token`.
+async fn serve_runtime_api(listener: TcpListener, bench: Bench, token: Arc<str>) {
     while let Ok((stream, _)) = listener.accept().await {
         let _ = stream.set_nodelay(true);
         let bench = bench.clone();
+        let token = token.clone();
         tokio::spawn(async move {
             let service = service_fn(move |req| {
                 let bench = bench.clone();
-                async move { Ok::<_, Infallible>(bench.handle(req).await) }
+                let token = token.clone();
+                async move { Ok::<_, Infallible>(bench.handle(token, req).await) }
             });
             let _ = http1::Builder::new()
                 .serve_connection(TokioIo::new(stream), service)
@@ -381,12 +426,8 @@ async fn serve_runtime_api(listener: TcpListener, bench: Bench) {
 }
 
 /// The environment of every function, as template.yaml's globals set it, with local values.
-fn environment(
-    table: &str,
-    queue_url: &str,
-    runtime_api: &str,
-    aws: &str,
-) -> Vec<(String, String)> {
+/// (`measure` adds the run's `AWS_LAMBDA_RUNTIME_API` and `AWS_ENDPOINT_URL`.)
+fn environment(table: &str, queue_url: &str) -> Vec<(String, String)> {
     let home = target_dir().join("bench/home");
     let _ = std::fs::create_dir_all(&home);
     let secret = String::from_utf8_lossy(LOCAL_SECRET).into_owned();
@@ -395,7 +436,6 @@ fn environment(
         ("LANG", "C.UTF-8"),
         ("TZ", ":UTC"),
         ("HOME", &home.display().to_string()),
-        ("AWS_LAMBDA_RUNTIME_API", runtime_api),
         ("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "128"),
         ("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST"),
         ("AWS_REGION", emulator::REGION),
@@ -403,7 +443,6 @@ fn environment(
         ("AWS_ACCESS_KEY_ID", "bench"),
         ("AWS_SECRET_ACCESS_KEY", "bench"),
         ("AWS_SESSION_TOKEN", "bench"),
-        ("AWS_ENDPOINT_URL", &format!("http://{aws}")),
         ("AWS_EC2_METADATA_DISABLED", "true"),
         ("TABLE_NAME", table),
         ("SECRET_KEY", &secret),
@@ -675,24 +714,9 @@ async fn main() -> Result<(), String> {
     let bench = Bench {
         run: Arc::new(Mutex::new(None)),
         generation: Arc::new(generation),
+        upstream: Arc::from(emulator.endpoint.trim_start_matches("http://")),
     };
-    let runtime_api = TcpListener::bind("127.0.0.1:0")
-        .await
-        .map_err(|e| e.to_string())?;
-    let runtime_addr = runtime_api.local_addr().map_err(|e| e.to_string())?;
-    tokio::spawn(serve_runtime_api(runtime_api, bench.clone()));
-    let aws = TcpListener::bind("127.0.0.1:0")
-        .await
-        .map_err(|e| e.to_string())?;
-    let aws_addr = aws.local_addr().map_err(|e| e.to_string())?;
-    let upstream = emulator.endpoint.trim_start_matches("http://").to_owned();
-    tokio::spawn(relay(aws, upstream, bench.clone()));
-    let env = environment(
-        &table,
-        &queue_url,
-        &runtime_addr.to_string(),
-        &aws_addr.to_string(),
-    );
+    let env = environment(&table, &queue_url);
 
     let logs = target_dir().join("bench/logs");
     std::fs::create_dir_all(&logs).map_err(|e| e.to_string())?;
