@@ -6,7 +6,7 @@ PYTHON ?= python3
 export CONCIERGE_VENV := $(abspath $(VENV))
 CARGO ?= cargo
 
-.PHONY: dev test venv fmt lint unit integration template fuzz fuzz-smoke package deploy clean-venv
+.PHONY: dev test venv fmt lint unit integration template fuzz fuzz-smoke package deploy bench clean-venv
 
 ## dev: the whole local stack (emulator, table, demo hotels, local API on 127.0.0.1:3000)
 dev: venv
@@ -61,6 +61,13 @@ $(VENV)/.package-installed: infra/requirements-package.txt venv
 ## deploy: build with SAM (which runs cargo-lambda) and deploy, asking for the stack settings
 deploy:
 	sam build && sam deploy --guided
+
+## bench: cold start of every function (and a Python baseline) and zip sizes, as Markdown, also in
+## target/bench/report.md; BENCH_RUNS per function (default 20); arm64 zips if `make package` ran
+BENCH_RUNS ?= 20
+bench: venv
+	$(CARGO) build --release --locked -p concierge-functions
+	$(CARGO) run --release --locked -p concierge-infra --bin concierge-bench -- --runs $(BENCH_RUNS)
 
 clean-venv:
 	rm -rf $(VENV)
