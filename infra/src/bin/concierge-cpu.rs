@@ -27,6 +27,13 @@ struct Args {
     /// Invocations per route.
     #[arg(long, default_value_t = 200)]
     iterations: usize,
+    /// Send the app's AWS calls through a proxy on another thread that keeps connections
+    /// open (the emulator closes each after one answer; DynamoDB does not).
+    #[arg(long)]
+    keep_alive: bool,
+    /// Stop after the bare SDK calls.
+    #[arg(long)]
+    sdk_only: bool,
     /// A running emulator to use instead of starting one.
     #[arg(long, env = ENDPOINT_VAR)]
     emulator: Option<String>,
@@ -81,7 +88,12 @@ async fn run(args: Args) -> Result<(), String> {
     // The run outlasts an access token (the emulator slows as the table grows); a longer
     // one costs the same to check.
     config.sessions.access_ttl = Duration::from_secs(4 * 3600);
-    let app: &'static App = Box::leak(Box::new(local_app(&emulator.endpoint, config).await?));
+    let aws = if args.keep_alive {
+        keep_alive_stub(Some(emulator.endpoint.clone()), Duration::ZERO)?
+    } else {
+        emulator.endpoint.clone()
+    };
+    let app: &'static App = Box::leak(Box::new(local_app(&aws, config).await?));
     let summary = demo::seed(app.store.as_ref(), app.clock.as_ref())
         .await
         .map_err(|e| format!("seeding: {e}"))?;
@@ -152,16 +164,21 @@ async fn run(args: Args) -> Result<(), String> {
         "one SDK GetItem, emulator (a new connection each)",
         bare_get_items(&moto, &table, n).await?,
     );
-    let stub = keep_alive_stub()?;
-    let stubbed = aws_sdk_dynamodb::Client::from_conf(
-        aws_sdk_dynamodb::config::Builder::from(&sdk)
-            .endpoint_url(stub)
-            .build(),
-    );
-    measure(
-        "one SDK GetItem, keep-alive stub (connection reused)",
-        bare_get_items(&stubbed, &table, n).await?,
-    );
+    for delay in [0, 10] {
+        let stub = keep_alive_stub(None, Duration::from_millis(delay))?;
+        let stubbed = aws_sdk_dynamodb::Client::from_conf(
+            aws_sdk_dynamodb::config::Builder::from(&sdk)
+                .endpoint_url(stub)
+                .build(),
+        );
+        measure(
+            &format!("one SDK GetItem, keep-alive stub answering after {delay} ms"),
+            bare_get_items(&stubbed, &table, n).await?,
+        );
+    }
+    if args.sdk_only {
+        return Ok(());
+    }
 
     let get = |caller, path: String| (caller, "GET", path, None::<Value>);
     let reads = [
@@ -313,9 +330,10 @@ async fn bare_get_items(
     Ok(samples)
 }
 
-/// A DynamoDB stand-in on its own thread that answers every call with an empty `GetItem`
-/// answer and keeps connections open; its endpoint.
-fn keep_alive_stub() -> Result<String, String> {
+/// A server on its own thread that keeps connections open and forwards each request to
+/// `target`, or without one answers every call as an empty `GetItem` after `delay`; its
+/// endpoint.
+fn keep_alive_stub(target: Option<String>, delay: Duration) -> Result<String, String> {
     use hyper::server::conn::http1;
     use hyper::service::service_fn;
     use hyper_util::rt::TokioIo;
@@ -333,17 +351,32 @@ fn keep_alive_stub() -> Result<String, String> {
         runtime.block_on(async move {
             let listener =
                 tokio::net::TcpListener::from_std(listener).expect("the stub's listener");
+            let http = reqwest::Client::new();
             while let Ok((stream, _)) = listener.accept().await {
+                let (http, target) = (http.clone(), target.clone());
                 tokio::spawn(async move {
-                    let service = service_fn(|_req| async {
-                        let mut response = hyper::Response::new(http_body_util::Full::new(
-                            hyper::body::Bytes::from_static(b"{}"),
-                        ));
-                        response.headers_mut().insert(
-                            http::header::CONTENT_TYPE,
-                            http::HeaderValue::from_static("application/x-amz-json-1.0"),
-                        );
-                        Ok::<_, std::convert::Infallible>(response)
+                    let service = service_fn(move |req| {
+                        let (http, target) = (http.clone(), target.clone());
+                        async move {
+                            let response = match target {
+                                Some(target) => forward(&http, &target, req).await,
+                                None => {
+                                    tokio::time::sleep(delay).await;
+                                    let mut response =
+                                        hyper::Response::new(http_body_util::Full::new(
+                                            hyper::body::Bytes::from_static(b"{}"),
+                                        ));
+                                    response.headers_mut().insert(
+                                        http::header::CONTENT_TYPE,
+                                        http::HeaderValue::from_static(
+                                            "application/x-amz-json-1.0",
+                                        ),
+                                    );
+                                    response
+                                }
+                            };
+                            Ok::<_, std::convert::Infallible>(response)
+                        }
                     });
                     let _ = http1::Builder::new()
                         .serve_connection(TokioIo::new(stream), service)
@@ -353,6 +386,44 @@ fn keep_alive_stub() -> Result<String, String> {
         });
     });
     Ok(endpoint)
+}
+
+/// `req` sent on to `target`, and its answer.
+async fn forward(
+    http: &reqwest::Client,
+    target: &str,
+    req: hyper::Request<hyper::body::Incoming>,
+) -> hyper::Response<http_body_util::Full<hyper::body::Bytes>> {
+    use http_body_util::BodyExt;
+    let (parts, body) = req.into_parts();
+    let answer = async {
+        let body = body.collect().await.map_err(|e| e.to_string())?.to_bytes();
+        let path = parts.uri.path_and_query().map_or("/", |p| p.as_str());
+        let mut request = http
+            .request(parts.method, format!("{target}{path}"))
+            .body(body);
+        for (name, value) in &parts.headers {
+            if name != http::header::HOST && name != http::header::CONTENT_LENGTH {
+                request = request.header(name, value);
+            }
+        }
+        let response = request.send().await.map_err(|e| e.to_string())?;
+        let mut answer = hyper::Response::builder().status(response.status());
+        for (name, value) in response.headers() {
+            if name == http::header::CONTENT_TYPE || name.as_str().starts_with("x-amz") {
+                answer = answer.header(name, value);
+            }
+        }
+        let bytes = response.bytes().await.map_err(|e| e.to_string())?;
+        answer
+            .body(http_body_util::Full::new(bytes))
+            .map_err(|e| e.to_string())
+    };
+    answer.await.unwrap_or_else(|err| {
+        let mut response = hyper::Response::new(http_body_util::Full::new(err.into()));
+        *response.status_mut() = http::StatusCode::BAD_GATEWAY;
+        response
+    })
 }
 
 /// Median and p90.
