@@ -71,3 +71,8 @@ bench: venv
 
 clean-venv:
 	rm -rf $(VENV)
+
+## cpu-bench: each typical route's handler CPU per request, in process (docs/performance.md)
+.PHONY: cpu-bench
+cpu-bench: venv
+	$(CARGO) run --release --locked -p concierge-infra --bin concierge-cpu -- --keep-alive

@@ -14,6 +14,7 @@ mod jobs;
 mod matrix;
 mod members;
 mod requests;
+mod round_trips;
 mod store;
 mod streams;
 mod support;
