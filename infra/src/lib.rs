@@ -5,6 +5,7 @@ pub mod bootstrap;
 pub mod demo;
 pub mod emulator;
 pub mod local_api;
+pub mod login;
 pub mod outbox;
 pub mod runner;
 pub mod sse;

@@ -18,7 +18,7 @@ use concierge::routes::{self, HANDLERS};
 use concierge_infra::emulator::{ENDPOINT_VAR, Emulator};
 use concierge_infra::local_api::LocalApi;
 use concierge_infra::outbox::Outbox;
-use concierge_infra::{LOCAL_SECRET, LOCAL_WEBHOOK_SECRET, demo, local_app, local_config};
+use concierge_infra::{LOCAL_SECRET, LOCAL_WEBHOOK_SECRET, demo, local_app, local_config, login};
 use serde_json::{Value, json};
 
 #[derive(clap::Parser)]
@@ -103,10 +103,10 @@ async fn run(args: Args) -> Result<(), String> {
     tokio::spawn(LocalApi::new(app, outbox).serve(listener, std::future::pending()));
 
     let http = reqwest::Client::new();
-    let admin = login_staff(&http, &base, "admin@demo.test").await?;
-    let staff = login_staff(&http, &base, "staff@demo.test").await?;
+    let admin = login::staff(&http, &base, "admin@demo.test").await?;
+    let staff = login::staff(&http, &base, "staff@demo.test").await?;
     let qr = summary.hotels[0].qr_codes[0].1.to_string();
-    let guest = login_guest(&http, &base, &origin, &qr).await?;
+    let guest = login::guest(&http, &base, &origin, &qr, "+12125550143", "CPU").await?;
     // Let the delivery reports of the guest's code reach the webhook before measuring.
     tokio::time::sleep(Duration::from_millis(500)).await;
 
@@ -570,72 +570,4 @@ fn event(caller: Caller<'_>, method: &str, path: &str, body: Option<&Value>) -> 
         event["body"] = Value::from(body.to_string());
     }
     event
-}
-
-/// A staff member's access token (the local stack accepts it as a bearer).
-async fn login_staff(http: &reqwest::Client, base: &str, email: &str) -> Result<String, String> {
-    let body = json!({ "email": email, "password": demo::PASSWORD });
-    let response = http
-        .post(format!("{base}/auth/token"))
-        .json(&body)
-        .send()
-        .await
-        .map_err(|e| e.to_string())?;
-    access_token(response)
-}
-
-/// A guest logged in with a code from the local outbox, from the room of `qr`.
-async fn login_guest(
-    http: &reqwest::Client,
-    base: &str,
-    origin: &str,
-    qr: &str,
-) -> Result<String, String> {
-    let phone = "+12125550143";
-    let sent = http
-        .post(format!("{base}/auth/otp/send"))
-        .json(&json!({ "phone": phone, "qr": qr }))
-        .send()
-        .await
-        .map_err(|e| e.to_string())?;
-    if !sent.status().is_success() {
-        return Err(format!("otp send: {}", sent.status()));
-    }
-    let messages: Vec<Value> = http
-        .get(format!("{origin}/_local/outbox?to=%2B{}", &phone[1..]))
-        .send()
-        .await
-        .map_err(|e| e.to_string())?
-        .json()
-        .await
-        .map_err(|e| e.to_string())?;
-    let text = messages
-        .last()
-        .and_then(|m| m["text"].as_str())
-        .ok_or("no code sent")?;
-    let code = text
-        .split(|c: char| !c.is_ascii_digit())
-        .find(|word| word.len() == 6)
-        .ok_or("no code in the message")?;
-    let body = json!({ "phone": phone, "code": code, "qr": qr, "name": "CPU" });
-    let response = http
-        .post(format!("{base}/auth/otp/verify"))
-        .json(&body)
-        .send()
-        .await
-        .map_err(|e| e.to_string())?;
-    access_token(response)
-}
-
-/// The access token of a login's `Set-Cookie`.
-fn access_token(response: reqwest::Response) -> Result<String, String> {
-    response
-        .headers()
-        .get_all("set-cookie")
-        .iter()
-        .filter_map(|value| value.to_str().ok())
-        .find_map(|cookie| cookie.strip_prefix("access_token="))
-        .and_then(|rest| rest.split(';').next())
-        .map(str::to_owned)
-        .ok_or_else(|| format!("no access token ({})", response.status()))
 }
