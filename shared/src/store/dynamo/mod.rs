@@ -9,6 +9,7 @@ use std::collections::HashMap;
 use async_trait::async_trait;
 use aws_sdk_dynamodb::Client;
 use aws_sdk_dynamodb::error::SdkError;
+use aws_sdk_dynamodb::operation::query::builders::QueryFluentBuilder;
 use aws_sdk_dynamodb::types::{AttributeValue, ReturnValue};
 use jiff::{SignedDuration, Timestamp};
 use serde::de::DeserializeOwned;
@@ -94,6 +95,36 @@ fn all_from<T: DeserializeOwned>(items: Option<Vec<Item>>) -> Result<Vec<T>> {
         .into_iter()
         .map(from_item)
         .collect()
+}
+
+/// Up to `limit` items of `query` from `start`, reading at most `max_pages` pages (a filtered
+/// query's pages may hold fewer items than asked for), and where the next page would start.
+async fn pages_up_to<T: DeserializeOwned>(
+    query: &QueryFluentBuilder,
+    limit: u16,
+    mut start: Option<Item>,
+    max_pages: usize,
+) -> Result<(Vec<T>, Option<Item>)> {
+    let mut items = Vec::new();
+    for _ in 0..max_pages {
+        let remaining = usize::from(limit).saturating_sub(items.len());
+        if remaining == 0 {
+            break;
+        }
+        let output = query
+            .clone()
+            .limit(i32::try_from(remaining).unwrap_or(i32::MAX))
+            .set_exclusive_start_key(start)
+            .send()
+            .await
+            .map_err(sdk_error)?;
+        items.extend(all_from(output.items)?);
+        start = output.last_evaluated_key;
+        if start.is_none() {
+            break;
+        }
+    }
+    Ok((items, start))
 }
 
 /// Whether an item of a request's partition is one of its history entries.
@@ -782,30 +813,14 @@ impl Store for DynamoStore {
     }
 
     async fn open_requests(&self, hotel: &HotelSlug, limit: u16) -> Result<Vec<ServiceRequest>> {
-        let mut requests = Vec::new();
-        let mut start = None;
-        while requests.len() < usize::from(limit) {
-            let remaining = usize::from(limit) - requests.len();
-            let output = self
-                .client
-                .query()
-                .table_name(&self.table)
-                .index_name(INDEX4.name)
-                .key_condition_expression("GSI4PK = :pk")
-                .expression_attribute_values(":pk", s(keys::open_requests(hotel)))
-                .limit(i32::try_from(remaining).unwrap_or(i32::MAX))
-                .set_exclusive_start_key(start)
-                .send()
-                .await
-                .map_err(sdk_error)?;
-            for item in output.items.unwrap_or_default() {
-                requests.push(from_item(item)?);
-            }
-            start = output.last_evaluated_key;
-            if start.is_none() {
-                break;
-            }
-        }
+        let query = self
+            .client
+            .query()
+            .table_name(&self.table)
+            .index_name(INDEX4.name)
+            .key_condition_expression("GSI4PK = :pk")
+            .expression_attribute_values(":pk", s(keys::open_requests(hotel)));
+        let (requests, _) = pages_up_to(&query, limit, None, usize::MAX).await?;
         Ok(requests)
     }
 
@@ -824,7 +839,7 @@ impl Store for DynamoStore {
             RequestListing::Guest(guest) => (INDEX3, keys::guest_requests(*guest)),
         };
         let query = listing_query(&self.client, &self.table, index, &partition, filter)?;
-        let mut start = after.map(|position| {
+        let start = after.map(|position| {
             let mut key = key_map(keys::request(position.id));
             key.insert(index.pk.into(), s(partition.clone()));
             key.insert(
@@ -833,24 +848,7 @@ impl Store for DynamoStore {
             );
             key
         });
-        let mut items = Vec::new();
-        for _ in 0..MAX_PAGES_PER_LISTING {
-            let remaining = usize::from(limit).saturating_sub(items.len());
-            let output = query
-                .clone()
-                .limit(i32::try_from(remaining).unwrap_or(i32::MAX))
-                .set_exclusive_start_key(start)
-                .send()
-                .await
-                .map_err(sdk_error)?;
-            for item in output.items.unwrap_or_default() {
-                items.push(from_item(item)?);
-            }
-            start = output.last_evaluated_key;
-            if start.is_none() || items.len() >= usize::from(limit) {
-                break;
-            }
-        }
+        let (items, start) = pages_up_to(&query, limit, start, MAX_PAGES_PER_LISTING).await?;
         let frontier = start
             .as_ref()
             .map(|key| position_of(key, index))
@@ -1118,7 +1116,7 @@ fn listing_query(
     index: Index,
     partition: &str,
     filter: &RequestFilter,
-) -> Result<aws_sdk_dynamodb::operation::query::builders::QueryFluentBuilder> {
+) -> Result<QueryFluentBuilder> {
     let mut key_condition = "#pk = :pk".to_owned();
     let mut names = HashMap::from([("#pk".to_owned(), index.pk.to_owned())]);
     let mut values = HashMap::from([(":pk".to_owned(), s(partition))]);
