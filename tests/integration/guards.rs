@@ -135,6 +135,8 @@ async fn guests_act_only_within_a_current_stay_of_that_hotel() {
         password_hash: None,
         active: true,
         is_operator: false,
+        unverified_email: None,
+        managed_by: None,
         created_at: now,
         updated_at: now,
     };

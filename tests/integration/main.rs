@@ -9,6 +9,7 @@ mod dashboard;
 mod delivery;
 mod deployment;
 mod guards;
+mod identity;
 mod images;
 mod jobs;
 mod matrix;

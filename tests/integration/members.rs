@@ -19,8 +19,18 @@ fn invite(name: &str, phone: &str, email: Option<&str>, role: &str) -> Value {
     body
 }
 
-/// A guest account made directly in the store.
+/// A guest account made directly in the store, its own (no hotel manages it).
 async fn guest_account(stack: &Stack, phone: Option<&str>, email: Option<&str>) -> User {
+    account(stack, phone, email, None).await
+}
+
+/// An account made directly in the store, managed by `managed_by` when given.
+async fn account(
+    stack: &Stack,
+    phone: Option<&str>,
+    email: Option<&str>,
+    managed_by: Option<&str>,
+) -> User {
     let now = stack.app.clock.now();
     let user = User {
         id: UserId::generate(),
@@ -31,6 +41,8 @@ async fn guest_account(stack: &Stack, phone: Option<&str>, email: Option<&str>) 
         password_hash: None,
         active: true,
         is_operator: false,
+        unverified_email: None,
+        managed_by: managed_by.map(|hotel| hotel.parse().unwrap()),
         created_at: now,
         updated_at: now,
     };
@@ -103,34 +115,53 @@ async fn f5_new_members_have_no_usable_password() {
 }
 
 #[tokio::test]
-async fn f16_f35_an_existing_guest_found_by_phone_becomes_staff_with_email_backfilled() {
+async fn f16_f35_an_existing_guest_found_by_phone_becomes_staff_keeping_their_own_identity() {
     let stack = Stack::demo().await;
     let phone = unique_phone();
     let guest = guest_account(&stack, Some(&phone), None).await;
     let mut admin = stack.staff("manager@demo.test").await;
-    let (status, member) = admin
+    // SPEC §11: the guest's account is theirs; the hotel may not add an email to it.
+    let refused = admin
         .post(
             MEMBERS,
             invite("New Name", &phone, Some("gail@demo.test"), "STAFF"),
         )
         .await;
+    assert_error(&refused, 403, "identity_owned");
+    assert_eq!(stored(&stack, &guest.id.to_string()).await, guest);
+    let (status, member) = admin
+        .post(MEMBERS, invite("New Name", &phone, None, "STAFF"))
+        .await;
     assert_eq!(status, 201, "{member}");
     assert_eq!(member["user"], guest.id.to_string());
+    assert_eq!(member["name"], "New Name", "the name in this hotel");
+    assert_eq!(member["identity_editable"], false);
     let user = stored(&stack, &guest.id.to_string()).await;
     assert_eq!(user.kind, UserKind::Staff);
-    assert_eq!(user.email.unwrap().as_str(), "gail@demo.test");
+    assert_eq!(user.email, None);
     assert_eq!(
         user.name, "Gail Guest",
-        "an existing account keeps its name"
+        "an existing account keeps its own name"
     );
 }
 
 #[tokio::test]
-async fn f16_f35_email_is_looked_up_first_and_a_missing_phone_backfilled() {
+async fn f16_f35_email_is_looked_up_first_and_a_missing_phone_backfilled_where_the_hotel_may() {
     let stack = Stack::demo().await;
-    let guest = guest_account(&stack, None, Some("phoneless@demo.test")).await;
     let mut admin = stack.staff("admin@demo.test").await;
     let phone = unique_phone();
+    // An account of the person's own is never given a phone by a hotel.
+    let own = guest_account(&stack, None, Some("own@demo.test")).await;
+    let refused = admin
+        .post(
+            MEMBERS,
+            invite("Pat", &phone, Some("Own@demo.test"), "ADMIN"),
+        )
+        .await;
+    assert_error(&refused, 403, "identity_owned");
+    assert_eq!(stored(&stack, &own.id.to_string()).await, own);
+    // One this hotel still manages (it made it, and nobody has signed in with it) is.
+    let managed = account(&stack, None, Some("phoneless@demo.test"), Some("demo")).await;
     let (status, member) = admin
         .post(
             MEMBERS,
@@ -138,9 +169,9 @@ async fn f16_f35_email_is_looked_up_first_and_a_missing_phone_backfilled() {
         )
         .await;
     assert_eq!(status, 201, "{member}");
-    assert_eq!(member["user"], guest.id.to_string());
+    assert_eq!(member["user"], managed.id.to_string());
     assert_eq!(member["role"], "ADMIN");
-    let user = stored(&stack, &guest.id.to_string()).await;
+    let user = stored(&stack, &managed.id.to_string()).await;
     assert_eq!(user.kind, UserKind::Staff);
     assert_eq!(user.phone.unwrap().as_str(), phone);
     assert_eq!(
@@ -152,7 +183,7 @@ async fn f16_f35_email_is_looked_up_first_and_a_missing_phone_backfilled() {
             .unwrap()
             .unwrap()
             .id,
-        guest.id,
+        managed.id,
         "the phone is claimed for them"
     );
 }
@@ -163,7 +194,7 @@ async fn f20_duplicates_are_400s_and_write_nothing() {
     let mut admin = stack.staff("admin@demo.test").await;
     let taken_phone = unique_phone();
     let other = guest_account(&stack, Some(&taken_phone), Some("other@demo.test")).await;
-    let phoneless = guest_account(&stack, None, Some("nophone@demo.test")).await;
+    let phoneless = account(&stack, None, Some("nophone@demo.test"), Some("demo")).await;
 
     // Found by email, with no phone: the phone to backfill is someone else's.
     let clash = admin

@@ -20,6 +20,8 @@ fn guest(email: Option<&str>, phone: &str, now: jiff::Timestamp) -> User {
         password_hash: None,
         active: true,
         is_operator: false,
+        unverified_email: None,
+        managed_by: None,
         created_at: now,
         updated_at: now,
     }

@@ -1,21 +1,33 @@
-//! `PATCH /api/v1/auth/profile` `{name?, email?}`: the caller changes their own name or email.
+//! `PATCH /api/v1/auth/profile` `{name?, email?, phone?, code?}`: the caller changes their own
+//! name, gives an email, or moves to a new phone they prove is theirs (SPEC §11).
+//!
+//! An email given here is kept as unverified: shown back to its owner, never claimed, never
+//! matched by onboarding, never used to log in, so nobody can squat another person's address
+//! or learn whether it has an account. A new phone needs the code `POST /auth/otp/send`
+//! `{"phone", "purpose": "new_phone"}` sent to it; the code is used in the same transaction
+//! that moves the phone.
 
 use lambda_http::Request;
 use serde::{Deserialize, Serialize};
 
 use crate::app::App;
-use crate::error::Error;
+use crate::error::{Error, Result, Unique};
 use crate::http::{self, HandlerResult};
 use crate::operator::required_text;
+use crate::otp::verify::{check_code, not_right};
+use crate::otp::{MAX_ATTEMPTS, OtpScope, parse_code};
+use crate::ratelimit;
 use crate::session::Session;
 use crate::store::Write;
-use crate::users::{Email, Profile};
+use crate::users::{Email, Phone, Profile, User};
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Changes {
     name: Option<String>,
     email: Option<Email>,
+    phone: Option<Phone>,
+    code: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -26,9 +38,22 @@ struct Updated<'a> {
 pub async fn handle(app: &App, req: Request) -> HandlerResult {
     let session = Session::required(&app.config, &req)?;
     let changes: Changes = http::json(&req, app.config.max_json_body_bytes)?;
-    if changes.name.is_none() && changes.email.is_none() {
-        return Err(Error::invalid("Send a name or an email to change."));
+    if changes.name.is_none() && changes.email.is_none() && changes.phone.is_none() {
+        return Err(Error::invalid(
+            "Send a name, an email or a phone to change.",
+        ));
     }
+    let code = match (&changes.phone, &changes.code) {
+        (Some(_), Some(code)) => Some(parse_code(code)?),
+        (Some(_), None) => {
+            return Err(Error::field(
+                "code",
+                "enter the 6 digits we sent to the new phone (ask for them with purpose new_phone)",
+            ));
+        }
+        (None, Some(_)) => return Err(Error::field("code", "send it with the new phone")),
+        (None, None) => None,
+    };
     let previous = app
         .store
         .user(session.user)
@@ -40,16 +65,64 @@ pub async fn handle(app: &App, req: Request) -> HandlerResult {
         user.name = required_text("name", name)?;
     }
     if let Some(email) = changes.email {
-        user.email = Some(email);
+        user.unverified_email = (user.email.as_ref() != Some(&email)).then_some(email);
     }
     user.updated_at = app.clock.now();
-    app.store
-        .transact(&[Write::ReplaceUser {
-            user: &user,
-            previous: &previous,
-        }])
-        .await?;
+    match (changes.phone, code) {
+        (Some(phone), Some(code)) => {
+            user.phone = Some(phone);
+            user.managed_by = None;
+            move_phone(app, &previous, &user, &code).await?;
+        }
+        _ => {
+            app.store
+                .transact(&[Write::ReplaceUser {
+                    user: &user,
+                    previous: &previous,
+                }])
+                .await?;
+        }
+    }
     http::ok(&Updated {
         user: Profile::from(&user),
     })
+}
+
+/// Uses the code sent to the new phone for this user and writes the user on it, in one
+/// transaction: a code that is wrong, used or expired changes nothing.
+async fn move_phone(app: &App, previous: &User, user: &User, code: &str) -> Result<()> {
+    let store = app.store.as_ref();
+    let now = app.clock.now();
+    let phone = user
+        .phone
+        .as_ref()
+        .ok_or_else(|| Error::field("phone", "required"))?;
+    ratelimit::hit(
+        store,
+        now,
+        "otp-verify-phone",
+        &app.config.rate_limits.otp_verify_per_phone,
+        phone.as_str(),
+    )
+    .await?;
+    let otp = store
+        .latest_otp(phone, &OtpScope::PhoneOf(user.id))
+        .await?
+        .ok_or_else(not_right)?;
+    check_code(app, &otp, code, now).await?;
+    let writes = [
+        Write::ConsumeOtp {
+            otp: &otp,
+            now,
+            max_attempts: MAX_ATTEMPTS,
+        },
+        Write::ReplaceUser { user, previous },
+    ];
+    match store.transact(&writes).await {
+        Err(Error::Taken(Unique::Phone)) => Err(Error::field(
+            "phone",
+            "this number belongs to another account; log in with it instead",
+        )),
+        outcome => outcome,
+    }
 }

@@ -26,9 +26,18 @@ pub async fn handle(app: &App, req: Request) -> HandlerResult {
     csrf::check_origin(&app.config, &req, false)?;
     let credentials: Credentials = http::json(&req, app.config.max_json_body_bytes)?;
     let user = login(app, &credentials, &http::client_ip(&req)).await?;
-    let (family, issued) = session::start(&app.config, &user, app.clock.now())?;
-    app.store.transact(&[Write::InsertSession(&family)]).await?;
-    logged_in(app, &user, None, &issued)
+    let now = app.clock.now();
+    let (family, issued) = session::start(&app.config, &user, now)?;
+    let owned = user.signed_in(now);
+    let mut writes = vec![Write::InsertSession(&family)];
+    if let Some(owned) = &owned {
+        writes.push(Write::ReplaceUser {
+            user: owned,
+            previous: &user,
+        });
+    }
+    app.store.transact(&writes).await?;
+    logged_in(app, owned.as_ref().unwrap_or(&user), None, &issued)
 }
 
 /// Verified against when there is no account, so an unknown email costs the same time as a

@@ -26,6 +26,10 @@ pub struct Membership {
     pub hotel: HotelSlug,
     pub user: UserId,
     pub role: Role,
+    /// The name this hotel knows the member by, set by its admins; the account's own name
+    /// (the person's to change) when `None`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
     /// The departments whose requests a STAFF member sees and works.
     #[serde(default)]
     pub departments: Vec<DepartmentSlug>,
@@ -47,6 +51,9 @@ pub struct MemberView<'a> {
     pub active: bool,
     /// Whether they can log in with a password (else by one-time code only).
     pub has_password: bool,
+    /// Whether this hotel's admins may still set the phone and email: only on an account this
+    /// hotel created and whose owner has not signed in yet (SPEC §11).
+    pub identity_editable: bool,
     pub created_at: Timestamp,
 }
 
@@ -54,7 +61,7 @@ impl<'a> MemberView<'a> {
     pub fn new(membership: &'a Membership, user: &'a User) -> Self {
         Self {
             user: user.id,
-            name: &user.name,
+            name: membership.name.as_deref().unwrap_or(&user.name),
             email: user.email.as_ref(),
             phone: user.phone.as_ref(),
             kind: user.kind,
@@ -62,6 +69,7 @@ impl<'a> MemberView<'a> {
             departments: &membership.departments,
             active: membership.active && user.active,
             has_password: user.password_hash.is_some(),
+            identity_editable: user.identity_managed_by(&membership.hotel),
             created_at: membership.created_at,
         }
     }

@@ -71,9 +71,11 @@ pub async fn check_departments(
 }
 
 /// Makes the invited person a member: an existing user is found by email first, then by
-/// phone (F35); a guest becomes STAFF (F16) and a missing phone or email is filled in; anyone
-/// new gets a STAFF account without a usable password (F5). The account and the membership
-/// are written in one transaction; a phone or email of someone else is a 400 (F20).
+/// phone (F35); a guest becomes STAFF (F16); anyone new gets a STAFF account without a usable
+/// password (F5), which this hotel manages until its owner signs in. An existing account's
+/// phone and email are its owner's: an invitation that would add or change them is refused
+/// unless this hotel still manages the account (SPEC §11). The account and the membership are
+/// written in one transaction; a phone or email of someone else is a 400 (F20).
 pub async fn invite(
     store: &dyn Store,
     hotel: &HotelSlug,
@@ -88,12 +90,16 @@ pub async fn invite(
         Some(user) => Some(user),
         None => store.user_by_phone(&invitation.phone).await?,
     };
+    let name = required_text("name", invitation.name)?;
     let mut membership = new_membership(hotel, UserId::generate(), invitation.role, now);
     membership.departments = invitation.departments;
     let result = match existing {
         Some(previous) => {
-            let user = onboarded(&previous, invitation.phone, invitation.email, now)?;
+            let user = onboarded(&previous, hotel, invitation.phone, invitation.email, now)?;
             membership.user = user.id;
+            if name != user.name {
+                membership.name = Some(name);
+            }
             let mut writes = Vec::new();
             if user != previous {
                 writes.push(Write::ReplaceUser {
@@ -108,13 +114,15 @@ pub async fn invite(
             let user = User {
                 id: membership.user,
                 kind: UserKind::Staff,
-                name: required_text("name", invitation.name)?,
+                name,
                 email: invitation.email,
+                unverified_email: None,
                 phone: Some(invitation.phone),
                 // F5: an invited member logs in by one-time code until they set a password.
                 password_hash: None,
                 active: true,
                 is_operator: false,
+                managed_by: Some(hotel.clone()),
                 created_at: now,
                 updated_at: now,
             };
@@ -140,19 +148,49 @@ pub async fn invite(
     }
 }
 
-/// An existing account made staff: promoted if a guest, its missing phone or email filled in.
-/// A phone or email that differs from the account's is refused rather than overwritten.
-fn onboarded(user: &User, phone: Phone, email: Option<Email>, now: Timestamp) -> Result<User> {
+/// The refusal of a phone or email change on an account whose owner it belongs to.
+pub fn identity_owned() -> Error {
+    Error::denied(
+        "identity_owned",
+        "This person's phone and email are their own: only they can change them, from their \
+         profile. You can still change their name in this hotel, role, departments and whether \
+         they are active.",
+    )
+}
+
+/// An existing account made staff of `hotel`: promoted if a guest. Once another hotel takes
+/// them on, no hotel manages the account any more. Its missing phone or email is filled in
+/// only while `hotel` manages it; a phone or email that differs from the account's is refused
+/// rather than overwritten.
+fn onboarded(
+    user: &User,
+    hotel: &HotelSlug,
+    phone: Phone,
+    email: Option<Email>,
+    now: Timestamp,
+) -> Result<User> {
     if !user.active {
         return Err(Error::bad_request(
             "account_disabled",
             "This person's account is disabled; it cannot be made a member.",
         ));
     }
+    let managed = user.identity_managed_by(hotel);
     let mut next = user.clone();
     next.kind = UserKind::Staff;
+    if !managed {
+        next.managed_by = None;
+    }
+    let not_ours = || {
+        Error::denied(
+            "identity_owned",
+            "This person already has an account, and only they can add a phone or email to \
+             it. Invite them with the details their account has, or without an email.",
+        )
+    };
     match &user.phone {
-        None => next.phone = Some(phone),
+        None if managed => next.phone = Some(phone),
+        None => return Err(not_ours()),
         Some(current) if *current != phone => {
             return Err(Error::field(
                 "phone",
@@ -162,7 +200,8 @@ fn onboarded(user: &User, phone: Phone, email: Option<Email>, now: Timestamp) ->
         Some(_) => {}
     }
     match (&user.email, email) {
-        (None, Some(email)) => next.email = Some(email),
+        (None, Some(email)) if managed => next.email = Some(email),
+        (None, Some(_)) => return Err(not_ours()),
         (Some(current), Some(email)) if *current != email => {
             return Err(Error::field(
                 "email",
@@ -177,9 +216,11 @@ fn onboarded(user: &User, phone: Phone, email: Option<Email>, now: Timestamp) ->
     Ok(next)
 }
 
-/// Changes a member of `hotel` on behalf of `actor`, in one transaction. Demoting or
-/// deactivating the last active SUPERADMIN is refused by the store's counter condition, which
-/// holds however many such changes race. Returns the member as changed.
+/// Changes a member of `hotel` on behalf of `actor`, in one transaction. The phone and email
+/// change only on an account this hotel manages (else 403, SPEC §11); the name is the
+/// member's name in this hotel, and the account's own name too while the hotel manages it.
+/// Demoting or deactivating the last active SUPERADMIN is refused by the store's counter
+/// condition, which holds however many such changes race. Returns the member as changed.
 pub async fn change(
     store: &dyn Store,
     actor: &Membership,
@@ -200,9 +241,17 @@ pub async fn change(
         check_departments(store, hotel, departments).await?;
     }
     let previous_user = store.user(member).await?.ok_or(Error::NotFound("Member"))?;
+    let managed = previous_user.identity_managed_by(hotel);
+    if !managed && (changes.phone.is_some() || changes.email.is_some()) {
+        return Err(identity_owned());
+    }
     let mut user = previous_user.clone();
+    let mut membership = previous.clone();
     if let Some(name) = changes.name {
-        user.name = name;
+        if managed {
+            user.name.clone_from(&name);
+        }
+        membership.name = (name != user.name).then_some(name);
     }
     if let Some(email) = changes.email {
         user.email = Some(email);
@@ -210,7 +259,6 @@ pub async fn change(
     if let Some(phone) = changes.phone {
         user.phone = Some(phone);
     }
-    let mut membership = previous.clone();
     if let Some(role) = changes.role {
         membership.role = role;
     }
@@ -230,6 +278,8 @@ pub async fn change(
     }
     if user != previous_user {
         user.updated_at = now;
+        // Conditioned on the account as read: a first sign-in or another hotel taking the
+        // person on meanwhile ends this hotel's say over the phone and email, and fails this.
         writes.push(Write::ReplaceUser {
             user: &user,
             previous: &previous_user,

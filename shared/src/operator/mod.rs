@@ -56,11 +56,24 @@ pub async fn create_hotel(
         created_at: now,
         updated_at: now,
     };
-    let (user, is_new) = staff_account(store, superadmin, now).await?;
+    let (mut user, is_new) = staff_account(store, superadmin, now).await?;
+    let previous = user.clone();
+    if is_new {
+        user.managed_by = Some(hotel.slug.clone());
+    } else if user.managed_by.take().is_some() {
+        // Another hotel's admins lose their say over the phone and email of someone who now
+        // runs this one; conditioned on the account as read, so it cannot race them.
+        user.updated_at = now;
+    }
     let membership = new_membership(&hotel.slug, user.id, Role::Superadmin, now);
     let mut writes = vec![Write::InsertHotel(&hotel)];
     if is_new {
         writes.push(Write::InsertUser(&user));
+    } else if user != previous {
+        writes.push(Write::ReplaceUser {
+            user: &user,
+            previous: &previous,
+        });
     }
     writes.push(Write::InsertMembership(&membership));
     store.transact(&writes).await?;
@@ -103,6 +116,8 @@ pub async fn staff_account(
         password_hash,
         active: true,
         is_operator: staff.is_operator,
+        unverified_email: None,
+        managed_by: None,
         created_at: now,
         updated_at: now,
     };
@@ -114,6 +129,7 @@ pub fn new_membership(hotel: &HotelSlug, user: UserId, role: Role, now: Timestam
         hotel: hotel.clone(),
         user,
         role,
+        name: None,
         departments: Vec::new(),
         active: true,
         created_at: now,

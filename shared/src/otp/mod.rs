@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 use crate::hotels::{self, Hotel};
-use crate::ids::{HotelSlug, OtpId, QrCode};
+use crate::ids::{HotelSlug, OtpId, QrCode, UserId};
 use crate::qr::QrCodeRecord;
 use crate::secrets::{Keys, constant_time_eq};
 use crate::store::Store;
@@ -28,12 +28,14 @@ pub const MAX_ATTEMPTS: u32 = 5;
 /// How long the record is kept (for delivery events and audit) before DynamoDB's TTL deletes it.
 pub const RETENTION: SignedDuration = SignedDuration::from_hours(24);
 
-/// What a code logs into: a hotel (guests, and staff working there), or staff without a hotel.
+/// What a code is for: logging into a hotel (guests, and staff working there), logging in as
+/// staff without a hotel, or a signed-in user proving a new phone of theirs.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
 pub enum OtpScope {
     Hotel(HotelSlug),
     Staff,
+    PhoneOf(UserId),
 }
 
 impl fmt::Display for OtpScope {
@@ -41,6 +43,7 @@ impl fmt::Display for OtpScope {
         match self {
             OtpScope::Hotel(hotel) => write!(f, "hotel:{hotel}"),
             OtpScope::Staff => f.write_str("staff"),
+            OtpScope::PhoneOf(user) => write!(f, "phone-of:{user}"),
         }
     }
 }
@@ -49,10 +52,15 @@ impl FromStr for OtpScope {
     type Err = Error;
 
     fn from_str(s: &str) -> Result<Self, Error> {
-        match s.strip_prefix("hotel:") {
-            Some(hotel) => Ok(OtpScope::Hotel(hotel.parse()?)),
-            None if s == "staff" => Ok(OtpScope::Staff),
-            None => Err(Error::internal_msg(format!("unknown OTP scope {s}"))),
+        if let Some(hotel) = s.strip_prefix("hotel:") {
+            return Ok(OtpScope::Hotel(hotel.parse()?));
+        }
+        if let Some(user) = s.strip_prefix("phone-of:") {
+            return Ok(OtpScope::PhoneOf(user.parse()?));
+        }
+        match s {
+            "staff" => Ok(OtpScope::Staff),
+            _ => Err(Error::internal_msg(format!("unknown OTP scope {s}"))),
         }
     }
 }
@@ -315,7 +323,11 @@ mod tests {
 
     #[test]
     fn scopes_round_trip_and_codes_are_parsed_strictly() {
-        for scope in [OtpScope::Staff, OtpScope::Hotel("demo".parse().unwrap())] {
+        for scope in [
+            OtpScope::Staff,
+            OtpScope::Hotel("demo".parse().unwrap()),
+            OtpScope::PhoneOf(UserId::generate()),
+        ] {
             assert_eq!(scope.to_string().parse::<OtpScope>().unwrap(), scope);
         }
         assert_eq!(parse_code(" 012345 ").unwrap(), "012345");

@@ -7,8 +7,10 @@ use jiff::SignedDuration;
 use crate::app::App;
 use crate::delivery::code_text;
 use crate::error::{Error, Result};
-use crate::ids::{HotelSlug, QrCode};
-use crate::otp::{Channel, DeliveryStatus, OtpCode, VALIDITY, generate_code, resolve_target};
+use crate::ids::{HotelSlug, QrCode, UserId};
+use crate::otp::{
+    Channel, DeliveryStatus, OtpCode, OtpScope, VALIDITY, generate_code, resolve_target,
+};
 use crate::ratelimit;
 use crate::store::{OtpDelivery, Write};
 use crate::timers::{Timer, TimerKind};
@@ -16,10 +18,20 @@ use crate::users::Phone;
 
 pub struct SendRequest {
     pub phone: Phone,
-    pub hotel: Option<HotelSlug>,
-    pub qr: Option<QrCode>,
+    pub purpose: Purpose,
     /// From the API Gateway request context only (F39).
     pub client_ip: String,
+}
+
+/// What the code will be good for.
+pub enum Purpose {
+    /// Logging in: to a hotel (named, or by a room's QR code), or as staff without one.
+    Login {
+        hotel: Option<HotelSlug>,
+        qr: Option<QrCode>,
+    },
+    /// A signed-in user proving that a new phone is theirs before it replaces their own.
+    NewPhone(UserId),
 }
 
 /// The same answer whether or not the phone belongs to anyone.
@@ -49,12 +61,19 @@ pub async fn send(app: &App, request: SendRequest) -> Result<Sent> {
             request.phone.as_str()
         ),
     )?;
-    let target = resolve_target(store, request.hotel.as_ref(), request.qr.as_ref()).await?;
+    let scope = match &request.purpose {
+        Purpose::Login { hotel, qr } => {
+            resolve_target(store, hotel.as_ref(), qr.as_ref())
+                .await?
+                .scope
+        }
+        Purpose::NewPhone(user) => OtpScope::PhoneOf(*user),
+    };
     let code = generate_code();
     let record = OtpCode::new(
         &app.config.keys,
         request.phone.clone(),
-        target.scope,
+        scope,
         &code,
         Channel::Whatsapp,
         now,

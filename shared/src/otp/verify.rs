@@ -147,8 +147,14 @@ async fn attempt(
         now,
         max_attempts: MAX_ATTEMPTS,
     }];
+    let owned = user.signed_in(now);
     if is_new {
         writes.push(Write::InsertUser(&user));
+    } else if let Some(owned) = &owned {
+        writes.push(Write::ReplaceUser {
+            user: owned,
+            previous: &user,
+        });
     }
     if let Some((stay, true)) = &stay {
         writes.push(Write::InsertStay(stay));
@@ -156,14 +162,14 @@ async fn attempt(
     writes.push(Write::InsertSession(&family));
     store.transact(&writes).await?;
     Ok(Verified {
-        user,
+        user: owned.unwrap_or(user),
         stay: stay.map(|(stay, _)| stay),
         issued,
     })
 }
 
 /// Refuses a code that cannot log in; a wrong one counts as a try.
-async fn check_code(app: &App, otp: &OtpCode, code: &str, now: Timestamp) -> Result<()> {
+pub(crate) async fn check_code(app: &App, otp: &OtpCode, code: &str, now: Timestamp) -> Result<()> {
     if otp.used {
         return Err(Error::bad_request(
             "otp_used",
@@ -203,6 +209,8 @@ fn new_guest(phone: &Phone, name: Option<&str>, now: Timestamp) -> User {
         password_hash: None,
         active: true,
         is_operator: false,
+        unverified_email: None,
+        managed_by: None,
         created_at: now,
         updated_at: now,
     }

@@ -8,7 +8,7 @@ use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
-use crate::ids::UserId;
+use crate::ids::{HotelSlug, UserId};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "UPPERCASE")]
@@ -22,7 +22,13 @@ pub struct User {
     pub id: UserId,
     pub kind: UserKind,
     pub name: String,
+    /// The email the account logs in with and is found by: unique (claimed), and set only by
+    /// someone entitled to (see `managed_by`), never by the user on their own say-so.
     pub email: Option<Email>,
+    /// An email the user gave on their own profile: shown back to them, but never claimed,
+    /// matched by onboarding or used to log in, since nobody proved it is theirs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unverified_email: Option<Email>,
     pub phone: Option<Phone>,
     /// An Argon2id PHC string; `None` means no usable password (OTP login only).
     pub password_hash: Option<String>,
@@ -30,8 +36,32 @@ pub struct User {
     /// Platform operators create hotels and their first superadmin.
     #[serde(default)]
     pub is_operator: bool,
+    /// The hotel whose admins may still set this account's phone and email: the one that
+    /// created it, until its owner first signs in or another hotel takes them on. `None`: the
+    /// phone and email belong to the person alone (SPEC §11). Accounts stored before this field
+    /// existed read as `None`, which is the safe side.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub managed_by: Option<HotelSlug>,
     pub created_at: Timestamp,
     pub updated_at: Timestamp,
+}
+
+impl User {
+    /// Whether admins of `hotel` may set this account's phone and email: only while the account
+    /// has no standing outside that hotel (no other hotel, not an operator, never signed in).
+    pub fn identity_managed_by(&self, hotel: &HotelSlug) -> bool {
+        !self.is_operator && self.managed_by.as_ref() == Some(hotel)
+    }
+
+    /// The account once its owner signs in: theirs alone from then on. `None` when nothing
+    /// changes, so a login writes the user only the first time.
+    pub fn signed_in(&self, now: Timestamp) -> Option<User> {
+        self.managed_by.as_ref()?;
+        let mut next = self.clone();
+        next.managed_by = None;
+        next.updated_at = now;
+        Some(next)
+    }
 }
 
 /// What a user sees of themselves.
@@ -40,7 +70,10 @@ pub struct Profile<'a> {
     pub id: UserId,
     pub kind: UserKind,
     pub name: &'a str,
+    /// The email the account logs in with.
     pub email: Option<&'a Email>,
+    /// The email the user gave themselves, not yet proven theirs (no login, no matching).
+    pub unverified_email: Option<&'a Email>,
     pub phone: Option<&'a Phone>,
     pub is_operator: bool,
     pub has_password: bool,
@@ -53,6 +86,7 @@ impl<'a> From<&'a User> for Profile<'a> {
             kind: user.kind,
             name: &user.name,
             email: user.email.as_ref(),
+            unverified_email: user.unverified_email.as_ref(),
             phone: user.phone.as_ref(),
             is_operator: user.is_operator,
             has_password: user.password_hash.is_some(),
