@@ -15,6 +15,7 @@ use std::time::Duration;
 
 use concierge::App;
 use concierge::config::{Config, GupshupSettings, PushSettings, SchedulerSettings};
+use concierge::users::CountryCode;
 
 /// Browser origins the local stack trusts: the local API itself and a Vite dev server.
 pub const LOCAL_ORIGINS: [&str; 3] = [
@@ -54,6 +55,12 @@ pub fn local_config(table: &str, api_base: &str, secret: &[u8]) -> Result<Config
     config.images.bucket = format!("{table}-images");
     config.images.path_style = true;
     config.guest_entry_url = LOCAL_GUEST_ENTRY_URL.to_owned();
+    // The demo hotels are in Portugal; their demo guests and staff have US and UK numbers.
+    config.otp_countries = ["US", "GB"]
+        .into_iter()
+        .map(CountryCode::parse)
+        .collect::<Result<_, _>>()
+        .map_err(|e| e.to_string())?;
     config.gupshup = Some(GupshupSettings {
         api_url: format!("{api_base}{}", outbox::GUPSHUP_PREFIX),
         api_key: "local".into(),

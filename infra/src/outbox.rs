@@ -261,16 +261,15 @@ impl Outbox {
 
     /// The SMS the SNS emulator has kept.
     async fn sms(&self) -> Result<Vec<Message>, String> {
-        let data: Value = self
+        let sent: Vec<Value> = self
             .http
-            .get(format!("{}/moto-api/data.json", self.emulator))
+            .get(format!("{}/_emulator/sms", self.emulator))
             .send()
             .await
             .map_err(|e| e.to_string())?
             .json()
             .await
             .map_err(|e| e.to_string())?;
-        let sent = data["sns"]["SMS"].as_array().cloned().unwrap_or_default();
         let mut state = self.lock();
         Ok(sent
             .iter()

@@ -7,6 +7,7 @@ use std::time::Duration;
 use crate::error::BoxError;
 use crate::ratelimit::{RateLimits, Rule};
 use crate::secrets::Keys;
+use crate::users::CountryCode;
 
 #[derive(Debug)]
 pub struct Config {
@@ -24,6 +25,9 @@ pub struct Config {
     /// Accept `Authorization: Bearer` access tokens (`ALLOW_BEARER`; development only).
     pub allow_bearer: bool,
     pub rate_limits: RateLimits,
+    /// `OTP_COUNTRIES`: the countries (ISO codes, comma-separated) whose phones may get a guest's
+    /// login code at hotels that name none of their own, beside each hotel's own country.
+    pub otp_countries: Vec<CountryCode>,
     /// WhatsApp delivery through Gupshup; without it every code goes by SMS.
     pub gupshup: Option<GupshupSettings>,
     /// `SMS_SENDER_ID`: the alphanumeric sender SNS shows, where the country allows one.
@@ -183,6 +187,7 @@ impl Config {
             },
             allow_bearer: false,
             rate_limits: RateLimits::default(),
+            otp_countries: Vec::new(),
             gupshup: None,
             sms_sender_id: None,
             delivery: DeliverySettings {
@@ -237,13 +242,33 @@ impl Config {
         let rules = &mut config.rate_limits;
         for (name, rules) in [
             ("RATE_OTP_SEND_PHONE", &mut rules.otp_send_per_phone),
+            (
+                "RATE_OTP_SEND_PHONE_CEILING",
+                &mut rules.otp_send_phone_ceiling,
+            ),
             ("RATE_OTP_SEND_IP", &mut rules.otp_send_per_ip),
+            ("RATE_OTP_SEND_IP_QR", &mut rules.otp_send_per_ip_with_qr),
+            ("OTP_BUDGET_HOTEL", &mut rules.otp_send_per_hotel),
+            ("OTP_BUDGET_GLOBAL", &mut rules.otp_send_global),
+            ("RATE_OTP_SEND_NEW_PHONE", &mut rules.otp_send_new_phone),
             ("RATE_OTP_VERIFY_PHONE", &mut rules.otp_verify_per_phone),
             ("RATE_PASSWORD_LOGIN", &mut rules.password_login),
+            ("RATE_PASSWORD_LOGIN_IP", &mut rules.password_login_per_ip),
+            (
+                "RATE_PASSWORD_LOGIN_ACCOUNT",
+                &mut rules.password_login_per_account,
+            ),
         ] {
             if let Some(value) = optional(name) {
                 *rules = Rule::parse_list(&value).map_err(|e| format!("{name}: {e}"))?;
             }
+        }
+        if let Some(countries) = optional("OTP_COUNTRIES") {
+            config.otp_countries = list(&countries)
+                .iter()
+                .map(|code| CountryCode::parse(code))
+                .collect::<Result<_, _>>()
+                .map_err(|_| "OTP_COUNTRIES: use two-letter country codes such as PT,ES")?;
         }
         if let Some(api_key) = optional("GUPSHUP_API_KEY") {
             config.gupshup = Some(GupshupSettings {

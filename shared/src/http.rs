@@ -82,18 +82,11 @@ pub fn json<T: DeserializeOwned>(req: &Request, max_bytes: usize) -> Result<T> {
     let value = serde_path_to_error::deserialize(&mut deserializer).map_err(|err| {
         let path = err.path().to_string();
         let inner = err.into_inner();
-        let problem = json_problem(&inner);
-        // Our own types explain themselves as "Invalid <field>: <problem>"; keep the problem.
-        let problem = match problem.split_once(": ") {
-            Some((head, rest)) if head.starts_with("Invalid ") => rest.to_owned(),
-            _ => problem,
-        };
         match inner.classify() {
-            Category::Data if path != "." => Error::field(&path, problem),
-            Category::Data => Error::invalid(format!(
-                "The request body is not of the expected shape: {problem}"
-            )),
-            _ => Error::invalid(format!("The request body is not valid JSON: {problem}")),
+            Category::Data => shape_error(&path, &json_problem(&inner)),
+            _ => Error::invalid(
+                "The request body is not valid JSON: check its quotes, commas and brackets.",
+            ),
         }
     })?;
     deserializer
@@ -109,6 +102,79 @@ fn json_problem(err: &serde_json::Error) -> String {
         Some(position) => text[..position].to_owned(),
         None => text,
     }
+}
+
+/// A body of the wrong shape, said as what to send instead: the field at fault and what it
+/// must be, never the decoder's or a type's own words.
+fn shape_error(path: &str, problem: &str) -> Error {
+    let named = |prefix: &str| {
+        let name = problem.strip_prefix(prefix)?.split('`').next()?;
+        Some(if path == "." {
+            name.to_owned()
+        } else {
+            format!("{path}.{name}")
+        })
+    };
+    if let Some(field) = named("missing field `") {
+        return Error::field(&field, "is required");
+    }
+    if let Some(field) = named("duplicate field `") {
+        return Error::field(&field, "is given twice; send it once");
+    }
+    if path == "." || path.starts_with('[') {
+        return Error::invalid("The request body must be a JSON object of the documented fields.");
+    }
+    let field = path;
+    // Our own types explain themselves as "Invalid <field>: <problem>"; keep the problem.
+    if let Some((head, rest)) = problem.split_once(": ")
+        && head.starts_with("Invalid ")
+    {
+        return Error::field(field, rest);
+    }
+    let quoted = |text: &str| {
+        text.split('`')
+            .skip(1)
+            .step_by(2)
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let explanation = if problem.starts_with("unknown field") {
+        match problem.split_once("expected") {
+            Some((_, expected)) => format!("is not a field here; send only {}", quoted(expected)),
+            None => "is not a field here".to_owned(),
+        }
+    } else if problem.starts_with("unknown variant") {
+        let expected = problem.split_once("expected").map_or("", |(_, e)| e);
+        format!("must be one of {}", quoted(expected))
+    } else if let Some((_, expected)) = problem.split_once("expected ")
+        && (problem.starts_with("invalid type") || problem.starts_with("invalid value"))
+    {
+        let wanted = match expected {
+            "u8" | "u16" | "u32" | "u64" | "usize" | "i8" | "i16" | "i32" | "i64" => {
+                if problem.starts_with("invalid value") {
+                    "a whole number in range"
+                } else {
+                    "a whole number"
+                }
+            }
+            "f32" | "f64" => "a number",
+            "a string" | "a borrowed string" => "text",
+            "a boolean" => "true or false",
+            "a sequence" => "a list",
+            "a timestamp string" => "a date and time such as 2026-12-06T14:30:00Z",
+            other if other.starts_with("struct ") || other == "a map" => "an object",
+            _ => "a value of the documented type",
+        };
+        format!("must be {wanted}")
+    } else if problem.starts_with("invalid length") {
+        "has the wrong number of items".to_owned()
+    } else if problem.starts_with("failed to parse") {
+        // The time library's words: every time we take is RFC 3339.
+        "must be a date and time such as 2026-12-06T14:30:00Z".to_owned()
+    } else {
+        "is not in the documented form".to_owned()
+    };
+    Error::field(field, explanation)
 }
 
 /// A JSON response.
@@ -254,14 +320,48 @@ mod tests {
             400
         );
         assert_eq!(refused(&post("application/json", b"{} {}")).status(), 400);
-        let wrong_type = refused(&post("application/json", br#"{"name":"Ana","times":"2"}"#));
-        let body = serde_json::to_value(wrong_type.body()).unwrap();
-        assert!(body["error"]["fields"]["times"].is_string(), "{body}");
         let unknown = refused(&post(
             "application/json",
             br#"{"name":"Ana","times":2,"x":1}"#,
         ));
         assert_eq!(unknown.status(), 400);
+    }
+
+    fn fields_of(body: &[u8]) -> serde_json::Value {
+        let err = json::<Greeting>(&post("application/json", body), 256).unwrap_err();
+        let body = serde_json::to_value(err.body()).unwrap();
+        assert!(
+            !body.to_string().contains('`') && !body.to_string().contains("u8"),
+            "no decoder words: {body}"
+        );
+        body["error"]["fields"].clone()
+    }
+
+    #[test]
+    fn a_body_of_the_wrong_shape_says_what_to_send_per_field() {
+        assert_eq!(fields_of(br#"{"times":2}"#)["name"], "is required");
+        assert_eq!(
+            fields_of(br#"{"name":"A","times":"2"}"#)["times"],
+            "must be a whole number"
+        );
+        assert_eq!(
+            fields_of(br#"{"name":"A","times":300}"#)["times"],
+            "must be a whole number in range"
+        );
+        assert_eq!(
+            fields_of(br#"{"name":7,"times":2}"#)["name"],
+            "must be text"
+        );
+        assert_eq!(
+            fields_of(br#"{"name":"A","times":2,"x":1}"#)["x"],
+            "is not a field here; send only name, times"
+        );
+        assert_eq!(
+            fields_of(br#"{"name":"A","name":"B","times":2}"#)["name"],
+            "is given twice; send it once"
+        );
+        let err = json::<Greeting>(&post("application/json", b"[1]"), 256).unwrap_err();
+        assert!(err.to_string().contains("JSON object"), "{err}");
     }
 
     #[test]

@@ -47,9 +47,17 @@ impl Keys {
     }
 }
 
-/// Equality in time independent of where the inputs differ.
+/// Equality in time independent of where the inputs differ (of inputs of one length: a
+/// length that differs returns at once, so compare secrets with `secret_eq`).
 pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     constant_time::verify_slices_are_equal(a, b).is_ok()
+}
+
+/// Whether a presented value is the secret, in time that depends on neither's contents nor
+/// length: their SHA-256 digests are compared, which are always 32 bytes.
+pub fn secret_eq(secret: &[u8], presented: &[u8]) -> bool {
+    let digest = |value: &[u8]| aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, value);
+    constant_time_eq(digest(secret).as_ref(), digest(presented).as_ref())
 }
 
 impl fmt::Debug for Keys {
@@ -70,5 +78,8 @@ mod tests {
         assert!(!keys.csrf_verify(b"y", &keys.csrf_mac(b"x")));
         assert!(Keys::derive(&[7u8; 31]).is_err());
         assert_eq!(format!("{keys:?}"), "Keys(..)");
+        assert!(secret_eq(b"s3cret", b"s3cret"));
+        assert!(!secret_eq(b"s3cret", b"s3cre"));
+        assert!(!secret_eq(b"s3cret", b"s3cret-and-more"));
     }
 }

@@ -333,62 +333,84 @@ async fn staff_log_in_by_code_only_where_they_are_members() {
     let stack = Stack::demo().await;
     let mut browser = Browser::new(&stack);
     let staff_phone = "+12025550103"; // staff@demo.test, member of demo only
-    let (status, _) = browser
+    // A code for a hotel they are no member of goes nowhere, though the answer is the same.
+    let (status, nowhere) = browser
         .post(
             "/auth/otp/send",
             json!({ "phone": staff_phone, "hotel": "demo-annex" }),
         )
         .await;
-    assert_eq!(status, 200);
-    let code = stack.last_code(staff_phone).await;
-    let refused = browser
+    assert_eq!(status, 200, "{nowhere}");
+    assert!(stack.outbox(staff_phone).await.is_empty());
+    let (status, sent) = browser
         .post(
-            "/auth/otp/verify",
-            json!({ "phone": staff_phone, "code": code, "hotel": "demo-annex" }),
+            "/auth/otp/send",
+            json!({ "phone": staff_phone, "hotel": "demo" }),
         )
         .await;
-    assert_error(&refused, 403, "not_a_member");
+    assert_eq!((status, &sent), (200, &nowhere));
+    let code = stack.last_code(staff_phone).await;
 
-    // Made a member, the same code works: the refusal did not use it up.
+    // Their membership ends before they verify: refused, and the code is not used up (F23).
     let store = stack.app.store.as_ref();
     let staff = store
         .user_by_phone(&Phone::parse(staff_phone).unwrap())
         .await
         .unwrap()
         .unwrap();
-    let membership = concierge::operator::new_membership(
-        &"demo-annex".parse().unwrap(),
-        staff.id,
-        concierge::members::Role::Staff,
-        jiff::Timestamp::now(),
-    );
+    let demo = "demo".parse().unwrap();
+    let membership = store.membership(&demo, staff.id).await.unwrap().unwrap();
+    let mut ended = membership.clone();
+    ended.active = false;
+    ended.updated_at = jiff::Timestamp::now();
     store
-        .transact(&[Write::InsertMembership(&membership)])
+        .transact(&[Write::ReplaceMembership {
+            membership: &ended,
+            previous: &membership,
+        }])
+        .await
+        .unwrap();
+    let refused = browser
+        .post(
+            "/auth/otp/verify",
+            json!({ "phone": staff_phone, "code": code, "hotel": "demo" }),
+        )
+        .await;
+    assert_error(&refused, 403, "not_a_member");
+    let mut back = ended.clone();
+    back.active = true;
+    back.updated_at = jiff::Timestamp::now();
+    store
+        .transact(&[Write::ReplaceMembership {
+            membership: &back,
+            previous: &ended,
+        }])
         .await
         .unwrap();
     let (status, body) = browser
         .post(
             "/auth/otp/verify",
-            json!({ "phone": staff_phone, "code": code, "hotel": "demo-annex" }),
+            json!({ "phone": staff_phone, "code": code, "hotel": "demo" }),
         )
         .await;
     assert_eq!(status, 200, "{body}");
     assert_eq!(body["user"]["kind"], "STAFF");
     assert!(body["stay"].is_null());
 
-    // Without a hotel: staff accounts only.
+    // Without a hotel: staff accounts only, and nothing goes to anyone else's phone.
     let guest_phone = unique_phone();
-    browser
+    let (status, _) = browser
         .post("/auth/otp/send", json!({ "phone": guest_phone }))
         .await;
-    let code = stack.last_code(&guest_phone).await;
+    assert_eq!(status, 200);
+    assert!(stack.outbox(&guest_phone).await.is_empty());
     let no_staff = browser
         .post(
             "/auth/otp/verify",
-            json!({ "phone": guest_phone, "code": code }),
+            json!({ "phone": guest_phone, "code": "123456" }),
         )
         .await;
-    assert_error(&no_staff, 400, "no_staff_account");
+    assert_error(&no_staff, 400, "otp_invalid");
 }
 
 #[tokio::test]
@@ -398,10 +420,16 @@ async fn a_known_and_an_unknown_phone_get_the_same_answer() {
     let known = browser
         .post("/auth/otp/send", json!({ "phone": "+12025550101" }))
         .await;
+    let stranger = unique_phone();
     let unknown = browser
-        .post("/auth/otp/send", json!({ "phone": unique_phone() }))
+        .post("/auth/otp/send", json!({ "phone": stranger }))
         .await;
     assert_eq!(known, unknown);
+    assert_eq!(stack.outbox("+12025550101").await.len(), 1);
+    assert!(
+        stack.outbox(&stranger).await.is_empty(),
+        "a phone that is no staff member's gets nothing"
+    );
     assert_eq!(
         known.1,
         json!({ "sent": true, "channel": "WHATSAPP", "expires_in": 300 })
@@ -519,7 +547,7 @@ async fn whatsapp_timing_out_falls_back_to_sms_within_its_timeout() {
     let stack = Stack::demo().await;
     stack.whatsapp_mode("timeout").await;
     let mut browser = Browser::new(&stack);
-    let phone = unique_phone();
+    let phone = "+12025550102".to_owned(); // manager@demo.test
     let started = std::time::Instant::now();
     let (status, body) = browser
         .post("/auth/otp/send", json!({ "phone": phone }))
@@ -548,7 +576,7 @@ async fn every_channel_down_is_a_502_and_still_counts() {
     .await;
     stack.whatsapp_mode("fail").await;
     let mut browser = Browser::new(&stack);
-    let phone = unique_phone();
+    let phone = "+12025550103".to_owned(); // staff@demo.test
     for _ in 0..2 {
         let failed = browser
             .post("/auth/otp/send", json!({ "phone": phone }))
@@ -747,6 +775,7 @@ async fn password_login_refuses_blank_wrong_and_disabled() {
 async fn password_login_attempts_are_limited_per_ip_and_email() {
     let stack = Stack::with_config(|config| {
         config.rate_limits.password_login = vec![Rule::new(3, 900)];
+        config.rate_limits.password_login_per_account = vec![Rule::new(1000, 900)];
     })
     .await;
     let tries = (0..8).map(|_| {

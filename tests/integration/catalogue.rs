@@ -400,6 +400,7 @@ async fn a_closed_hotel_vanishes_from_every_public_route() {
         contact: Default::default(),
         branding: Default::default(),
         default_stay_nights: 1,
+        accepted_countries: Vec::new(),
         active: false,
         created_at: now,
         updated_at: now,

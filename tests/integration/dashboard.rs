@@ -74,7 +74,7 @@ async fn the_dashboard_counts_in_the_hotels_day_and_within_its_reads() {
     let (status, admin) = superadmin.get("/hotels/demo/admin/dashboard").await;
     assert_eq!(status, 200, "{admin}");
     for (method, calls) in [
-        ("membership", 1),
+        ("membership_and_user", 1),
         ("hotel", 1),
         ("open_requests", 1),
         ("requests", 1),

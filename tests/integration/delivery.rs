@@ -211,10 +211,11 @@ async fn an_undeliverable_whatsapp_message_brings_the_sms_at_once() {
     stack.whatsapp_mode("undeliverable").await;
     let (phone, _) = whatsapp_code(&stack).await;
     // The stand-in reports `failed` to the webhook, which falls back without waiting (F42).
+    // The SMS goes out first and the code's record follows it: wait for both.
     let mut sent = Vec::new();
-    for _ in 0..50 {
+    for _ in 0..100 {
         sent = stack.outbox(&phone).await;
-        if sms_count(&sent) == 1 {
+        if sms_count(&sent) == 1 && record(&stack, &phone).await.channel == Channel::Sms {
             break;
         }
         tokio::time::sleep(Duration::from_millis(100)).await;

@@ -162,7 +162,7 @@ async fn guests_act_only_within_a_current_stay_of_that_hotel() {
     );
 
     store.transact(&[Write::InsertStay(&stay)]).await.unwrap();
-    let current = guards::active_stay(stack.app, &guest_session, &demo.slug)
+    let (current, _) = guards::active_stay(stack.app, &guest_session, &demo.slug)
         .await
         .unwrap();
     assert_eq!(current.id, stay.id);

@@ -261,11 +261,9 @@ async fn a_user_moves_to_a_new_phone_only_with_the_code_sent_to_it() {
 
     // A login code is not a new-phone code, and another account's phone stays theirs.
     let login_phone = unique_phone();
+    let qr = stack.demo_qr("demo", "101");
     Browser::new(&stack)
-        .post(
-            "/auth/otp/send",
-            json!({ "phone": login_phone, "hotel": "demo" }),
-        )
+        .post("/auth/otp/send", json!({ "phone": login_phone, "qr": qr }))
         .await;
     let login_code = stack.last_code(&login_phone).await;
     let refused = staff

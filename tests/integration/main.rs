@@ -1,6 +1,7 @@
 //! Integration tests. Each test gets its own table in one shared emulator, and talks to the
 //! local API over HTTP, so every request takes the path a deployed request takes.
 
+mod abuse;
 mod admin;
 mod auth;
 mod catalogue;
@@ -9,6 +10,7 @@ mod dashboard;
 mod delivery;
 mod deployment;
 mod guards;
+mod hardening;
 mod identity;
 mod images;
 mod jobs;

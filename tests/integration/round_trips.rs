@@ -41,7 +41,7 @@ const NOT_MEASURED: [(&str, &str); 12] = [
         "a building block of the routes above",
     ),
     (
-        "a member of a hotel",
+        "a member of a hotel, and the caller's account",
         "a building block of the routes above",
     ),
     ("a user's hotels", "a building block of the routes above"),

@@ -28,7 +28,8 @@ use concierge::requests::{Activity, ServiceRequest};
 use concierge::session::SessionFamily;
 use concierge::stays::GuestStay;
 use concierge::store::{
-    Listed, OtpDelivery, Page, PageRequest, Position, RequestFilter, RequestListing, Store, Write,
+    Listed, OtpDelivery, Page, PageRequest, Position, RequestFilter, RequestListing, Store, Tries,
+    Write,
 };
 use concierge::timers::{Timer, TimerKind};
 use concierge::users::{Email, Phone, User};
@@ -344,10 +345,12 @@ counted! {
     fn user_by_email(&self, email: &Email) -> Result<Option<User>>;
     fn user_by_phone(&self, phone: &Phone) -> Result<Option<User>>;
     fn membership(&self, hotel: &HotelSlug, user: UserId) -> Result<Option<Membership>>;
+    fn membership_and_user(&self, hotel: &HotelSlug, user: UserId) -> Result<(Option<Membership>, Option<User>)>;
     fn memberships_of(&self, user: UserId) -> Result<Vec<Membership>>;
     fn stays_of(&self, guest: UserId) -> Result<Vec<GuestStay>>;
     fn latest_otp(&self, phone: &Phone, scope: &OtpScope) -> Result<Option<OtpCode>>;
-    fn count_wrong_otp(&self, otp: &OtpCode, max_attempts: u32) -> Result<Option<u32>>;
+    fn count_wrong_otp(&self, otp: &OtpCode, tries: Tries, max_attempts: u32) -> Result<Option<u32>>;
+    fn known_network(&self, phone: &Phone, network: &str, now: Timestamp) -> Result<bool>;
     fn record_otp_delivery(&self, otp: &OtpCode, delivery: &OtpDelivery) -> Result<()>;
     fn increment_counter(&self, name: &str, window_start: i64, expires_at: i64) -> Result<u64>;
     fn session_family(&self, id: SessionId) -> Result<Option<SessionFamily>>;
@@ -408,10 +411,18 @@ pub struct Browser {
 
 impl Browser {
     pub fn new(stack: &Stack) -> Self {
+        Self::on_network(stack, "127.0.0.1")
+    }
+
+    /// A browser whose connections come from `address` (any of 127.0.0.0/8), so the local API
+    /// sees it as another client network, as API Gateway would.
+    pub fn on_network(stack: &Stack, address: &str) -> Self {
         let jar = Arc::new(reqwest::cookie::Jar::default());
+        let address: std::net::IpAddr = address.parse().expect("an IP address");
         Self {
             http: reqwest::Client::builder()
                 .cookie_provider(jar.clone())
+                .local_address(address)
                 .build()
                 .expect("client"),
             jar,

@@ -14,7 +14,7 @@ use crate::app::App;
 use crate::error::{Error, Result, Unique};
 use crate::http::{self, HandlerResult};
 use crate::operator::required_text;
-use crate::otp::verify::{check_code, not_right};
+use crate::otp::verify::{check_code, count_try, not_right};
 use crate::otp::{MAX_ATTEMPTS, OtpScope, parse_code};
 use crate::ratelimit;
 use crate::session::Session;
@@ -72,7 +72,7 @@ pub async fn handle(app: &App, req: Request) -> HandlerResult {
         (Some(phone), Some(code)) => {
             user.phone = Some(phone);
             user.managed_by = None;
-            move_phone(app, &previous, &user, &code).await?;
+            move_phone(app, &previous, &user, &code, &http::client_ip(&req)).await?;
         }
         _ => {
             app.store
@@ -90,30 +90,31 @@ pub async fn handle(app: &App, req: Request) -> HandlerResult {
 
 /// Uses the code sent to the new phone for this user and writes the user on it, in one
 /// transaction: a code that is wrong, used or expired changes nothing.
-async fn move_phone(app: &App, previous: &User, user: &User, code: &str) -> Result<()> {
+async fn move_phone(
+    app: &App,
+    previous: &User,
+    user: &User,
+    code: &str,
+    client_ip: &str,
+) -> Result<()> {
     let store = app.store.as_ref();
     let now = app.clock.now();
     let phone = user
         .phone
         .as_ref()
         .ok_or_else(|| Error::field("phone", "required"))?;
-    ratelimit::hit(
-        store,
-        now,
-        "otp-verify-phone",
-        &app.config.rate_limits.otp_verify_per_phone,
-        phone.as_str(),
-    )
-    .await?;
+    count_try(app, phone, client_ip).await?;
     let otp = store
         .latest_otp(phone, &OtpScope::PhoneOf(user.id))
         .await?
         .ok_or_else(not_right)?;
-    check_code(app, &otp, code, now).await?;
+    let tries = otp.tries_from(&ratelimit::network(client_ip));
+    check_code(app, &otp, code, tries, now).await?;
     let writes = [
         Write::ConsumeOtp {
             otp: &otp,
             now,
+            tries,
             max_attempts: MAX_ATTEMPTS,
         },
         Write::ReplaceUser { user, previous },

@@ -30,6 +30,14 @@ pub async fn handle(app: &App, req: Request) -> HandlerResult {
     let (family, issued) = session::start(&app.config, &user, now)?;
     let owned = user.signed_in(now);
     let mut writes = vec![Write::InsertSession(&family)];
+    let network = ratelimit::network(&http::client_ip(&req));
+    if let Some(phone) = &user.phone {
+        writes.push(Write::RememberNetwork {
+            phone,
+            network: &network,
+            at: now,
+        });
+    }
     if let Some(owned) = &owned {
         writes.push(Write::ReplaceUser {
             user: owned,
@@ -61,14 +69,35 @@ async fn login(app: &App, credentials: &Credentials, client_ip: &str) -> Result<
         return Err(Error::field("password", "enter your password"));
     }
     let email = Email::parse(&credentials.email)?;
-    ratelimit::hit(
-        app.store.as_ref(),
-        app.clock.now(),
-        "password-login",
-        &app.config.rate_limits.password_login,
-        &format!("{client_ip}|{email}"),
-    )
-    .await?;
+    let (store, now, limits) = (app.store.as_ref(), app.clock.now(), &app.config.rate_limits);
+    let network = ratelimit::network(client_ip);
+    let network_email = format!("{network}|{email}");
+    // Per network and email, per network, and per account from anywhere: guessing spread
+    // over many networks is slowed too, while the owner waits minutes at most (and can
+    // always log in by code instead).
+    tokio::try_join!(
+        ratelimit::hit(
+            store,
+            now,
+            "password-login",
+            &limits.password_login,
+            &network_email
+        ),
+        ratelimit::hit(
+            store,
+            now,
+            "password-login-ip",
+            &limits.password_login_per_ip,
+            &network
+        ),
+        ratelimit::hit(
+            store,
+            now,
+            "password-login-account",
+            &limits.password_login_per_account,
+            email.as_str()
+        ),
+    )?;
     let user = app.store.user_by_email(&email).await?;
     let stored = user.as_ref().and_then(|user| user.password_hash.as_deref());
     let matches = match stored {

@@ -33,6 +33,7 @@ struct NewDepartment {
 pub async fn handle(app: &App, req: Request) -> HandlerResult {
     let hotel: HotelSlug = http::path(&req, "hotel")?;
     let session = Session::required(&app.config, &req)?;
+    guards::member(app, &session, &hotel, Role::Admin).await?;
     let input: NewDepartment = http::json(&req, app.config.max_json_body_bytes)?;
     let changes = Changes {
         name: Some(input.name),
@@ -59,7 +60,6 @@ pub async fn handle(app: &App, req: Request) -> HandlerResult {
         updated_at: now,
     };
     changes.apply(&mut department);
-    guards::member(app, &session, &hotel, Role::Admin).await?;
     check_contacts(app.store.as_ref(), &hotel, &department.escalation_contacts).await?;
     app.store
         .transact(&[Write::InsertDepartment(&department)])

@@ -16,8 +16,8 @@ pub async fn handle(app: &App, req: Request) -> HandlerResult {
     let hotel: HotelSlug = http::path(&req, "hotel")?;
     let slug: DepartmentSlug = http::path(&req, "department")?;
     let session = Session::required(&app.config, &req)?;
-    let changes = http::json::<Changes>(&req, app.config.max_json_body_bytes)?.checked()?;
     guards::member(app, &session, &hotel, Role::Admin).await?;
+    let changes = http::json::<Changes>(&req, app.config.max_json_body_bytes)?.checked()?;
     let store = app.store.as_ref();
     let previous = admin::of_hotel(store, &hotel, &slug).await?;
     let mut next = previous.clone();

@@ -33,6 +33,7 @@ struct NewExperience {
 pub async fn handle(app: &App, req: Request) -> HandlerResult {
     let hotel: HotelSlug = http::path(&req, "hotel")?;
     let session = Session::required(&app.config, &req)?;
+    guards::member(app, &session, &hotel, Role::Admin).await?;
     let input: NewExperience = http::json(&req, app.config.max_json_body_bytes)?;
     let changes = Changes {
         department: None,
@@ -45,7 +46,6 @@ pub async fn handle(app: &App, req: Request) -> HandlerResult {
         active: None,
     }
     .checked()?;
-    guards::member(app, &session, &hotel, Role::Admin).await?;
     let department = departments::of_hotel(app.store.as_ref(), &hotel, &input.department).await?;
     let now = app.clock.now();
     let mut experience = Experience {

@@ -7,6 +7,7 @@ use crate::error::{Error, Result};
 use crate::operator::required_text;
 use crate::requests::optional_text;
 use crate::store::{Store, Write};
+use crate::users::CountryCode;
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -19,6 +20,8 @@ pub struct HotelChanges {
     /// A CSS hex colour, `#rrggbb`; `""` clears it.
     pub accent_color: Option<String>,
     pub default_stay_nights: Option<u16>,
+    /// Replaces the countries whose phones may get a guest's login code, beside the hotel's own.
+    pub accepted_countries: Option<Vec<CountryCode>>,
     /// Opening and closing a hotel is the operator's.
     pub active: Option<bool>,
 }
@@ -66,6 +69,7 @@ impl HotelChanges {
             contact,
             accent_color,
             default_stay_nights: self.default_stay_nights,
+            accepted_countries: self.accepted_countries,
             active: self.active,
         })
     }
@@ -85,6 +89,11 @@ impl HotelChanges {
         }
         if let Some(nights) = self.default_stay_nights {
             hotel.default_stay_nights = nights;
+        }
+        if let Some(mut countries) = self.accepted_countries {
+            countries.sort_by(|a, b| a.as_str().cmp(b.as_str()));
+            countries.dedup();
+            hotel.accepted_countries = countries;
         }
         if let Some(active) = self.active {
             hotel.active = active;

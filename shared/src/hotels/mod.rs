@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::{Error, Result};
 use crate::ids::HotelSlug;
 use crate::store::Store;
+use crate::users::{CountryCode, Phone};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Hotel {
@@ -23,6 +24,11 @@ pub struct Hotel {
     pub branding: Branding,
     /// Nights a guest stay lasts when the guest logs in from a room's QR code.
     pub default_stay_nights: u16,
+    /// The countries whose phones may get a guest's login code, beside the hotel's own (its
+    /// contact phone's); empty means the deployment's default list (`OTP_COUNTRIES`). Codes to
+    /// anywhere else are how SMS pumping makes money.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub accepted_countries: Vec<CountryCode>,
     pub active: bool,
     pub created_at: Timestamp,
     pub updated_at: Timestamp,
@@ -84,6 +90,28 @@ impl TryFrom<String> for TimeZoneName {
 impl From<TimeZoneName> for String {
     fn from(name: TimeZoneName) -> String {
         name.0
+    }
+}
+
+impl Hotel {
+    /// Whether a guest's login code may go to `phone`: its country is the hotel's own, or one
+    /// the hotel accepts, or (when the hotel names none) one of `default_countries`.
+    pub fn accepts_phone_of(&self, phone: &Phone, default_countries: &[CountryCode]) -> bool {
+        let Some(country) = phone.country() else {
+            return false;
+        };
+        let own = self
+            .contact
+            .phone
+            .as_deref()
+            .and_then(|phone| Phone::parse(phone).ok())
+            .and_then(|phone| phone.country());
+        let accepted = if self.accepted_countries.is_empty() {
+            default_countries
+        } else {
+            &self.accepted_countries
+        };
+        own == Some(country) || accepted.contains(&country)
     }
 }
 

@@ -31,6 +31,7 @@ struct NewMember {
 pub async fn handle(app: &App, req: Request) -> HandlerResult {
     let hotel: HotelSlug = http::path(&req, "hotel")?;
     let session = Session::required(&app.config, &req)?;
+    let actor = guards::member(app, &session, &hotel, Role::Admin).await?;
     let input: NewMember = http::json(&req, app.config.max_json_body_bytes)?;
     // F15: staff always have a phone, so one-time-code login always works.
     let phone = input.phone.ok_or_else(|| {
@@ -46,7 +47,6 @@ pub async fn handle(app: &App, req: Request) -> HandlerResult {
         role: input.role,
         departments: input.departments,
     };
-    let actor = guards::member(app, &session, &hotel, Role::Admin).await?;
     check_may_manage(&actor, invitation.role)?;
     let store = app.store.as_ref();
     check_departments(store, &hotel, &invitation.departments).await?;

@@ -31,6 +31,7 @@ pub async fn handle(app: &App, req: Request) -> HandlerResult {
     let hotel: HotelSlug = http::path(&req, "hotel")?;
     let member: UserId = http::path(&req, "member")?;
     let session = Session::required(&app.config, &req)?;
+    let actor = guards::member(app, &session, &hotel, Role::Admin).await?;
     let input: Changes = http::json(&req, app.config.max_json_body_bytes)?;
     let changes = MemberChanges {
         name: input
@@ -52,7 +53,6 @@ pub async fn handle(app: &App, req: Request) -> HandlerResult {
     {
         return Err(Error::invalid("Send at least one field to change."));
     }
-    let actor = guards::member(app, &session, &hotel, Role::Admin).await?;
     let changed = onboard::change(
         app.store.as_ref(),
         &actor,

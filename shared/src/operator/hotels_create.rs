@@ -47,8 +47,8 @@ struct Created<'a> {
 
 pub async fn handle(app: &App, req: Request) -> HandlerResult {
     let session = Session::required(&app.config, &req)?;
-    let input: Input = http::json(&req, app.config.max_json_body_bytes)?;
     guards::operator(app, &session).await?;
+    let input: Input = http::json(&req, app.config.max_json_body_bytes)?;
     let hotel = NewHotel {
         slug: input.slug,
         name: input.name,

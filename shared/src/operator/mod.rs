@@ -52,6 +52,7 @@ pub async fn create_hotel(
         contact: hotel.contact,
         branding: Default::default(),
         default_stay_nights: hotel.default_stay_nights,
+        accepted_countries: Vec::new(),
         active: true,
         created_at: now,
         updated_at: now,

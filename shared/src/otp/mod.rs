@@ -18,7 +18,7 @@ use crate::hotels::{self, Hotel};
 use crate::ids::{HotelSlug, OtpId, QrCode, UserId};
 use crate::qr::QrCodeRecord;
 use crate::secrets::{Keys, constant_time_eq};
-use crate::store::Store;
+use crate::store::{Store, Tries};
 use crate::users::Phone;
 
 /// How long a code can be used.
@@ -110,7 +110,15 @@ pub struct OtpCode {
     pub channel: Channel,
     pub provider_message_id: Option<String>,
     pub delivery_status: DeliveryStatus,
+    /// Wrong tries from the network that asked for the code.
     pub attempts: u32,
+    /// Wrong tries from anywhere else: a stranger who knows the phone can use these up, but
+    /// not the owner's own.
+    #[serde(default)]
+    pub foreign_attempts: u32,
+    /// The network (see `ratelimit::network`) that asked for the code.
+    #[serde(default)]
+    pub network: Option<String>,
     pub used: bool,
     pub created_at: Timestamp,
     /// Stored as epoch seconds, so conditions can compare it.
@@ -126,13 +134,14 @@ pub struct OtpCode {
 }
 
 impl OtpCode {
-    /// A record for a code about to be sent by `channel`.
+    /// A record for a code about to be sent by `channel`, asked for from `network`.
     pub fn new(
         keys: &Keys,
         phone: Phone,
         scope: OtpScope,
         code: &str,
         channel: Channel,
+        network: &str,
         now: Timestamp,
     ) -> Self {
         let code_hash = hash(keys, &phone, &scope, code);
@@ -145,6 +154,8 @@ impl OtpCode {
             provider_message_id: None,
             delivery_status: DeliveryStatus::Pending,
             attempts: 0,
+            foreign_attempts: 0,
+            network: Some(network.to_owned()),
             used: false,
             created_at: now,
             valid_until: now.saturating_add(VALIDITY).unwrap_or(now),
@@ -162,6 +173,22 @@ impl OtpCode {
 
     pub fn is_expired(&self, now: Timestamp) -> bool {
         now >= self.valid_until
+    }
+
+    /// Whose tries a verify from `network` is.
+    pub fn tries_from(&self, network: &str) -> Tries {
+        match &self.network {
+            Some(asked_from) if asked_from != network => Tries::Foreign,
+            _ => Tries::Own,
+        }
+    }
+
+    /// The wrong tries so far of that kind.
+    pub fn attempts_of(&self, tries: Tries) -> u32 {
+        match tries {
+            Tries::Own => self.attempts,
+            Tries::Foreign => self.foreign_attempts,
+        }
     }
 
     pub fn matches(&self, keys: &Keys, code: &str) -> bool {
@@ -305,6 +332,7 @@ mod tests {
             demo.clone(),
             "123456",
             Channel::Whatsapp,
+            "203.0.113.7",
             Timestamp::UNIX_EPOCH,
         );
         assert!(record.matches(&keys(), "123456"));

@@ -7,14 +7,16 @@ use jiff::SignedDuration;
 use crate::app::App;
 use crate::delivery::code_text;
 use crate::error::{Error, Result};
+use crate::hotels::Hotel;
 use crate::ids::{HotelSlug, QrCode, UserId};
 use crate::otp::{
     Channel, DeliveryStatus, OtpCode, OtpScope, VALIDITY, generate_code, resolve_target,
 };
 use crate::ratelimit;
-use crate::store::{OtpDelivery, Write};
+use crate::store::{OtpDelivery, Store, Write};
 use crate::timers::{Timer, TimerKind};
-use crate::users::Phone;
+use crate::users::{Phone, UserKind};
+use futures_util::future::try_join_all;
 
 pub struct SendRequest {
     pub phone: Phone,
@@ -40,35 +42,97 @@ pub struct Sent {
     pub expires_in_secs: i64,
 }
 
+/// Whom a send is for, once the request is resolved.
+enum Recipient {
+    /// A guest logging in from a room's QR code: the hotel's accepted countries apply.
+    Guest(Hotel),
+    /// A staff login, to a hotel or without one: only a member's phone gets a code.
+    Staff(Option<Hotel>),
+    /// A signed-in user proving a new phone.
+    NewPhone(UserId),
+}
+
+/// Sends a code, under the limits of `docs/security.md`: the requester's network and the
+/// phone (with a ceiling that spares networks the phone logged in from), a signed-in user's
+/// new-phone codes, and then, for a code about to go out, the hotel's and the platform's
+/// budgets. A staff login for a phone that is no member sends nothing and answers as if it had.
 pub async fn send(app: &App, request: SendRequest) -> Result<Sent> {
     let store = app.store.as_ref();
     let now = app.clock.now();
     let limits = &app.config.rate_limits;
-    // Every attempt counts, before anything else happens.
-    tokio::try_join!(
-        ratelimit::hit(
-            store,
-            now,
-            "otp-send-ip",
-            &limits.otp_send_per_ip,
-            &request.client_ip
-        ),
+    let network = ratelimit::network(&request.client_ip);
+    let phone = request.phone.as_str();
+    let (recipient, known) = tokio::try_join!(
+        recipient(store, request.purpose),
+        store.known_network(&request.phone, &network, now),
+    )?;
+    let per_network = match &recipient {
+        Recipient::Guest(_) => ("otp-send-ip-qr", &limits.otp_send_per_ip_with_qr),
+        _ => ("otp-send-ip", &limits.otp_send_per_ip),
+    };
+    let phone_network = format!("{phone}|{network}");
+    let new_phone_of = match &recipient {
+        Recipient::NewPhone(user) => Some(user.to_string()),
+        _ => None,
+    };
+    let mut hits = vec![
+        ratelimit::hit(store, now, per_network.0, per_network.1, &network),
         ratelimit::hit(
             store,
             now,
             "otp-send-phone",
             &limits.otp_send_per_phone,
-            request.phone.as_str()
+            &phone_network,
         ),
-    )?;
-    let scope = match &request.purpose {
-        Purpose::Login { hotel, qr } => {
-            resolve_target(store, hotel.as_ref(), qr.as_ref())
-                .await?
-                .scope
+    ];
+    if !known {
+        hits.push(ratelimit::hit(
+            store,
+            now,
+            "otp-send-phone-ceiling",
+            &limits.otp_send_phone_ceiling,
+            phone,
+        ));
+    }
+    if let Some(user) = &new_phone_of {
+        hits.push(ratelimit::hit(
+            store,
+            now,
+            "otp-send-new-phone",
+            &limits.otp_send_new_phone,
+            user,
+        ));
+    }
+    // Every attempt counts, refused ones too; whether the phone is a member's is looked up
+    // meanwhile.
+    let (counted, member) = tokio::join!(
+        try_join_all(hits),
+        is_member(store, &recipient, &request.phone)
+    );
+    counted?;
+    let scope = match &recipient {
+        Recipient::Guest(hotel) => {
+            if !hotel.accepts_phone_of(&request.phone, &app.config.otp_countries) {
+                return Err(Error::field(
+                    "phone",
+                    "this hotel cannot send codes to numbers of that country; ask reception \
+                     to log you in",
+                ));
+            }
+            OtpScope::Hotel(hotel.slug.clone())
         }
-        Purpose::NewPhone(user) => OtpScope::PhoneOf(*user),
+        Recipient::Staff(hotel) => {
+            if !member? {
+                return Ok(silent(app));
+            }
+            hotel
+                .as_ref()
+                .map_or(OtpScope::Staff, |hotel| OtpScope::Hotel(hotel.slug.clone()))
+        }
+        Recipient::NewPhone(user) => OtpScope::PhoneOf(*user),
     };
+    spend_budgets(app, &scope, now).await?;
+
     let code = generate_code();
     let record = OtpCode::new(
         &app.config.keys,
@@ -76,6 +140,7 @@ pub async fn send(app: &App, request: SendRequest) -> Result<Sent> {
         scope,
         &code,
         Channel::Whatsapp,
+        &network,
         now,
     );
     // The sweep's backstop for the fallback and the cleanup come with the record itself; if
@@ -106,6 +171,81 @@ pub async fn send(app: &App, request: SendRequest) -> Result<Sent> {
         channel: delivery.channel,
         expires_in_secs: VALIDITY.as_secs(),
     })
+}
+
+/// What a send to a phone that is nobody's staff account answers: what a send would.
+fn silent(app: &App) -> Sent {
+    Sent {
+        channel: if app.config.gupshup.is_some() {
+            Channel::Whatsapp
+        } else {
+            Channel::Sms
+        },
+        expires_in_secs: VALIDITY.as_secs(),
+    }
+}
+
+async fn recipient(store: &dyn Store, purpose: Purpose) -> Result<Recipient> {
+    Ok(match purpose {
+        Purpose::Login { hotel, qr } => {
+            let target = resolve_target(store, hotel.as_ref(), qr.as_ref()).await?;
+            match (target.qr, target.hotel) {
+                (Some(_), Some(hotel)) => Recipient::Guest(hotel),
+                (_, hotel) => Recipient::Staff(hotel),
+            }
+        }
+        Purpose::NewPhone(user) => Recipient::NewPhone(user),
+    })
+}
+
+/// For a staff login: whether `phone` is an active staff account (and a member of the hotel,
+/// when one is named). Other recipients need no such check.
+async fn is_member(store: &dyn Store, recipient: &Recipient, phone: &Phone) -> Result<bool> {
+    let Recipient::Staff(hotel) = recipient else {
+        return Ok(true);
+    };
+    let Some(user) = store.user_by_phone(phone).await? else {
+        return Ok(false);
+    };
+    if !user.active || user.kind != UserKind::Staff {
+        return Ok(false);
+    }
+    match hotel {
+        Some(hotel) => Ok(store
+            .membership(&hotel.slug, user.id)
+            .await?
+            .is_some_and(|m| m.active)),
+        None => Ok(true),
+    }
+}
+
+/// Spends one code of the hotel's budget (for a hotel's code) and of the platform's.
+async fn spend_budgets(app: &App, scope: &OtpScope, now: jiff::Timestamp) -> Result<()> {
+    let store = app.store.as_ref();
+    let limits = &app.config.rate_limits;
+    let hotel = async {
+        match scope {
+            OtpScope::Hotel(hotel) => {
+                ratelimit::spend(
+                    store,
+                    now,
+                    "otp-budget-hotel",
+                    &limits.otp_send_per_hotel,
+                    hotel.as_str(),
+                )
+                .await
+            }
+            _ => Ok(()),
+        }
+    };
+    let global = ratelimit::spend(
+        store,
+        now,
+        "otp-budget-global",
+        &limits.otp_send_global,
+        "all",
+    );
+    tokio::try_join!(hotel, global).map(drop)
 }
 
 /// How long after the fallback delay the sweep steps in, if the queue has not.

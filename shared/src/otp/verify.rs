@@ -14,7 +14,7 @@ use crate::otp::{MAX_ATTEMPTS, OtpCode, Target, parse_code, resolve_target};
 use crate::ratelimit;
 use crate::session::{self, Issued};
 use crate::stays::GuestStay;
-use crate::store::Write;
+use crate::store::{Tries, Write};
 use crate::users::{Phone, User, UserKind};
 
 pub struct VerifyRequest {
@@ -24,6 +24,8 @@ pub struct VerifyRequest {
     pub qr: Option<QrCode>,
     /// A new guest's name.
     pub name: Option<String>,
+    /// From the API Gateway request context only (F39).
+    pub client_ip: String,
 }
 
 pub struct Verified {
@@ -54,14 +56,7 @@ pub fn disabled() -> Error {
 pub async fn verify(app: &App, request: VerifyRequest) -> Result<Verified> {
     let store = app.store.as_ref();
     let code = parse_code(&request.code)?;
-    ratelimit::hit(
-        store,
-        app.clock.now(),
-        "otp-verify-phone",
-        &app.config.rate_limits.otp_verify_per_phone,
-        request.phone.as_str(),
-    )
-    .await?;
+    count_try(app, &request.phone, &request.client_ip).await?;
     let target = resolve_target(store, request.hotel.as_ref(), request.qr.as_ref()).await?;
     let mut last_error = None;
     for _ in 0..ATTEMPTS {
@@ -88,7 +83,9 @@ async fn attempt(
         .latest_otp(&request.phone, &target.scope)
         .await?
         .ok_or_else(not_right)?;
-    check_code(app, &otp, code, now).await?;
+    let network = ratelimit::network(&request.client_ip);
+    let tries = otp.tries_from(&network);
+    check_code(app, &otp, code, tries, now).await?;
 
     let existing = store.user_by_phone(&request.phone).await?;
     if existing.as_ref().is_some_and(|user| !user.active) {
@@ -142,11 +139,19 @@ async fn attempt(
     };
 
     let (family, issued) = session::start(&app.config, &user, now)?;
-    let mut writes = vec![Write::ConsumeOtp {
-        otp: &otp,
-        now,
-        max_attempts: MAX_ATTEMPTS,
-    }];
+    let mut writes = vec![
+        Write::ConsumeOtp {
+            otp: &otp,
+            now,
+            tries,
+            max_attempts: MAX_ATTEMPTS,
+        },
+        Write::RememberNetwork {
+            phone: &request.phone,
+            network: &network,
+            at: now,
+        },
+    ];
     let owned = user.signed_in(now);
     if is_new {
         writes.push(Write::InsertUser(&user));
@@ -168,15 +173,35 @@ async fn attempt(
     })
 }
 
-/// Refuses a code that cannot log in; a wrong one counts as a try.
-pub(crate) async fn check_code(app: &App, otp: &OtpCode, code: &str, now: Timestamp) -> Result<()> {
+/// Counts a verify of a code for `phone` against the limit of the caller's network (one
+/// network's tries never stop another's).
+pub(crate) async fn count_try(app: &App, phone: &Phone, client_ip: &str) -> Result<()> {
+    let network = ratelimit::network(client_ip);
+    ratelimit::hit(
+        app.store.as_ref(),
+        app.clock.now(),
+        "otp-verify-phone",
+        &app.config.rate_limits.otp_verify_per_phone,
+        &format!("{phone}|{network}"),
+    )
+    .await
+}
+
+/// Refuses a code that cannot log in; a wrong one counts as a try of the caller's kind.
+pub(crate) async fn check_code(
+    app: &App,
+    otp: &OtpCode,
+    code: &str,
+    tries: Tries,
+    now: Timestamp,
+) -> Result<()> {
     if otp.used {
         return Err(Error::bad_request(
             "otp_used",
             "That code was already used. Request a new code.",
         ));
     }
-    if otp.attempts >= MAX_ATTEMPTS {
+    if otp.attempts_of(tries) >= MAX_ATTEMPTS {
         return Err(locked());
     }
     if otp.is_expired(now) {
@@ -188,7 +213,7 @@ pub(crate) async fn check_code(app: &App, otp: &OtpCode, code: &str, now: Timest
     if otp.matches(&app.config.keys, code) {
         return Ok(());
     }
-    match app.store.count_wrong_otp(otp, MAX_ATTEMPTS).await? {
+    match app.store.count_wrong_otp(otp, tries, MAX_ATTEMPTS).await? {
         Some(attempts) if attempts < MAX_ATTEMPTS => Err(not_right()),
         _ => Err(locked()),
     }

@@ -25,6 +25,7 @@ struct NewQrCode {
 pub async fn handle(app: &App, req: Request) -> HandlerResult {
     let hotel: HotelSlug = http::path(&req, "hotel")?;
     let session = Session::required(&app.config, &req)?;
+    guards::member(app, &session, &hotel, Role::Admin).await?;
     let input: NewQrCode = http::json(&req, app.config.max_json_body_bytes)?;
     let changes = Changes {
         label: Some(input.label),
@@ -32,7 +33,6 @@ pub async fn handle(app: &App, req: Request) -> HandlerResult {
         active: None,
     }
     .checked()?;
-    guards::member(app, &session, &hotel, Role::Admin).await?;
     let mut qr = QrCodeRecord {
         hotel,
         code: QrCode::generate(),

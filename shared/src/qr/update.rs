@@ -16,8 +16,8 @@ pub async fn handle(app: &App, req: Request) -> HandlerResult {
     let hotel: HotelSlug = http::path(&req, "hotel")?;
     let code: QrCode = http::path(&req, "qr")?;
     let session = Session::required(&app.config, &req)?;
-    let changes = http::json::<Changes>(&req, app.config.max_json_body_bytes)?.checked()?;
     guards::member(app, &session, &hotel, Role::Admin).await?;
+    let changes = http::json::<Changes>(&req, app.config.max_json_body_bytes)?.checked()?;
     let mut qr = admin::of_hotel(app.store.as_ref(), &hotel, &code).await?;
     changes.apply(&mut qr);
     app.store.transact(&[Write::UpdateQrCode(&qr)]).await?;

@@ -25,12 +25,7 @@ pub async fn handle(app: &App, req: Request) -> HandlerResult {
     let hotel: HotelSlug = http::path(&req, "hotel")?;
     let id: RequestId = http::path(&req, "request")?;
     let session = Session::required(&app.config, &req)?;
-    let membership = guards::member(app, &session, &hotel, Role::Staff).await?;
-    let staff = app
-        .store
-        .user(session.user)
-        .await?
-        .ok_or(Error::Unauthenticated)?;
+    let (membership, staff) = guards::member_and_user(app, &session, &hotel, Role::Staff).await?;
     for _ in 0..RETRIES {
         let request = of_hotel(app.store.as_ref(), &hotel, id).await?;
         if !guards::works_department(&membership, &request.department) {

@@ -8,6 +8,7 @@ use super::state::{Actor, check};
 use super::{Activity, ActivityKind, GuestView, Status};
 use crate::app::App;
 use crate::error::Error;
+use crate::guards;
 use crate::http::{self, HandlerResult};
 use crate::ids::RequestId;
 use crate::session::Session;
@@ -16,6 +17,7 @@ use crate::store::Write;
 pub async fn handle(app: &App, req: Request) -> HandlerResult {
     let id: RequestId = http::path(&req, "request")?;
     let session = Session::required(&app.config, &req)?;
+    guards::active_user(app, &session).await?;
     for _ in 0..RETRIES {
         let request = app
             .store

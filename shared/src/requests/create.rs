@@ -37,7 +37,6 @@ pub struct NewRequest {
     experience: Option<ExperienceId>,
     details: Option<String>,
     requested_for: Option<Timestamp>,
-    priority: Option<Priority>,
 }
 
 pub async fn handle(app: &App, req: Request) -> HandlerResult {
@@ -110,7 +109,7 @@ async fn create(
     record: Option<&IdempotencyRecord>,
 ) -> Result<ServiceRequest> {
     let store = app.store.as_ref();
-    let stay = guards::active_stay(app, session, hotel).await?;
+    let (stay, guest) = guards::active_stay(app, session, hotel).await?;
     let experience = match body.experience {
         Some(id) => Some(
             store
@@ -132,16 +131,14 @@ async fn create(
         (None, Some(d)) => d.clone(),
         (None, None) => return Err(Error::invalid("Say which department the request is for.")),
     };
-    let (hotel_record, department, guest) = tokio::try_join!(
+    let (hotel_record, department) = tokio::try_join!(
         store.hotel(hotel),
         store.department(hotel, &department_slug),
-        store.user(session.user),
     )?;
     let hotel_record = hotels::require_active(hotel_record)?;
     let department = department
         .filter(|d| d.active)
         .ok_or_else(|| Error::field("department", "not a department of this hotel"))?;
-    let guest = guest.filter(|g| g.active).ok_or(Error::Unauthenticated)?;
     let sla = response_sla(&department, &hotel_record.timezone.zone(), now);
 
     let request = ServiceRequest {
@@ -157,7 +154,8 @@ async fn create(
         needs_confirmation: experience.as_ref().is_some_and(|e| e.requires_confirmation),
         details: details.unwrap_or_default(),
         requested_for: body.requested_for,
-        priority: body.priority.unwrap_or(Priority::Normal),
+        // Priority is staff's to set (SPEC §11): every guest's request starts equal.
+        priority: Priority::Normal,
         status: Status::New,
         after_hours: sla.after_hours,
         response_due_at: sla.response_due_at,

@@ -7,6 +7,7 @@ use serde::Serialize;
 use super::{GuestActivity, GuestView};
 use crate::app::App;
 use crate::error::Error;
+use crate::guards;
 use crate::http::{self, HandlerResult};
 use crate::ids::RequestId;
 use crate::session::Session;
@@ -20,10 +21,11 @@ struct Detail<'a> {
 pub async fn handle(app: &App, req: Request) -> HandlerResult {
     let id: RequestId = http::path(&req, "request")?;
     let session = Session::required(&app.config, &req)?;
-    let (request, activity) = app
-        .store
-        .request_with_activity(id)
-        .await?
+    let (found, _) = tokio::try_join!(
+        app.store.request_with_activity(id),
+        guards::active_user(app, &session),
+    )?;
+    let (request, activity) = found
         .filter(|(request, _)| request.guest == session.user)
         .ok_or(Error::NotFound("Request"))?;
     http::ok(&Detail {

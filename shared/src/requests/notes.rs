@@ -26,15 +26,10 @@ pub async fn handle(app: &App, req: Request) -> HandlerResult {
     let hotel: HotelSlug = http::path(&req, "hotel")?;
     let id: RequestId = http::path(&req, "request")?;
     let session = Session::required(&app.config, &req)?;
+    let (membership, staff) = guards::member_and_user(app, &session, &hotel, Role::Staff).await?;
     let note: Note = http::json(&req, app.config.max_json_body_bytes)?;
     let text = optional_text("text", Some(note.text), 2000)?
         .ok_or_else(|| Error::field("text", "write the note"))?;
-    let membership = guards::member(app, &session, &hotel, Role::Staff).await?;
-    let staff = app
-        .store
-        .user(session.user)
-        .await?
-        .ok_or(Error::Unauthenticated)?;
     for _ in 0..RETRIES {
         let request = of_hotel(app.store.as_ref(), &hotel, id).await?;
         if !guards::works_department(&membership, &request.department) {

@@ -35,6 +35,7 @@ pub async fn handle(app: &App, req: Request) -> HandlerResult {
     let hotel: HotelSlug = http::path(&req, "hotel")?;
     let id: RequestId = http::path(&req, "request")?;
     let session = Session::required(&app.config, &req)?;
+    let (membership, staff) = guards::member_and_user(app, &session, &hotel, Role::Staff).await?;
     let changes: Changes = http::json(&req, app.config.max_json_body_bytes)?;
     let reason = optional_text("reason", changes.reason.clone(), 500)?;
     if changes.status.is_none() && changes.assignee.is_none() && changes.priority.is_none() {
@@ -51,12 +52,6 @@ pub async fn handle(app: &App, req: Request) -> HandlerResult {
     if changes.status == Some(Status::Declined) && reason.is_none() {
         return Err(Error::field("reason", "say why the request is declined"));
     }
-    let membership = guards::member(app, &session, &hotel, Role::Staff).await?;
-    let staff = app
-        .store
-        .user(session.user)
-        .await?
-        .ok_or(Error::Unauthenticated)?;
     if let Some(assignee) = changes.assignee {
         check_assignee(app, &hotel, assignee).await?;
     }

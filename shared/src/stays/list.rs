@@ -23,14 +23,14 @@ pub async fn handle(app: &App, req: Request) -> HandlerResult {
     let hotel: HotelSlug = http::path(&req, "hotel")?;
     let page = http::page(&req)?;
     let session = Session::required(&app.config, &req)?;
-    guards::member(app, &session, &hotel, Role::Staff).await?;
+    let viewer = guards::member(app, &session, &hotel, Role::Staff).await?;
     let stays = app.store.hotel_stays(&hotel, &page).await?;
     let now = app.clock.now();
     http::ok(&Listing {
         items: stays
             .items
             .iter()
-            .map(|stay| StaffStayView::new(stay, now))
+            .map(|stay| StaffStayView::new(stay, now, viewer.role))
             .collect(),
         next_cursor: stays.next_cursor,
     })

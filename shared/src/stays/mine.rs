@@ -5,6 +5,7 @@ use serde::Serialize;
 
 use super::StayView;
 use crate::app::App;
+use crate::guards;
 use crate::http::{self, HandlerResult};
 use crate::session::Session;
 
@@ -15,7 +16,10 @@ struct Stays<'a> {
 
 pub async fn handle(app: &App, req: Request) -> HandlerResult {
     let session = Session::required(&app.config, &req)?;
-    let stays = app.store.stays_of(session.user).await?;
+    let (stays, _) = tokio::try_join!(
+        app.store.stays_of(session.user),
+        guards::active_user(app, &session),
+    )?;
     let now = app.clock.now();
     let mut items: Vec<StayView> = stays.iter().map(StayView::from).collect();
     items

@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::{Error, Result};
 use crate::hotels::Hotel;
 use crate::ids::{HotelSlug, QrCode, StayId, UserId};
+use crate::members::Role;
 
 /// Local time of day a stay ends.
 const CHECK_OUT_HOUR: i8 = 12;
@@ -58,7 +59,9 @@ pub struct StaffStayView<'a> {
     pub id: StayId,
     pub guest: UserId,
     pub location: &'a str,
-    pub qr_code: &'a QrCode,
+    /// The room's QR code logs anyone into that room, so only those who manage the codes
+    /// (ADMIN and above) see it.
+    pub qr_code: Option<&'a QrCode>,
     pub check_in: Timestamp,
     pub check_out: Timestamp,
     /// Active and not past check-out.
@@ -66,12 +69,12 @@ pub struct StaffStayView<'a> {
 }
 
 impl<'a> StaffStayView<'a> {
-    pub fn new(stay: &'a GuestStay, now: Timestamp) -> Self {
+    pub fn new(stay: &'a GuestStay, now: Timestamp, viewer: Role) -> Self {
         Self {
             id: stay.id,
             guest: stay.guest,
             location: &stay.location,
-            qr_code: &stay.qr_code,
+            qr_code: (viewer >= Role::Admin).then_some(&stay.qr_code),
             check_in: stay.check_in,
             check_out: stay.check_out,
             active: stay.is_current(now),

@@ -30,12 +30,12 @@ pub async fn handle(app: &App, req: Request) -> HandlerResult {
     let hotel: HotelSlug = http::path(&req, "hotel")?;
     let id: StayId = http::path(&req, "stay")?;
     let session = Session::required(&app.config, &req)?;
+    let viewer = guards::member(app, &session, &hotel, Role::Staff).await?;
     let change: Change = http::json(&req, app.config.max_json_body_bytes)?;
     let now = app.clock.now();
     if let Change::Extend { check_out } = change {
         check_extension(check_out, now)?;
     }
-    guards::member(app, &session, &hotel, Role::Staff).await?;
     let mut stay = app
         .store
         .stay(id)
@@ -69,7 +69,7 @@ pub async fn handle(app: &App, req: Request) -> HandlerResult {
             stay.check_out = check_out;
         }
     }
-    http::ok(&StaffStayView::new(&stay, now))
+    http::ok(&StaffStayView::new(&stay, now, viewer.role))
 }
 
 fn check_extension(check_out: Timestamp, now: Timestamp) -> Result<()> {

@@ -177,6 +177,11 @@ pub fn otp_message(message_id: &str) -> Key {
 }
 
 /// A rate-limit counter for one window.
+/// The record that `phone` logged in from `network` (the OTP send ceiling spares such networks).
+pub fn known_network(phone: &Phone, network: &str) -> Key {
+    (format!("NET#{phone}"), network.to_owned())
+}
+
 pub fn counter(name: &str, window_start: i64) -> Key {
     (format!("RATE#{name}"), window_start.to_string())
 }

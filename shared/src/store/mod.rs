@@ -71,6 +71,14 @@ pub trait Store: Send + Sync {
 
     async fn membership(&self, hotel: &HotelSlug, user: UserId) -> Result<Option<Membership>>;
 
+    /// A membership and its user, in one strongly consistent read (what every staff route's
+    /// guard decides on).
+    async fn membership_and_user(
+        &self,
+        hotel: &HotelSlug,
+        user: UserId,
+    ) -> Result<(Option<Membership>, Option<User>)>;
+
     /// Every hotel membership of a user.
     async fn memberships_of(&self, user: UserId) -> Result<Vec<Membership>>;
 
@@ -142,9 +150,17 @@ pub trait Store: Send + Sync {
     /// The most recent code sent to `phone` for `scope`.
     async fn latest_otp(&self, phone: &Phone, scope: &OtpScope) -> Result<Option<OtpCode>>;
 
-    /// Counts a wrong try of a code that is still unused and under `max_attempts`, returning
-    /// the tries so far; `None` when the code could no longer be tried.
-    async fn count_wrong_otp(&self, otp: &OtpCode, max_attempts: u32) -> Result<Option<u32>>;
+    /// Counts a wrong try of a code that is still unused and under `max_attempts` tries of
+    /// that kind, returning the tries so far; `None` when the code could no longer be tried.
+    async fn count_wrong_otp(
+        &self,
+        otp: &OtpCode,
+        tries: Tries,
+        max_attempts: u32,
+    ) -> Result<Option<u32>>;
+
+    /// Whether `phone` logged in from `network` within `KNOWN_NETWORK_DAYS` before `now`.
+    async fn known_network(&self, phone: &Phone, network: &str, now: Timestamp) -> Result<bool>;
 
     /// Records how a code went out, in one update (F29). `burn` marks it used, for a code that
     /// reached nobody.
@@ -302,6 +318,28 @@ pub struct Listed {
     pub frontier: Option<Position>,
 }
 
+/// Whose tries of a code a verify counts as: those from the network that asked for the code, or
+/// from anywhere else, which have their own allowance so that nobody elsewhere can use up the
+/// owner's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tries {
+    Own,
+    Foreign,
+}
+
+impl Tries {
+    /// The code's attribute that counts these tries.
+    pub fn attribute(self) -> &'static str {
+        match self {
+            Tries::Own => "attempts",
+            Tries::Foreign => "foreign_attempts",
+        }
+    }
+}
+
+/// How long a network a phone logged in from stays known.
+pub const KNOWN_NETWORK_DAYS: i64 = 90;
+
 /// How a code went out.
 #[derive(Debug, Clone, PartialEq)]
 pub struct OtpDelivery {
@@ -326,11 +364,20 @@ pub enum Write<'a> {
     InsertStay(&'a GuestStay),
     InsertSession(&'a SessionFamily),
     /// Marks a code used if it still is the code checked: unused, unexpired, under the try
-    /// limit, same hash. Of many concurrent verifies of one code exactly one passes (F27).
+    /// limit of the kind of tries the caller's (`tries`), same hash. Of many concurrent
+    /// verifies of one code exactly one passes (F27).
     ConsumeOtp {
         otp: &'a OtpCode,
         now: Timestamp,
+        tries: Tries,
         max_attempts: u32,
+    },
+    /// Records that `phone` logged in from `network` at `at`, for `KNOWN_NETWORK_DAYS`
+    /// (unconditionally).
+    RememberNetwork {
+        phone: &'a Phone,
+        network: &'a str,
+        at: Timestamp,
     },
     /// Replaces a user unchanged since `previous` was read, moving the email and phone claims
     /// along when they change.
@@ -500,6 +547,7 @@ impl Write<'_> {
             }
             (
                 Write::InsertTimer(_)
+                | Write::RememberNetwork { .. }
                 | Write::PutHeartbeat(_)
                 | Write::PutPushSubscription(_)
                 | Write::DeletePushSubscription { .. },

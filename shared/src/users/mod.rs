@@ -178,6 +178,46 @@ impl Phone {
     pub fn digits(&self) -> &str {
         &self.0[1..]
     }
+
+    /// The country the number belongs to, when its numbering plan tells one.
+    pub fn country(&self) -> Option<CountryCode> {
+        let number = phonenumber::parse(None, &self.0).ok()?;
+        Some(CountryCode(number.country().id()?))
+    }
+}
+
+/// A country, by its ISO 3166 alpha-2 code (`PT`), as phone numbering plans know them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct CountryCode(phonenumber::country::Id);
+
+impl CountryCode {
+    pub fn parse(input: &str) -> Result<Self> {
+        input
+            .trim()
+            .to_ascii_uppercase()
+            .parse()
+            .map(Self)
+            .map_err(|_| Error::field("country", "use a two-letter country code such as PT"))
+    }
+
+    pub fn as_str(&self) -> &str {
+        self.0.as_ref()
+    }
+}
+
+impl TryFrom<String> for CountryCode {
+    type Error = Error;
+
+    fn try_from(s: String) -> Result<Self> {
+        Self::parse(&s)
+    }
+}
+
+impl From<CountryCode> for String {
+    fn from(code: CountryCode) -> String {
+        code.as_str().to_owned()
+    }
 }
 
 impl TryFrom<String> for Phone {
@@ -234,6 +274,24 @@ mod tests {
         ] {
             let err = Phone::parse(bad).unwrap_err();
             assert!(matches!(err, Error::Invalid { .. }), "{bad}");
+        }
+    }
+
+    #[test]
+    fn phones_tell_their_country_and_countries_parse_strictly() {
+        let lisbon = Phone::parse("+351 210 000 000").unwrap();
+        assert_eq!(lisbon.country().unwrap().as_str(), "PT");
+        assert_eq!(
+            Phone::parse("+1 212 555 0100")
+                .unwrap()
+                .country()
+                .unwrap()
+                .as_str(),
+            "US"
+        );
+        assert_eq!(CountryCode::parse(" gb ").unwrap().as_str(), "GB");
+        for bad in ["", "G", "GBR", "ZZ", "12"] {
+            assert!(CountryCode::parse(bad).is_err(), "{bad}");
         }
     }
 

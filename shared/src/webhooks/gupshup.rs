@@ -1,7 +1,7 @@
 //! `POST /api/v1/webhooks/gupshup`: WhatsApp delivery events (Gupshup's v2 format).
 //!
 //! Gupshup signs nothing, so the subscription carries our secret in a header, compared in
-//! constant time; with no secret configured every call is refused (F30). Events arrive out of
+//! constant time by digest (so not even its length shows); with no secret configured every call is refused (F30). Events arrive out of
 //! order and more than once, so each only ever moves a code's status forward, and a `failed`
 //! event asks for the SMS fallback through the same claim as the queue and the sweep, which
 //! lets exactly one of them send (F42). Gupshup retries anything but a quick 2xx, so the answer
@@ -16,7 +16,7 @@ use crate::error::{Error, Result};
 use crate::http::{self, HandlerResult};
 use crate::otp::DeliveryStatus;
 use crate::otp::fallback::{self, Fallback};
-use crate::secrets::constant_time_eq;
+use crate::secrets::secret_eq;
 
 /// The header the Gupshup subscription sets (its `meta` headers) to our shared secret.
 pub const SECRET_HEADER: &str = "x-concierge-webhook-secret";
@@ -69,7 +69,7 @@ impl Event {
 pub fn authentic(configured: Option<&str>, presented: Option<&[u8]>) -> bool {
     match (configured, presented) {
         (Some(secret), Some(presented)) if !secret.is_empty() => {
-            constant_time_eq(secret.as_bytes(), presented)
+            secret_eq(secret.as_bytes(), presented)
         }
         _ => false,
     }

@@ -20,7 +20,7 @@ use super::keys::{
 };
 use super::{
     Listed, OtpDelivery, Page, PageRequest, Part, Position, RequestFilter, RequestListing, Store,
-    Write,
+    Tries, Write,
 };
 use crate::departments::Department;
 use crate::error::{Error, Result};
@@ -173,11 +173,22 @@ impl DynamoStore {
     }
 
     async fn get<T: DeserializeOwned>(&self, key: Key) -> Result<Option<T>> {
+        self.read(key, false).await
+    }
+
+    /// `get`, strongly consistent: for the reads that decide a security outcome (who someone
+    /// is, whether they may, whether a session or code is still good; `docs/security.md`).
+    async fn get_consistent<T: DeserializeOwned>(&self, key: Key) -> Result<Option<T>> {
+        self.read(key, true).await
+    }
+
+    async fn read<T: DeserializeOwned>(&self, key: Key, consistent: bool) -> Result<Option<T>> {
         let output = self
             .client
             .get_item()
             .table_name(&self.table)
             .set_key(Some(key_map(key)))
+            .consistent_read(consistent)
             .send()
             .await
             .map_err(sdk_error)?;
@@ -192,7 +203,20 @@ impl DynamoStore {
         partition: String,
         prefix: Option<&str>,
     ) -> Result<Vec<T>> {
-        self.query_items(index, partition, prefix)
+        self.query_items(index, partition, prefix, false)
+            .await?
+            .into_iter()
+            .map(from_item)
+            .collect()
+    }
+
+    /// `query_all` on the table, strongly consistent (see `get_consistent`).
+    async fn query_all_consistent<T: DeserializeOwned>(
+        &self,
+        partition: String,
+        prefix: &str,
+    ) -> Result<Vec<T>> {
+        self.query_items(None, partition, Some(prefix), true)
             .await?
             .into_iter()
             .map(from_item)
@@ -205,6 +229,7 @@ impl DynamoStore {
         index: Option<Index>,
         partition: String,
         prefix: Option<&str>,
+        consistent: bool,
     ) -> Result<Vec<Item>> {
         let (pk, sk) = index.map_or((PK, SK), |index| (index.pk, index.sk));
         let mut items = Vec::new();
@@ -225,6 +250,7 @@ impl DynamoStore {
                 None => query.key_condition_expression("#pk = :pk"),
             };
             let output = query
+                .consistent_read(consistent)
                 .set_exclusive_start_key(start)
                 .send()
                 .await
@@ -349,7 +375,7 @@ impl DynamoStore {
     }
 
     async fn user_by_claim(&self, key: Key) -> Result<Option<User>> {
-        let claim: Option<Claim> = self.get(key).await?;
+        let claim: Option<Claim> = self.get_consistent(key).await?;
         match claim {
             Some(claim) => self.user(claim.user_id).await,
             None => Ok(None),
@@ -418,11 +444,11 @@ impl Store for DynamoStore {
     }
 
     async fn qr_code(&self, code: &QrCode) -> Result<Option<QrCodeRecord>> {
-        self.get(keys::qr_code(code)).await
+        self.get_consistent(keys::qr_code(code)).await
     }
 
     async fn user(&self, id: UserId) -> Result<Option<User>> {
-        self.get(keys::user(id)).await
+        self.get_consistent(keys::user(id)).await
     }
 
     async fn user_by_email(&self, email: &Email) -> Result<Option<User>> {
@@ -434,7 +460,52 @@ impl Store for DynamoStore {
     }
 
     async fn membership(&self, hotel: &HotelSlug, user: UserId) -> Result<Option<Membership>> {
-        self.get(keys::membership(hotel, user)).await
+        self.get_consistent(keys::membership(hotel, user)).await
+    }
+
+    async fn membership_and_user(
+        &self,
+        hotel: &HotelSlug,
+        user: UserId,
+    ) -> Result<(Option<Membership>, Option<User>)> {
+        let wanted = aws_sdk_dynamodb::types::KeysAndAttributes::builder()
+            .keys(key_map(keys::membership(hotel, user)))
+            .keys(key_map(keys::user(user)))
+            .consistent_read(true)
+            .build()
+            .map_err(Error::internal)?;
+        let mut request = Some(wanted);
+        let (mut membership, mut account) = (None, None);
+        // BatchGetItem may leave keys unprocessed under load; they are asked for again.
+        while let Some(wanted) = request.take() {
+            let output = self
+                .client
+                .batch_get_item()
+                .request_items(&self.table, wanted)
+                .send()
+                .await
+                .map_err(sdk_error)?;
+            for item in output
+                .responses
+                .and_then(|mut r| r.remove(&self.table))
+                .unwrap_or_default()
+            {
+                let is_user = item
+                    .get(SK)
+                    .and_then(|sk| sk.as_s().ok())
+                    .map(String::as_str)
+                    == Some("USER");
+                if is_user {
+                    account = Some(from_item(item)?);
+                } else {
+                    membership = Some(from_item(item)?);
+                }
+            }
+            request = output
+                .unprocessed_keys
+                .and_then(|mut unprocessed| unprocessed.remove(&self.table));
+        }
+        Ok((membership, account))
     }
 
     async fn memberships_of(&self, user: UserId) -> Result<Vec<Membership>> {
@@ -443,7 +514,7 @@ impl Store for DynamoStore {
     }
 
     async fn stays_of(&self, guest: UserId) -> Result<Vec<GuestStay>> {
-        self.query_all(None, keys::user_pk(guest), Some(keys::STAY_PREFIX))
+        self.query_all_consistent(keys::user_pk(guest), keys::STAY_PREFIX)
             .await
     }
 
@@ -456,6 +527,7 @@ impl Store for DynamoStore {
             .expression_attribute_values(":pk", s(keys::otp_pk(phone)))
             .expression_attribute_values(":prefix", s(keys::otp_prefix(scope)))
             .scan_index_forward(false)
+            .consistent_read(true)
             .limit(1)
             .send()
             .await
@@ -469,14 +541,23 @@ impl Store for DynamoStore {
             .transpose()
     }
 
-    async fn count_wrong_otp(&self, otp: &OtpCode, max_attempts: u32) -> Result<Option<u32>> {
+    async fn count_wrong_otp(
+        &self,
+        otp: &OtpCode,
+        tries: Tries,
+        max_attempts: u32,
+    ) -> Result<Option<u32>> {
+        let attribute = tries.attribute();
         let result = self
             .client
             .update_item()
             .table_name(&self.table)
             .set_key(Some(key_map(keys::otp(&otp.phone, &otp.scope, otp.id))))
-            .update_expression("ADD attempts :one")
-            .condition_expression("used = :false AND attempts < :max")
+            .update_expression("ADD #tries :one")
+            .condition_expression(
+                "used = :false AND (attribute_not_exists(#tries) OR #tries < :max)",
+            )
+            .expression_attribute_names("#tries", attribute)
             .expression_attribute_values(":one", n(1))
             .expression_attribute_values(":false", AttributeValue::Bool(false))
             .expression_attribute_values(":max", n(max_attempts))
@@ -488,7 +569,7 @@ impl Store for DynamoStore {
                 let attempts = output
                     .attributes
                     .as_ref()
-                    .and_then(|a| a.get("attempts"))
+                    .and_then(|a| a.get(attribute))
                     .and_then(|v| v.as_n().ok())
                     .and_then(|v| v.parse().ok())
                     .ok_or_else(|| Error::internal_msg("attempts missing after update"))?;
@@ -543,7 +624,7 @@ impl Store for DynamoStore {
     }
 
     async fn otp(&self, phone: &Phone, scope: &OtpScope, id: OtpId) -> Result<Option<OtpCode>> {
-        self.get(keys::otp(phone, scope, id)).await
+        self.get_consistent(keys::otp(phone, scope, id)).await
     }
 
     async fn otp_by_message(&self, message_id: &str) -> Result<Option<OtpCode>> {
@@ -646,6 +727,24 @@ impl Store for DynamoStore {
         applied(result)
     }
 
+    async fn known_network(&self, phone: &Phone, network: &str, now: Timestamp) -> Result<bool> {
+        let output = self
+            .client
+            .get_item()
+            .table_name(&self.table)
+            .set_key(Some(key_map(keys::known_network(phone, network))))
+            .projection_expression("expires_at")
+            .consistent_read(true)
+            .send()
+            .await
+            .map_err(sdk_error)?;
+        // DynamoDB's TTL deletes late, so the expiry is checked here.
+        Ok(output
+            .item
+            .and_then(|item| item.get("expires_at")?.as_n().ok()?.parse::<i64>().ok())
+            .is_some_and(|expires_at| expires_at > now.as_second()))
+    }
+
     async fn increment_counter(
         &self,
         name: &str,
@@ -674,7 +773,7 @@ impl Store for DynamoStore {
     }
 
     async fn session_family(&self, id: SessionId) -> Result<Option<SessionFamily>> {
-        self.get(keys::session(id)).await
+        self.get_consistent(keys::session(id)).await
     }
 
     async fn rotate_session(
@@ -741,7 +840,9 @@ impl Store for DynamoStore {
         id: RequestId,
     ) -> Result<Option<(ServiceRequest, Vec<Activity>)>> {
         // The request (SK `REQ`) and its activity (SK `ACT#…`) share a partition: one query.
-        let items = self.query_items(None, keys::request_pk(id), None).await?;
+        let items = self
+            .query_items(None, keys::request_pk(id), None, false)
+            .await?;
         let mut request = None;
         let mut activity = Vec::new();
         for item in items {

@@ -21,7 +21,7 @@ use crate::requests::ServiceRequest;
 use crate::session::SessionFamily;
 use crate::stays::GuestStay;
 use crate::store::keys::{self, Key, PK, SK};
-use crate::store::{Part, Write};
+use crate::store::{KNOWN_NETWORK_DAYS, Part, Write};
 use crate::users::User;
 
 pub const NOT_EXISTS: &str = "attribute_not_exists(PK)";
@@ -326,22 +326,40 @@ pub fn ops_of(write: &Write<'_>) -> Result<Vec<(Op, Part)>> {
         Write::ConsumeOtp {
             otp,
             now,
+            tries,
             max_attempts,
         } => vec![(
             Op::Update {
                 key: keys::otp(&otp.phone, &otp.scope, otp.id),
                 update: "SET used = :true, used_at = :now".into(),
+                // Expiry is in the condition too: a code read a moment before it expired is
+                // not good a moment after.
                 condition: Condition::new(
-                    "used = :false AND attempts < :max AND code_hash = :hash",
+                    "used = :false AND valid_until > :now_secs AND #tries < :max \
+                     AND code_hash = :hash",
                 )
+                .name("#tries", tries.attribute())
                 .value(":true", AttributeValue::Bool(true))
                 .value(":false", AttributeValue::Bool(false))
                 .value(":now", s(now.to_string()))
+                .value(":now_secs", AttributeValue::N(now.as_second().to_string()))
                 .value(":max", AttributeValue::N(max_attempts.to_string()))
                 .value(":hash", s(otp.code_hash.clone())),
             },
             Part::Main,
         )],
+        Write::RememberNetwork { phone, network, at } => {
+            let mut item = key_map(keys::known_network(phone, network));
+            let until = at.as_second() + KNOWN_NETWORK_DAYS * 24 * 3600;
+            item.insert("expires_at".into(), AttributeValue::N(until.to_string()));
+            vec![(
+                Op::Put {
+                    item,
+                    condition: Condition::default(),
+                },
+                Part::Main,
+            )]
+        }
         Write::InsertRequest(request) => insert(request_item(request)?),
         Write::ReplaceRequest {
             request,
