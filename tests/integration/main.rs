@@ -13,6 +13,7 @@ mod images;
 mod jobs;
 mod matrix;
 mod members;
+mod push;
 mod requests;
 mod round_trips;
 mod store;
