@@ -148,12 +148,13 @@ fn key_schema(elements: &[KeyElement]) -> Result<Vec<KeySchemaElement>, String> 
         .collect()
 }
 
-/// The SMS fallback queue and its dead letters, named after `name`, as the template declares
-/// them (visibility, retention, redrive after N receives); gives the queue's URL.
-pub async fn create_fallback_queue(sdk: &SdkConfig, name: &str) -> Result<String, String> {
+/// The queue `logical_id` of the template (`SmsFallbackQueue`, `PushQueue`) and its dead
+/// letters, named `name`, as the template declares them (visibility, retention, redrive after
+/// N receives); gives the queue's URL.
+pub async fn create_queue(sdk: &SdkConfig, logical_id: &str, name: &str) -> Result<String, String> {
     use aws_sdk_sqs::types::QueueAttributeName as Attribute;
     let template = Template::load_workspace()?;
-    let spec = template.queue("SmsFallbackQueue")?;
+    let spec = template.queue(logical_id)?;
     let client = aws_sdk_sqs::Client::new(sdk);
     let dead_letters = client
         .create_queue()

@@ -46,7 +46,7 @@ pub fn local_function_arn(job: &str) -> String {
 /// `http://127.0.0.1:3000`): plain-http cookies, bearer tokens allowed for curl, WhatsApp
 /// through the Gupshup stand-in (which reports delivery to the webhook), web push to any
 /// loopback endpoint, one-time schedules in a group named after the table, images in a
-/// bucket of the table's name. `local_app` adds the fallback queue it creates.
+/// bucket of the table's name. `local_app` adds the queues it creates.
 pub fn local_config(table: &str, api_base: &str, secret: &[u8]) -> Result<Config, String> {
     let mut config = Config::new(table, secret).map_err(|e| e.to_string())?;
     config.allowed_origins = LOCAL_ORIGINS.iter().map(|o| (*o).to_owned()).collect();
@@ -85,14 +85,19 @@ pub fn local_config(table: &str, api_base: &str, secret: &[u8]) -> Result<Config
     Ok(config)
 }
 
-/// An `App` talking to the emulator at `endpoint`, with its table, fallback queue and
-/// schedule group created as `template.yaml` declares them.
+/// An `App` talking to the emulator at `endpoint`, with its table, queues and schedule group
+/// created as `template.yaml` declares them.
 pub async fn local_app(endpoint: &str, mut config: Config) -> Result<App, String> {
     let sdk = emulator::sdk_config(endpoint).await;
-    bootstrap::create_table(&sdk, &config.table_name).await?;
+    let table = config.table_name.clone();
+    bootstrap::create_table(&sdk, &table).await?;
     if config.delivery.sms_fallback_queue_url.is_none() {
-        let url = bootstrap::create_fallback_queue(&sdk, &config.table_name).await?;
+        let url = bootstrap::create_queue(&sdk, "SmsFallbackQueue", &table).await?;
         config.delivery.sms_fallback_queue_url = Some(url);
+    }
+    if config.delivery.push_queue_url.is_none() {
+        let url = bootstrap::create_queue(&sdk, "PushQueue", &format!("{table}-push")).await?;
+        config.delivery.push_queue_url = Some(url);
     }
     if let Some(scheduler) = &config.scheduler {
         bootstrap::create_schedule_group(&sdk, &scheduler.group).await?;

@@ -7,7 +7,7 @@
 //! Paths under `/_local/` are the local stack's own (the Gupshup and push stand-ins and the
 //! outbox, see `outbox`; and, with a runner, `POST /_local/jobs/<job>` to run a job now,
 //! `POST /_local/clock {"advance_minutes": n}` to fast-forward, `POST /_local/tick` to poll
-//! the queue and fire due schedules now); they exist only here.
+//! the queues and fire due schedules now); they exist only here.
 
 use std::collections::HashMap;
 use std::convert::Infallible;
@@ -200,6 +200,13 @@ impl LocalApi {
             header::CONTENT_TYPE,
             HeaderValue::from_static("application/json"),
         );
+        // A redirecting answer names its target in `location`.
+        let location = json["location"]
+            .as_str()
+            .filter(|_| status.is_redirection());
+        if let Some(Ok(location)) = location.map(HeaderValue::from_str) {
+            response.headers_mut().insert(header::LOCATION, location);
+        }
         response
     }
 
@@ -370,13 +377,14 @@ async fn runner_endpoint(
     let answer = match (method.as_str(), path) {
         ("POST", "/_local/tick") => {
             let messages = runner.poll_queue().await;
+            let pushes = runner.poll_push_queue().await;
             let schedules = runner.fire_due_schedules().await;
-            match (messages, schedules) {
-                (Ok(messages), Ok(schedules)) => (
+            match (messages, pushes, schedules) {
+                (Ok(messages), Ok(pushes), Ok(schedules)) => (
                     StatusCode::OK,
-                    json!({ "messages": messages, "schedules": schedules }),
+                    json!({ "messages": messages, "push_messages": pushes, "schedules": schedules }),
                 ),
-                (Err(err), _) | (_, Err(err)) => failed(err),
+                (Err(err), _, _) | (_, Err(err), _) | (_, _, Err(err)) => failed(err),
             }
         }
         ("POST", "/_local/clock") => {

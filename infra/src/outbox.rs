@@ -7,8 +7,12 @@
 //! our webhook (`sent` then `delivered`, or `failed`), with the configured secret.
 //!
 //! It also stands in for browsers' push services: `POST /_local/push/<anything>` takes a push
-//! (`/_local/push/gone/<anything>` answers 410, as for an expired subscription), and
-//! `GET /_local/pushes` lists what arrived. None of this exists in `template.yaml`.
+//! (`/_local/push/gone/<anything>` answers 410, as for an expired subscription;
+//! `/_local/push/fail/<anything>` 500; `/_local/push/redirect/<anything>` redirects to
+//! `/_local/push/<anything>`, which a push client must not follow), and `GET /_local/pushes`
+//! lists what arrived. `POST /_local/pushes/hold` makes every push wait, unanswered, until
+//! `POST /_local/pushes/release`; `GET /_local/pushes/held` counts those waiting. None of this
+//! exists in `template.yaml`.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -64,6 +68,8 @@ pub struct Outbox {
     emulator: String,
     http: reqwest::Client,
     state: Arc<Mutex<State>>,
+    /// Whether pushes are held until released.
+    holding: Arc<tokio::sync::watch::Sender<bool>>,
     /// Our webhook's URL and secret, for delivery reports.
     webhook: Option<(String, String)>,
 }
@@ -71,6 +77,8 @@ pub struct Outbox {
 struct State {
     mode: Mode,
     pushes: Vec<Push>,
+    /// Pushes waiting to be released.
+    held: usize,
     whatsapp: Vec<Message>,
     /// When each SNS message was first seen (the emulator keeps no time).
     sms_seen: HashMap<String, Timestamp>,
@@ -87,9 +95,11 @@ impl Outbox {
             state: Arc::new(Mutex::new(State {
                 mode: Mode::Deliver,
                 pushes: Vec::new(),
+                held: 0,
                 whatsapp: Vec::new(),
                 sms_seen: HashMap::new(),
             })),
+            holding: Arc::new(tokio::sync::watch::channel(false).0),
             webhook: None,
         }
     }
@@ -119,7 +129,10 @@ impl Outbox {
             ("GET", "/_local/outbox") => self.list(query).await,
             ("POST", "/_local/outbox/mode") => self.set_mode(body),
             ("GET", "/_local/pushes") => (StatusCode::OK, json!(self.lock().pushes)),
-            ("POST", p) if p.starts_with("/_local/push/") => self.push(p, headers, body),
+            ("GET", "/_local/pushes/held") => (StatusCode::OK, json!({ "held": self.lock().held })),
+            ("POST", "/_local/pushes/hold") => self.hold(true),
+            ("POST", "/_local/pushes/release") => self.hold(false),
+            ("POST", p) if p.starts_with("/_local/push/") => self.push(p, headers, body).await,
             ("POST", p) if p == format!("{GUPSHUP_PREFIX}/wa/api/v1/template/msg") => {
                 self.gupshup_send(headers, body).await
             }
@@ -211,18 +224,39 @@ impl Outbox {
         )
     }
 
-    /// A push service taking a push (or saying the subscription is gone).
-    fn push(&self, path: &str, headers: &http::HeaderMap, body: &[u8]) -> Answer {
+    /// Holds every push from now on until released, or releases those held.
+    fn hold(&self, holding: bool) -> Answer {
+        self.holding.send_replace(holding);
+        (StatusCode::OK, json!({ "holding": holding }))
+    }
+
+    /// A push service taking a push (or saying the subscription is gone, failing, redirecting).
+    async fn push(&self, path: &str, headers: &http::HeaderMap, body: &[u8]) -> Answer {
+        let mut holding = self.holding.subscribe();
+        if *holding.borrow_and_update() {
+            self.lock().held += 1;
+            // The sender lives as long as the outbox, so this ends only on a release.
+            let _ = holding.wait_for(|holding| !*holding).await;
+            self.lock().held -= 1;
+        }
         let header = |name: &str| {
             headers
                 .get(name)
                 .and_then(|v| v.to_str().ok())
                 .map(str::to_owned)
         };
-        let status = if path.starts_with("/_local/push/gone/") {
-            StatusCode::GONE
+        let rest = |prefix: &str| path.strip_prefix(prefix).map(str::to_owned);
+        let (status, answer) = if path.starts_with("/_local/push/gone/") {
+            (StatusCode::GONE, json!({}))
+        } else if path.starts_with("/_local/push/fail/") {
+            (StatusCode::INTERNAL_SERVER_ERROR, json!({}))
+        } else if let Some(target) = rest("/_local/push/redirect/") {
+            (
+                StatusCode::TEMPORARY_REDIRECT,
+                json!({ "location": format!("/_local/push/{target}") }),
+            )
         } else {
-            StatusCode::CREATED
+            (StatusCode::CREATED, json!({}))
         };
         self.lock().pushes.push(Push {
             path: path.to_owned(),
@@ -232,7 +266,7 @@ impl Outbox {
             status: status.as_u16(),
             at: Timestamp::now(),
         });
-        (status, json!({}))
+        (status, answer)
     }
 
     /// Every message sent, WhatsApp and SMS, oldest first; only those to `to` when the query

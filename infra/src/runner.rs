@@ -1,8 +1,8 @@
 //! What AWS does around the functions, done locally through the same handlers: EventBridge
 //! Scheduler running each job on its period and firing the one-time schedules of requests when
-//! due, and Lambda's SQS poller handing the fallback queue's messages to its consumer (deleting
-//! those that succeeded, leaving the failures to come back). Plus a clock the local stack can
-//! fast-forward, to see escalations and expiries without waiting.
+//! due, and Lambda's SQS poller handing the fallback and push queues' messages to their
+//! consumers (deleting those that succeeded, leaving the failures to come back). Plus a clock
+//! the local stack can fast-forward, to see escalations and expiries without waiting.
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -13,7 +13,6 @@ use concierge::App;
 use concierge::clock::Clock;
 use concierge::jobs::{JOBS, Job, JobEvent, JobReport};
 use concierge::lambda::consume_batch;
-use concierge::otp::fallback::consume;
 use jiff::{SignedDuration, Timestamp};
 
 use crate::local_function_arn;
@@ -88,10 +87,26 @@ impl Runner {
             .map_err(|err| err.to_string())
     }
 
-    /// One poll of the fallback queue, as Lambda's poller does it: up to ten visible messages
-    /// to the consumer, the successes deleted. How many messages were handled.
+    /// One poll of the fallback queue (see `poll`).
     pub async fn poll_queue(&self) -> Result<usize, String> {
-        let Some(url) = self.app.config.delivery.sms_fallback_queue_url.as_deref() else {
+        let url = self.app.config.delivery.sms_fallback_queue_url.as_deref();
+        self.poll(url, concierge::otp::fallback::consume).await
+    }
+
+    /// One poll of the push queue (see `poll`).
+    pub async fn poll_push_queue(&self) -> Result<usize, String> {
+        let url = self.app.config.delivery.push_queue_url.as_deref();
+        self.poll(url, concierge::push::deliver::consume).await
+    }
+
+    /// One poll of the queue at `url`, as Lambda's poller does it: up to ten visible messages
+    /// to the consumer, the successes deleted. How many messages were handled.
+    async fn poll<H, F>(&self, url: Option<&str>, consume: H) -> Result<usize, String>
+    where
+        H: Fn(&'static App, SqsMessage) -> F,
+        F: std::future::Future<Output = concierge::Result<()>>,
+    {
+        let Some(url) = url else {
             return Ok(0);
         };
         let received = self
@@ -203,12 +218,14 @@ impl Runner {
         Ok(fired)
     }
 
-    /// Runs until the process ends: the queue and the one-time schedules every second, each
-    /// job on its period (first run right away).
+    /// Runs until the process ends: the queues and the one-time schedules every second, each
+    /// job on its period (first run right away). The push queue has its own loop, so a push
+    /// service that hangs holds up nothing else.
     pub async fn run(self: Arc<Self>) {
         for job in JOBS {
             tokio::spawn(Arc::clone(&self).every_period(job));
         }
+        tokio::spawn(Arc::clone(&self).push_every_second());
         let mut tick = tokio::time::interval(Duration::from_secs(1));
         loop {
             tick.tick().await;
@@ -217,6 +234,16 @@ impl Runner {
             }
             if let Err(err) = self.fire_due_schedules().await {
                 tracing::warn!(%err, "firing one-time schedules failed");
+            }
+        }
+    }
+
+    async fn push_every_second(self: Arc<Self>) {
+        let mut tick = tokio::time::interval(Duration::from_secs(1));
+        loop {
+            tick.tick().await;
+            if let Err(err) = self.poll_push_queue().await {
+                tracing::warn!(%err, "polling the push queue failed");
             }
         }
     }

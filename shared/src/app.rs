@@ -28,6 +28,7 @@ pub struct App {
     whatsapp: OnceLock<Arc<dyn WhatsApp>>,
     sms: OnceLock<Arc<dyn Sms>>,
     fallback_queue: OnceLock<Option<Arc<dyn Queue>>>,
+    push_queue: OnceLock<Option<Arc<dyn Queue>>>,
     schedules: OnceLock<Option<Arc<dyn Schedules>>>,
     push: OnceLock<Option<Arc<dyn Push>>>,
     images: OnceLock<Arc<dyn ImageBucket>>,
@@ -60,6 +61,7 @@ impl App {
             whatsapp: OnceLock::new(),
             sms: OnceLock::new(),
             fallback_queue: OnceLock::new(),
+            push_queue: OnceLock::new(),
             schedules: OnceLock::new(),
             push: OnceLock::new(),
             images: OnceLock::new(),
@@ -93,14 +95,21 @@ impl App {
     /// The queue of delayed SMS fallbacks, when one is configured.
     pub fn fallback_queue(&self) -> Option<&dyn Queue> {
         self.fallback_queue
-            .get_or_init(|| {
-                let url = self.config.delivery.sms_fallback_queue_url.clone()?;
-                Some(
-                    Arc::new(SqsQueue::new(aws_sdk_sqs::Client::new(&self.aws), url))
-                        as Arc<dyn Queue>,
-                )
-            })
+            .get_or_init(|| self.sqs_queue(self.config.delivery.sms_fallback_queue_url.clone()))
             .as_deref()
+    }
+
+    /// The queue of web pushes, when one is configured.
+    pub fn push_queue(&self) -> Option<&dyn Queue> {
+        self.push_queue
+            .get_or_init(|| self.sqs_queue(self.config.delivery.push_queue_url.clone()))
+            .as_deref()
+    }
+
+    fn sqs_queue(&self, url: Option<String>) -> Option<Arc<dyn Queue>> {
+        let url = url?;
+        let client = aws_sdk_sqs::Client::new(&self.aws);
+        Some(Arc::new(SqsQueue::new(client, url)) as Arc<dyn Queue>)
     }
 
     /// One-time schedules, when configured.
@@ -143,6 +152,12 @@ impl App {
     /// Uses `sms` instead of SNS (tests that make SMS fail).
     pub fn with_sms(self, sms: Arc<dyn Sms>) -> Self {
         let _ = self.sms.set(sms);
+        self
+    }
+
+    /// Uses `push` for web push (tests whose push client resolves names from a table).
+    pub fn with_push(self, push: Arc<dyn Push>) -> Self {
+        let _ = self.push.set(Some(push));
         self
     }
 }

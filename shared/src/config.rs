@@ -93,6 +93,8 @@ pub struct DeliverySettings {
     pub sms_fallback_delay: Duration,
     /// `SMS_FALLBACK_QUEUE_URL`: the SQS queue of delayed fallbacks.
     pub sms_fallback_queue_url: Option<String>,
+    /// `PUSH_QUEUE_URL`: the SQS queue of web pushes (required with a VAPID key).
+    pub push_queue_url: Option<String>,
     /// `GUPSHUP_WEBHOOK_SECRET`: the secret Gupshup's subscription sends in the
     /// `x-concierge-webhook-secret` header. Without one the webhook refuses everything (F30).
     pub gupshup_webhook_secret: Option<String>,
@@ -193,6 +195,7 @@ impl Config {
             delivery: DeliverySettings {
                 sms_fallback_delay: Duration::from_secs(30),
                 sms_fallback_queue_url: None,
+                push_queue_url: None,
                 gupshup_webhook_secret: None,
             },
             requests: RequestSettings {
@@ -286,6 +289,7 @@ impl Config {
             config.delivery.sms_fallback_delay = Duration::from_secs(seconds);
         }
         config.delivery.sms_fallback_queue_url = optional("SMS_FALLBACK_QUEUE_URL");
+        config.delivery.push_queue_url = optional("PUSH_QUEUE_URL");
         config.delivery.gupshup_webhook_secret = optional("GUPSHUP_WEBHOOK_SECRET");
         if let Some(hours) = parsed::<u64>("REQUEST_STALE_HOURS")? {
             config.requests.stale_after = Duration::from_secs(hours * 3600);
@@ -359,6 +363,10 @@ impl Config {
         // SQS delays messages by at most 15 minutes.
         if self.delivery.sms_fallback_delay > Duration::from_secs(900) {
             return Err("SMS_FALLBACK_DELAY_SECS must be at most 900".into());
+        }
+        // Pushes are delivered from their queue, never on the request path.
+        if self.push.is_some() && self.delivery.push_queue_url.is_none() {
+            return Err("PUSH_QUEUE_URL must be set with VAPID_PRIVATE_KEY".into());
         }
         Ok(())
     }

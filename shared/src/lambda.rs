@@ -99,16 +99,21 @@ where
     })
 }
 
-/// Handles a batch of messages, naming the ones that failed.
+/// Handles a batch of messages, all at once (one slow message does not hold up the others),
+/// naming the ones that failed.
 pub async fn consume_batch<H, F>(app: &'static App, batch: SqsEvent, consume: H) -> SqsBatchResponse
 where
     H: Fn(&'static App, SqsMessage) -> F,
     F: Future<Output = crate::Result<()>>,
 {
-    let mut response = SqsBatchResponse::default();
-    for message in batch.records {
+    let handled = batch.records.into_iter().map(|message| {
         let id = message.message_id.clone().unwrap_or_default();
-        if let Err(err) = consume(app, message).await {
+        let outcome = consume(app, message);
+        async move { (id, outcome.await) }
+    });
+    let mut response = SqsBatchResponse::default();
+    for (id, outcome) in futures_util::future::join_all(handled).await {
+        if let Err(err) = outcome {
             tracing::error!(%err, message = %id, "a queue message failed; it comes back later");
             let mut failure = BatchItemFailure::default();
             failure.item_identifier = id;

@@ -7,6 +7,7 @@
 use std::future::Future;
 use std::pin::Pin;
 
+use aws_lambda_events::sqs::SqsMessage;
 use lambda_http::Request;
 
 use crate::app::App;
@@ -143,9 +144,46 @@ routes! {
 /// The handler of the API's `$default` route, which answers what no route matched.
 pub const FALLBACK: &str = "fallback";
 
-/// The SQS consumer (`consume` of this module): the SMS fallback queue's function. The other
-/// functions outside the HTTP API are the scheduled jobs, `jobs::JOBS`.
-pub const CONSUMER: &str = "otp::fallback";
+/// An SQS consumer: the module whose `consume` takes the messages of `queue` (the queue's
+/// logical id in `template.yaml`). The other functions outside the HTTP API are the scheduled
+/// jobs, `jobs::JOBS`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Consumer {
+    pub handler: &'static str,
+    pub queue: &'static str,
+}
+
+impl Consumer {
+    pub fn function_name(&self) -> String {
+        function_name(self.handler)
+    }
+}
+
+/// A consumer's handler of one message.
+pub type ConsumerHandler =
+    fn(&'static App, SqsMessage) -> Pin<Box<dyn Future<Output = crate::Result<()>> + Send>>;
+
+macro_rules! consumers {
+    ($($first:ident $(:: $rest:ident)* <= $queue:literal;)*) => {
+        /// Every queue consumer, each its own function.
+        pub const CONSUMERS: &[Consumer] = &[
+            $(Consumer {
+                handler: concat!(stringify!($first) $(, "::", stringify!($rest))*),
+                queue: $queue,
+            },)*
+        ];
+
+        /// The `consume` of each consumer, in the order of `CONSUMERS`.
+        pub static CONSUMER_HANDLERS: &[ConsumerHandler] = &[
+            $(|app, message| Box::pin(crate::$first $(::$rest)*::consume(app, message)),)*
+        ];
+    };
+}
+
+consumers! {
+    otp::fallback <= "SmsFallbackQueue";
+    push::deliver <= "PushQueue";
+}
 
 /// Matches a concrete path against a template such as `/api/v1/hotels/{hotel}`, giving the
 /// path parameters. Segments must match one to one; a parameter takes one whole non-empty

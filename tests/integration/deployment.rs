@@ -9,7 +9,9 @@ use aws_lambda_events::sqs::SqsEvent;
 use concierge::http::respond;
 use concierge::jobs::{JOBS, Job, JobEvent};
 use concierge::lambda::{consume_batch, invoke_stream};
-use concierge::routes::{self, CONSUMER, FALLBACK, HANDLERS, ROUTES, STREAM_HANDLERS, STREAMS};
+use concierge::routes::{
+    self, CONSUMER_HANDLERS, CONSUMERS, FALLBACK, HANDLERS, ROUTES, STREAM_HANDLERS, STREAMS,
+};
 use concierge_infra::emulator::workspace_dir;
 use concierge_infra::template::{Function, Template};
 use serde_json::Value;
@@ -24,8 +26,8 @@ enum Trigger {
     Stream(String, String),
     /// Its recurring schedule.
     Schedule(Job),
-    /// The SMS fallback queue.
-    Queue,
+    /// Its queue (the queue's logical id in the template).
+    Queue(&'static str),
 }
 
 /// A Lambda function the code expects to be deployed.
@@ -56,7 +58,7 @@ impl Expected {
             Trigger::Http(..) => format!("http(concierge::{}::handle)", self.handler),
             Trigger::Stream(..) => format!("stream(concierge::{}::handle)", self.handler),
             Trigger::Schedule(_) => format!("job(concierge::{}::JOB)", self.handler),
-            Trigger::Queue => format!("queue(concierge::{}::consume)", self.handler),
+            Trigger::Queue(_) => format!("queue(concierge::{}::consume)", self.handler),
         };
         format!(
             "fn main() -> Result<(), concierge::lambda::Error> {{\n    concierge::lambda::{call}\n}}\n"
@@ -73,7 +75,7 @@ impl Expected {
                 job.rate_expression()
             ),
             Trigger::Stream(..) => "      Timeout: 330\n      FunctionUrlConfig:\n        AuthType: AWS_IAM\n        InvokeMode: RESPONSE_STREAM".to_owned(),
-            Trigger::Queue => "      Events:\n        Queue:\n          Type: SQS\n          Properties:\n            Queue: !GetAtt SmsFallbackQueue.Arn\n            FunctionResponseTypes: [ReportBatchItemFailures]".to_owned(),
+            Trigger::Queue(queue) => format!("      Events:\n        Queue:\n          Type: SQS\n          Properties:\n            Queue: !GetAtt {queue}.Arn\n            FunctionResponseTypes: [ReportBatchItemFailures]"),
         }
     }
 
@@ -123,9 +125,12 @@ impl Expected {
                     && field(events[0], "RetryPolicy").is_some()
                     && field(events[0], "DeadLetterConfig").is_some()
             }
-            Trigger::Queue => {
+            Trigger::Queue(queue) => {
                 events.len() == 1
                     && kind(events[0]) == "SQS"
+                    && field(events[0], "Queue")
+                        .and_then(|q| serde_yaml_ng::to_string(&q).ok())
+                        .is_some_and(|q| q.trim() == format!("!GetAtt {queue}.Arn"))
                     && field(events[0], "FunctionResponseTypes")
                         .and_then(|t| t.as_sequence().cloned())
                         .is_some_and(|t| {
@@ -168,11 +173,11 @@ fn expected() -> Vec<Expected> {
         handler: format!("jobs::{}", job.name.replace('-', "_")),
         trigger: Trigger::Schedule(*job),
     }));
-    all.push(Expected {
-        name: routes::function_name(CONSUMER),
-        handler: CONSUMER.to_owned(),
-        trigger: Trigger::Queue,
-    });
+    all.extend(CONSUMERS.iter().map(|consumer| Expected {
+        name: consumer.function_name(),
+        handler: consumer.handler.to_owned(),
+        trigger: Trigger::Queue(consumer.queue),
+    }));
     all
 }
 
@@ -221,10 +226,45 @@ fn the_template_declares_each_function_with_its_route_and_policy() {
         match function.binary {
             Some(binary) if names.contains(binary) => {}
             Some(binary) => problems.push(format!(
-                "template.yaml: {} builds `{binary}`, which is no route of shared/src/routes.rs, job of jobs::JOBS or the consumer; add it or remove the function",
+                "template.yaml: {} builds `{binary}`, which is no route of shared/src/routes.rs, job of jobs::JOBS or consumer of routes::CONSUMERS; add it or remove the function",
                 function.logical_id
             )),
             None => problems.push(format!("template.yaml: {} has no Metadata.BuildProperties.Binary", function.logical_id)),
+        }
+    }
+    assert_no_problems(problems);
+}
+
+#[test]
+fn each_consumers_queue_parks_what_keeps_failing_in_dead_letters() {
+    let template = Template::load_workspace().unwrap();
+    let mut problems = Vec::new();
+    for consumer in CONSUMERS {
+        let queue = consumer.queue;
+        let redrive = template
+            .resources
+            .get(queue)
+            .filter(|r| r.kind == "AWS::SQS::Queue")
+            .and_then(|q| q.properties.get("RedrivePolicy"));
+        let target = redrive
+            .and_then(|r| r.get("deadLetterTargetArn"))
+            .and_then(|t| serde_yaml_ng::to_string(t).ok())
+            .and_then(|t| {
+                let target = t.trim().strip_prefix("!GetAtt ")?.strip_suffix(".Arn")?;
+                Some(target.to_owned())
+            });
+        let parks = target.as_deref().is_some_and(|target| {
+            target != queue
+                && template
+                    .resources
+                    .get(target)
+                    .is_some_and(|r| r.kind == "AWS::SQS::Queue")
+        }) && redrive.is_some_and(|r| r.get("maxReceiveCount").is_some());
+        if !parks {
+            problems.push(format!(
+                "template.yaml: {queue} (of {}) must be an AWS::SQS::Queue with\n      RedrivePolicy:\n        deadLetterTargetArn: !GetAtt <its dead-letter queue>.Arn\n        maxReceiveCount: 5\nthe dead-letter queue another AWS::SQS::Queue",
+                consumer.handler
+            ));
         }
     }
     assert_no_problems(problems);
@@ -370,7 +410,7 @@ fn each_function_has_a_sample_event_for_its_route() {
                          parameters) for {method} {path}"
                     ),
                     Trigger::Schedule(_) => "the schedule's input: `{}` for a recurring run".into(),
-                    Trigger::Queue => "an SQS event with a fallback message".into(),
+                    Trigger::Queue(queue) => format!("an SQS event with a message of {queue}"),
                 }
             ));
             continue;
@@ -387,7 +427,7 @@ fn each_function_has_a_sample_event_for_its_route() {
                     problems.push(format!("events/{}.json is not a job event", want.name));
                 }
             }
-            Trigger::Queue => {
+            Trigger::Queue(_) => {
                 if serde_json::from_str::<SqsEvent>(&text).map_or(true, |e| e.records.is_empty()) {
                     problems.push(format!(
                         "events/{}.json is not an SQS event with records",
@@ -573,8 +613,10 @@ async fn sample_events_succeed_against_the_demo_hotels() {
         let report = job.run_once(stack.app, event).await;
         assert!(report.is_ok(), "events/{name}.json: {report:?}");
     }
-    let name = routes::function_name(CONSUMER);
-    let batch: SqsEvent = serde_json::from_str(&sample(&name).expect("sample")).expect("event");
-    let answer = consume_batch(stack.app, batch, concierge::otp::fallback::consume).await;
-    assert!(answer.batch_item_failures.is_empty(), "events/{name}.json");
+    for (consumer, consume) in CONSUMERS.iter().zip(CONSUMER_HANDLERS) {
+        let name = consumer.function_name();
+        let batch: SqsEvent = serde_json::from_str(&sample(&name).expect("sample")).expect("event");
+        let answer = consume_batch(stack.app, batch, consume).await;
+        assert!(answer.batch_item_failures.is_empty(), "events/{name}.json");
+    }
 }

@@ -7,19 +7,9 @@ use concierge::members::Role;
 use concierge::session::{Session, Via};
 use concierge::stays::GuestStay;
 use concierge::store::Write;
-use concierge::users::{Email, User, UserKind};
+use concierge::users::{User, UserKind};
 
 use crate::support::Stack;
-
-async fn user(stack: &Stack, email: &str) -> User {
-    stack
-        .app
-        .store
-        .user_by_email(&Email::parse(email).unwrap())
-        .await
-        .unwrap()
-        .unwrap()
-}
 
 fn session(user: &User) -> Session {
     Session {
@@ -39,9 +29,9 @@ fn hotel(slug: &str) -> HotelSlug {
 async fn members_pass_by_role_in_their_own_hotel_only() {
     let stack = Stack::demo().await;
     let app = stack.app;
-    let staff = session(&user(&stack, "staff@demo.test").await);
-    let admin = session(&user(&stack, "manager@demo.test").await);
-    let superadmin = session(&user(&stack, "admin@demo.test").await);
+    let staff = session(&stack.user("staff@demo.test").await);
+    let admin = session(&stack.user("manager@demo.test").await);
+    let superadmin = session(&stack.user("admin@demo.test").await);
     let demo = hotel("demo");
 
     assert!(
@@ -87,7 +77,7 @@ async fn staff_work_their_departments_and_admins_all() {
     let demo = hotel("demo");
     let staff = guards::member(
         stack.app,
-        &session(&user(&stack, "staff@demo.test").await),
+        &session(&stack.user("staff@demo.test").await),
         &demo,
         Role::Staff,
     )
@@ -95,7 +85,7 @@ async fn staff_work_their_departments_and_admins_all() {
     .unwrap();
     let admin = guards::member(
         stack.app,
-        &session(&user(&stack, "manager@demo.test").await),
+        &session(&stack.user("manager@demo.test").await),
         &demo,
         Role::Staff,
     )
@@ -112,8 +102,8 @@ async fn staff_work_their_departments_and_admins_all() {
 #[tokio::test]
 async fn only_operators_operate() {
     let stack = Stack::demo().await;
-    let operator = session(&user(&stack, "operator@demo.test").await);
-    let superadmin = session(&user(&stack, "admin@demo.test").await);
+    let operator = session(&stack.user("operator@demo.test").await);
+    let superadmin = session(&stack.user("admin@demo.test").await);
     assert!(guards::operator(stack.app, &operator).await.is_ok());
     assert!(matches!(
         guards::operator(stack.app, &superadmin).await,
@@ -172,7 +162,7 @@ async fn guests_act_only_within_a_current_stay_of_that_hotel() {
             .is_err()
     );
     assert!(guards::stay_owner(&guest_session, &stay).is_ok());
-    let stranger = session(&user(&stack, "staff@demo.test").await);
+    let stranger = session(&stack.user("staff@demo.test").await);
     assert!(matches!(
         guards::stay_owner(&stranger, &stay),
         Err(Error::NotFound(_))

@@ -16,6 +16,7 @@ mod images;
 mod jobs;
 mod matrix;
 mod members;
+mod push;
 mod requests;
 mod round_trips;
 mod store;

@@ -22,7 +22,8 @@ use concierge::jobs::Heartbeat;
 use concierge::members::Membership;
 use concierge::notifications::Notification;
 use concierge::otp::{DeliveryStatus, OtpCode, OtpScope};
-use concierge::push::PushSubscription;
+use concierge::push::Subscriptions;
+use concierge::push::deliver::PushClaim;
 use concierge::qr::QrCodeRecord;
 use concierge::requests::{Activity, ServiceRequest};
 use concierge::session::SessionFamily;
@@ -381,7 +382,9 @@ counted! {
     fn all_hotels(&self, page: &PageRequest) -> Result<Page<Hotel>>;
     fn timer(&self, kind: TimerKind, position: &str) -> Result<Option<Timer>>;
     fn stays_ending_by(&self, now: Timestamp, limit: u16) -> Result<Vec<GuestStay>>;
-    fn push_subscriptions(&self, user: UserId) -> Result<Vec<PushSubscription>>;
+    fn push_subscriptions(&self, user: UserId) -> Result<Subscriptions>;
+    fn claim_push(&self, user: UserId, notification: NotificationId, now: Timestamp, timeout: SignedDuration) -> Result<PushClaim>;
+    fn finish_push(&self, user: UserId, notification: NotificationId, claimed_at: Timestamp, pushed_to: &[String], done: bool) -> Result<()>;
     fn experiences(&self, hotel: &HotelSlug, page: &PageRequest) -> Result<Page<Experience>>;
     fn qr_codes(&self, hotel: &HotelSlug, page: &PageRequest) -> Result<Page<QrCodeRecord>>;
     fn hotel_stays(&self, hotel: &HotelSlug, page: &PageRequest) -> Result<Page<GuestStay>>;
@@ -542,6 +545,16 @@ impl Stack {
 }
 
 impl Stack {
+    /// The user with this email (a demo user, say).
+    pub async fn user(&self, email: &str) -> User {
+        self.app
+            .store
+            .user_by_email(&Email::parse(email).expect("an email"))
+            .await
+            .expect("a read")
+            .expect("a user with this email")
+    }
+
     /// A guest logged in from room `room` of demo hotel `hotel`, with a fresh phone.
     pub async fn guest(&self, hotel: &str, room: &str) -> Browser {
         let mut browser = Browser::new(self);

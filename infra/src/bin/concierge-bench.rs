@@ -28,7 +28,7 @@ use std::time::{Duration, Instant};
 
 use clap::Parser as _;
 use concierge::jobs::JOBS;
-use concierge::routes::{self, CONSUMER, FALLBACK, ROUTES, STREAMS};
+use concierge::routes::{self, CONSUMERS, FALLBACK, ROUTES, STREAMS};
 use concierge_infra::emulator::{self, ENDPOINT_VAR, Emulator};
 use concierge_infra::{LOCAL_SECRET, LOCAL_VAPID_PRIVATE_KEY, bootstrap, local_function_arn};
 use http_body_util::{BodyExt as _, Full};
@@ -369,13 +369,13 @@ fn vm_hwm_kib(pid: u32) -> Option<u64> {
 }
 
 /// Every function of the deployment, by its binary's name, as tests/integration/deployment.rs
-/// lists them: the routes, the streams, the fallback, the jobs and the queue consumer.
+/// lists them: the routes, the streams, the fallback, the jobs and the queue consumers.
 fn function_names() -> Vec<String> {
     let mut names: Vec<String> = ROUTES.iter().map(routes::Route::function_name).collect();
     names.extend(STREAMS.iter().map(routes::Route::function_name));
     names.push(routes::function_name(FALLBACK));
     names.extend(JOBS.iter().map(concierge::jobs::Job::function_name));
-    names.push(routes::function_name(CONSUMER));
+    names.extend(CONSUMERS.iter().map(routes::Consumer::function_name));
     names
 }
 
@@ -427,7 +427,7 @@ async fn serve_runtime_api(listener: TcpListener, bench: Bench, token: Arc<str>)
 
 /// The environment of every function, as template.yaml's globals set it, with local values.
 /// (`measure` adds the run's `AWS_LAMBDA_RUNTIME_API` and `AWS_ENDPOINT_URL`.)
-fn environment(table: &str, queue_url: &str) -> Vec<(String, String)> {
+fn environment(table: &str, queue_url: &str, push_queue_url: &str) -> Vec<(String, String)> {
     let home = target_dir().join("bench/home");
     let _ = std::fs::create_dir_all(&home);
     let secret = String::from_utf8_lossy(LOCAL_SECRET).into_owned();
@@ -453,6 +453,7 @@ fn environment(table: &str, queue_url: &str) -> Vec<(String, String)> {
         ("RUST_LOG", "info"),
         ("SMS_FALLBACK_QUEUE_URL", queue_url),
         ("SMS_FALLBACK_DELAY_SECS", "30"),
+        ("PUSH_QUEUE_URL", push_queue_url),
         ("SCHEDULE_GROUP", table),
         (
             "SCHEDULER_ROLE_ARN",
@@ -706,7 +707,9 @@ async fn main() -> Result<(), String> {
     let sdk = emulator::sdk_config(&emulator.endpoint).await;
     let table = format!("bench-{}", jiff::Timestamp::now().as_millisecond());
     bootstrap::create_table(&sdk, &table).await?;
-    let queue_url = bootstrap::create_fallback_queue(&sdk, &table).await?;
+    let queue_url = bootstrap::create_queue(&sdk, "SmsFallbackQueue", &table).await?;
+    let push_queue_url =
+        bootstrap::create_queue(&sdk, "PushQueue", &format!("{table}-push")).await?;
     bootstrap::create_schedule_group(&sdk, &table).await?;
     bootstrap::create_bucket(&sdk, &format!("{table}-images")).await?;
 
@@ -716,7 +719,7 @@ async fn main() -> Result<(), String> {
         generation: Arc::new(generation),
         upstream: Arc::from(emulator.endpoint.trim_start_matches("http://")),
     };
-    let env = environment(&table, &queue_url);
+    let env = environment(&table, &queue_url, &push_queue_url);
 
     let logs = target_dir().join("bench/logs");
     std::fs::create_dir_all(&logs).map_err(|e| e.to_string())?;

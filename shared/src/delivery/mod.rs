@@ -2,6 +2,7 @@
 //! a delayed message to ourselves (SQS), an invocation at a set time (EventBridge Scheduler).
 //! The domain sees small traits; only this module knows the services.
 
+pub mod destinations;
 pub mod gupshup;
 pub mod queue;
 pub mod scheduler;

@@ -1,5 +1,5 @@
 //! In-app notifications: department staff hear of new requests, guests of every change to
-//! theirs. (Web push delivery of the same notifications comes with the jobs.)
+//! theirs. Those written by `deliver` are also queued for web push (`push::enqueue`).
 
 pub mod list;
 pub mod read;
@@ -118,8 +118,8 @@ pub async fn send(
     deliver(app, &notices).await;
 }
 
-/// Writes notifications (one write each, in parallel), logging failures, then pushes the
-/// written ones to their recipients' browsers.
+/// Writes notifications (one write each, in parallel), logging failures, then queues the
+/// written ones to be pushed to their recipients' browsers.
 pub async fn deliver(app: &crate::app::App, notices: &[Notification]) {
     let writes = notices.iter().map(|n| async move {
         app.store
@@ -139,7 +139,7 @@ pub async fn deliver(app: &crate::app::App, notices: &[Notification]) {
             }
         }
     }
-    crate::push::notify(app, &written).await;
+    crate::push::enqueue(app, &written).await;
 }
 
 /// Notifications to the members who work the request's department.

@@ -1,30 +1,41 @@
-//! Web push subscriptions: a signed-in browser registers where it can be pushed to, and each
-//! notification written for its user is also pushed there. A subscription the push service
-//! says is gone (404/410) is deleted.
+//! Web push: a signed-in browser registers where it can be pushed to (at most ten per user, the
+//! oldest replaced), and each notification written for its user is queued (`enqueue`) for the
+//! push queue's consumer (`deliver`), which pushes it there: a slow push service never delays
+//! the request that notified. A subscription the push service says is gone (404/410), or whose
+//! endpoint turns out to point somewhere we never connect to, is deleted.
 
+pub mod deliver;
 pub mod subscribe;
 pub mod unsubscribe;
 pub mod vapid_key;
-
-use std::collections::BTreeMap;
 
 use data_encoding::BASE64URL_NOPAD;
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
 use crate::app::App;
-use crate::delivery::webpush::{Endpoint, Pushed, browser_keys};
+use crate::delivery::destinations::Refusal;
+use crate::delivery::webpush::{Endpoint, Push, browser_keys};
 use crate::error::{Error, Result};
-use crate::ids::UserId;
+use crate::ids::{NotificationId, UserId};
 use crate::notifications::Notification;
 use crate::store::Write;
 
 /// Longest endpoint URL accepted (browsers' are a few hundred characters).
 const MAX_ENDPOINT_LEN: usize = 1024;
 
+/// Subscriptions a user may have; a new one beyond them replaces the oldest.
+pub const MAX_SUBSCRIPTIONS: usize = 10;
+
+/// The conflict a change of a user's subscriptions meets when another got in first.
+pub const SUBSCRIPTIONS_CHANGED: &str = "push_subscriptions_changed";
+
+/// Each failed attempt at a change means another change of the same user's subscriptions
+/// succeeded meanwhile, so this many attempts see through that many changes racing at once.
+const MAX_ATTEMPTS: usize = 32;
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PushSubscription {
-    pub user: UserId,
     /// Derived from the endpoint, so subscribing the same browser twice keeps one record.
     pub id: String,
     pub endpoint: String,
@@ -39,6 +50,26 @@ impl PushSubscription {
             url: &self.endpoint,
             p256dh: &self.p256dh,
             auth: &self.auth,
+        }
+    }
+}
+
+/// A user's subscriptions, oldest first, as one item: every change replaces it on condition
+/// that `version` is still the one read, so the cap holds however many changes race.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Subscriptions {
+    pub user: UserId,
+    /// 0 while the user never subscribed (no item), then one more per change.
+    pub version: u64,
+    pub subscriptions: Vec<PushSubscription>,
+}
+
+impl Subscriptions {
+    pub fn none(user: UserId) -> Self {
+        Self {
+            user,
+            version: 0,
+            subscriptions: Vec::new(),
         }
     }
 }
@@ -70,8 +101,9 @@ impl std::str::FromStr for SubscriptionId {
     }
 }
 
-/// Checks an endpoint: an `https` URL with a host (or, when allowed, `http` on loopback).
-pub fn check_endpoint(raw: &str, allow_loopback: bool) -> Result<()> {
+/// Checks an endpoint's form: an `https` URL with a host (or, when allowed, `http` on
+/// loopback). Where the host resolves is `check_destination`'s.
+pub fn check_endpoint(raw: &str, allow_loopback: bool) -> Result<http::Uri> {
     let bad = |problem: &str| Err(Error::field("endpoint", problem.to_owned()));
     if raw.len() > MAX_ENDPOINT_LEN {
         return bad("is too long");
@@ -82,9 +114,108 @@ pub fn check_endpoint(raw: &str, allow_loopback: bool) -> Result<()> {
     let host = uri.host().unwrap_or("");
     let loopback = matches!(host, "127.0.0.1" | "localhost" | "[::1]");
     match uri.scheme_str() {
-        Some("https") if !host.is_empty() => Ok(()),
-        Some("http") if allow_loopback && loopback => Ok(()),
+        Some("https") if !host.is_empty() => Ok(uri),
+        Some("http") if allow_loopback && loopback => Ok(uri),
         _ => bad("must be an https URL of a push service"),
+    }
+}
+
+/// Checks that an endpoint's host resolves only to addresses we may push to (a private,
+/// loopback or link-local one is refused), as the push client checks again when it connects.
+pub async fn check_destination(push: &dyn Push, endpoint: &http::Uri) -> Result<()> {
+    match push.check_destination(endpoint.host().unwrap_or("")).await {
+        Ok(()) => Ok(()),
+        Err(Refusal::Forbidden { .. }) => Err(Error::field(
+            "endpoint",
+            "must be a push service on the public internet",
+        )),
+        Err(Refusal::Unresolved { .. }) => Err(Error::field(
+            "endpoint",
+            "names a host that cannot be found",
+        )),
+    }
+}
+
+/// Adds (or refreshes) a subscription as the user's newest; beyond `MAX_SUBSCRIPTIONS` the
+/// oldest goes.
+pub async fn add(app: &App, user: UserId, subscription: PushSubscription) -> Result<()> {
+    change(app, user, |list| {
+        list.retain(|s| s.id != subscription.id);
+        list.push(subscription.clone());
+        let excess = list.len().saturating_sub(MAX_SUBSCRIPTIONS);
+        list.drain(..excess);
+    })
+    .await
+}
+
+/// Removes the subscriptions with these ids, if there.
+pub async fn remove(app: &App, user: UserId, ids: &[&str]) -> Result<()> {
+    change(app, user, |list| {
+        list.retain(|s| !ids.contains(&s.id.as_str()))
+    })
+    .await
+}
+
+/// Applies `edit` to the user's subscriptions and stores the result, from a fresh read each
+/// time another change got in first; nothing is written when `edit` changes nothing.
+async fn change(app: &App, user: UserId, edit: impl Fn(&mut Vec<PushSubscription>)) -> Result<()> {
+    for _ in 0..MAX_ATTEMPTS {
+        let current = app.store.push_subscriptions(user).await?;
+        let mut subscriptions = current.subscriptions.clone();
+        edit(&mut subscriptions);
+        if subscriptions == current.subscriptions {
+            return Ok(());
+        }
+        let next = Subscriptions {
+            user,
+            version: current.version + 1,
+            subscriptions,
+        };
+        let write = Write::ReplacePushSubscriptions {
+            subscriptions: &next,
+            previous_version: current.version,
+        };
+        match app.store.transact(&[write]).await {
+            Err(Error::Conflict {
+                code: SUBSCRIPTIONS_CHANGED,
+                ..
+            }) => continue,
+            done => return done,
+        }
+    }
+    Err(Error::conflict(
+        SUBSCRIPTIONS_CHANGED,
+        "Your push subscriptions are changing too often at once. Try again.",
+    ))
+}
+
+/// What the push queue carries: which notification to push (its recipient's browsers).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PushMessage {
+    pub user: UserId,
+    pub notification: NotificationId,
+}
+
+/// Queues the push of each notification, one message each, when this deployment pushes. A
+/// failure is logged: the in-app notifications are already written.
+pub async fn enqueue(app: &App, notices: &[Notification]) {
+    if app.config.push.is_none() || notices.is_empty() {
+        return;
+    }
+    let Some(queue) = app.push_queue() else {
+        tracing::error!("no push queue is configured (PUSH_QUEUE_URL): nothing is pushed");
+        return;
+    };
+    let bodies: Vec<String> = notices
+        .iter()
+        .map(|notice| PushMessage {
+            user: notice.recipient,
+            notification: notice.id,
+        })
+        .filter_map(|message| serde_json::to_string(&message).ok())
+        .collect();
+    if let Err(err) = queue.send_all(&bodies).await {
+        tracing::error!(%err, "web pushes were not queued; the notifications stay in the app");
     }
 }
 
@@ -93,71 +224,6 @@ pub fn check_keys(p256dh: &str, auth: &str) -> Result<()> {
     browser_keys(p256dh, auth)
         .map(drop)
         .ok_or_else(|| Error::field("keys", "must be the browser's p256dh and auth keys"))
-}
-
-/// What the service worker receives.
-#[derive(Serialize)]
-struct Payload<'a> {
-    title: &'a str,
-    body: &'a str,
-    kind: &'a crate::notifications::NotificationKind,
-    request: Option<String>,
-    notification: String,
-}
-
-/// Pushes each notification to its recipient's browsers, all at once; forgets subscriptions
-/// that are gone. Failures are logged: the in-app notification is already written.
-pub async fn notify(app: &App, notices: &[Notification]) {
-    let Some(push) = app.push() else {
-        return;
-    };
-    let mut by_user: BTreeMap<UserId, Vec<&Notification>> = BTreeMap::new();
-    for notice in notices {
-        by_user.entry(notice.recipient).or_default().push(notice);
-    }
-    let sends = by_user.into_iter().map(|(user, notices)| async move {
-        let subscriptions = match app.store.push_subscriptions(user).await {
-            Ok(subscriptions) => subscriptions,
-            Err(err) => {
-                tracing::error!(%err, %user, "push subscriptions could not be read");
-                return;
-            }
-        };
-        for subscription in &subscriptions {
-            for notice in &notices {
-                let payload = Payload {
-                    title: &notice.title,
-                    body: &notice.body,
-                    kind: &notice.kind,
-                    request: notice.request.map(|r| r.to_string()),
-                    notification: notice.id.to_string(),
-                };
-                let Ok(bytes) = serde_json::to_vec(&payload) else {
-                    continue;
-                };
-                match push.push(&subscription.target(), &bytes).await {
-                    Ok(Pushed::Accepted) => {}
-                    Ok(Pushed::Gone) => {
-                        forget(app, subscription).await;
-                        break;
-                    }
-                    Err(err) => tracing::warn!(%err, %user, "a push was not delivered"),
-                }
-            }
-        }
-    });
-    futures_util::future::join_all(sends).await;
-}
-
-async fn forget(app: &App, subscription: &PushSubscription) {
-    let write = Write::DeletePushSubscription {
-        user: subscription.user,
-        id: &subscription.id,
-    };
-    match app.store.transact(&[write]).await {
-        Ok(()) => tracing::info!(user = %subscription.user, "a gone push subscription was deleted"),
-        Err(err) => tracing::error!(%err, "a gone push subscription could not be deleted"),
-    }
 }
 
 #[cfg(test)]

@@ -1,17 +1,18 @@
 //! `POST /api/v1/push/subscriptions`: the signed-in user's browser registers for web push with
 //! what `PushManager.subscribe()` gave it: `{"endpoint", "keys": {"p256dh", "auth"}}`.
-//! Subscribing the same endpoint again replaces it; the answer names the subscription.
+//! Subscribing the same endpoint again refreshes it; a user's eleventh browser replaces the
+//! oldest. An endpoint whose host resolves to a private, loopback or link-local address is
+//! refused. The answer names the subscription.
 
 use lambda_http::Request;
 use lambda_http::http::StatusCode;
 use serde::{Deserialize, Serialize};
 
-use super::{PushSubscription, check_endpoint, check_keys, subscription_id};
+use super::{PushSubscription, check_destination, check_endpoint, check_keys, subscription_id};
 use crate::app::App;
 use crate::error::Error;
 use crate::http::{self, HandlerResult};
 use crate::session::Session;
-use crate::store::Write;
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -36,29 +37,24 @@ struct Subscribed {
 
 pub async fn handle(app: &App, req: Request) -> HandlerResult {
     let session = Session::required(&app.config, &req)?;
-    let push = app
+    let settings = app
         .config
         .push
         .as_ref()
         .ok_or(Error::NotFound("Web push"))?;
+    let push = app.push().ok_or(Error::NotFound("Web push"))?;
     let input: Input = http::json(&req, app.config.max_json_body_bytes)?;
-    check_endpoint(&input.endpoint, push.allow_loopback_endpoints)?;
+    let endpoint = check_endpoint(&input.endpoint, settings.allow_loopback_endpoints)?;
     check_keys(&input.keys.p256dh, &input.keys.auth)?;
+    check_destination(push, &endpoint).await?;
+    let id = subscription_id(&input.endpoint);
     let subscription = PushSubscription {
-        user: session.user,
-        id: subscription_id(&input.endpoint),
+        id: id.clone(),
         endpoint: input.endpoint,
         p256dh: input.keys.p256dh,
         auth: input.keys.auth,
         created_at: app.clock.now(),
     };
-    app.store
-        .transact(&[Write::PutPushSubscription(&subscription)])
-        .await?;
-    http::json_response(
-        StatusCode::CREATED,
-        &Subscribed {
-            id: subscription.id,
-        },
-    )
+    super::add(app, session.user, subscription).await?;
+    http::json_response(StatusCode::CREATED, &Subscribed { id })
 }

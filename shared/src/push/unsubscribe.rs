@@ -7,16 +7,10 @@ use super::SubscriptionId;
 use crate::app::App;
 use crate::http::{self, HandlerResult};
 use crate::session::Session;
-use crate::store::Write;
 
 pub async fn handle(app: &App, req: Request) -> HandlerResult {
     let session = Session::required(&app.config, &req)?;
     let id: SubscriptionId = http::path(&req, "subscription")?;
-    app.store
-        .transact(&[Write::DeletePushSubscription {
-            user: session.user,
-            id: id.as_str(),
-        }])
-        .await?;
+    super::remove(app, session.user, &[id.as_str()]).await?;
     http::no_content()
 }

@@ -263,11 +263,9 @@ pub fn notification(recipient: UserId, id: NotificationId) -> Key {
     (user_pk(recipient), format!("{NOTIFICATION_PREFIX}{id}"))
 }
 
-pub const PUSH_PREFIX: &str = "PUSH#";
-
-/// One of a user's web push subscriptions.
-pub fn push_subscription(user: UserId, id: &str) -> Key {
-    (user_pk(user), format!("{PUSH_PREFIX}{id}"))
+/// A user's web push subscriptions, all in one item.
+pub fn push_subscriptions(user: UserId) -> Key {
+    (user_pk(user), "PUSH_SUBSCRIPTIONS".into())
 }
 
 /// GSI2 partition of a user's unread notifications (sparse: read ones leave it).

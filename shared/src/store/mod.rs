@@ -25,7 +25,8 @@ use crate::jobs::Heartbeat;
 use crate::members::Membership;
 use crate::notifications::Notification;
 use crate::otp::{Channel, DeliveryStatus, OtpCode, OtpScope};
-use crate::push::PushSubscription;
+use crate::push::Subscriptions;
+use crate::push::deliver::PushClaim;
 use crate::qr::QrCodeRecord;
 use crate::requests::{Activity, Priority, ServiceRequest, Status};
 use crate::session::SessionFamily;
@@ -245,8 +246,29 @@ pub trait Store: Send + Sync {
     /// Up to `limit` active stays whose check-out is past by `now`, earliest first.
     async fn stays_ending_by(&self, now: Timestamp, limit: u16) -> Result<Vec<GuestStay>>;
 
-    /// A user's web push subscriptions.
-    async fn push_subscriptions(&self, user: UserId) -> Result<Vec<PushSubscription>>;
+    /// A user's web push subscriptions, read consistently (changes are conditional on it).
+    async fn push_subscriptions(&self, user: UserId) -> Result<Subscriptions>;
+
+    /// Claims the push of a notification: free, or claimed more than `timeout` before `now`.
+    async fn claim_push(
+        &self,
+        user: UserId,
+        notification: NotificationId,
+        now: Timestamp,
+        timeout: SignedDuration,
+    ) -> Result<PushClaim>;
+
+    /// Records the subscriptions pushed to and ends the claim taken at `claimed_at`: `done`
+    /// marks the notification pushed, else it may be claimed again. Nothing happens when the
+    /// claim is no longer ours (it went stale and was taken over).
+    async fn finish_push(
+        &self,
+        user: UserId,
+        notification: NotificationId,
+        claimed_at: Timestamp,
+        pushed_to: &[String],
+        done: bool,
+    ) -> Result<()>;
     /// Every experience of a hotel, active or not, by id (admin listing).
     async fn experiences(&self, hotel: &HotelSlug, page: &PageRequest) -> Result<Page<Experience>>;
 
@@ -451,12 +473,10 @@ pub enum Write<'a> {
         date: jiff::civil::Date,
         at: Timestamp,
     },
-    /// Adds or replaces a browser's push subscription.
-    PutPushSubscription(&'a PushSubscription),
-    /// Removes a push subscription, if there.
-    DeletePushSubscription {
-        user: UserId,
-        id: &'a str,
+    /// Replaces a user's push subscriptions still at `previous_version` (0: none yet).
+    ReplacePushSubscriptions {
+        subscriptions: &'a Subscriptions,
+        previous_version: u64,
     },
 }
 
@@ -546,13 +566,13 @@ impl Write<'_> {
                 Error::conflict("stay_changed", "This stay changed meanwhile.")
             }
             (
-                Write::InsertTimer(_)
-                | Write::RememberNetwork { .. }
-                | Write::PutHeartbeat(_)
-                | Write::PutPushSubscription(_)
-                | Write::DeletePushSubscription { .. },
+                Write::InsertTimer(_) | Write::RememberNetwork { .. } | Write::PutHeartbeat(_),
                 Part::Main,
             ) => Error::internal_msg("an unconditional write reported a failed condition"),
+            (Write::ReplacePushSubscriptions { .. }, Part::Main) => Error::conflict(
+                crate::push::SUBSCRIPTIONS_CHANGED,
+                "Your push subscriptions changed at the same time. Try again.",
+            ),
             (Write::FinishIdempotency { .. }, Part::Main) => Error::conflict(
                 "idempotency_lost",
                 "This request took too long and was taken over. Try again.",

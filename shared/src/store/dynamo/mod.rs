@@ -35,7 +35,8 @@ use crate::jobs::Heartbeat;
 use crate::members::Membership;
 use crate::notifications::Notification;
 use crate::otp::{Channel, DeliveryStatus, OtpCode, OtpScope};
-use crate::push::PushSubscription;
+use crate::push::Subscriptions;
+use crate::push::deliver::PushClaim;
 use crate::qr::QrCodeRecord;
 use crate::requests::{Activity, ServiceRequest, Status};
 use crate::session::SessionFamily;
@@ -147,6 +148,12 @@ fn attribute<T: serde::Serialize>(value: T) -> Result<AttributeValue> {
     serde_dynamo::to_attribute_value(value).map_err(Error::internal)
 }
 
+/// A value read back from DynamoDB's representation.
+fn attribute_value<T: DeserializeOwned>(value: AttributeValue) -> Result<T> {
+    serde_dynamo::from_attribute_value(value)
+        .map_err(|e| Error::internal_msg(format!("unreadable attribute: {e}")))
+}
+
 fn failed_condition<E: aws_sdk_dynamodb::error::ProvideErrorMetadata>(err: &E) -> bool {
     err.code() == Some("ConditionalCheckFailedException")
 }
@@ -188,7 +195,7 @@ impl DynamoStore {
             .get_item()
             .table_name(&self.table)
             .set_key(Some(key_map(key)))
-            .consistent_read(consistent)
+            .set_consistent_read(consistent.then_some(true))
             .send()
             .await
             .map_err(sdk_error)?;
@@ -250,7 +257,7 @@ impl DynamoStore {
                 None => query.key_condition_expression("#pk = :pk"),
             };
             let output = query
-                .consistent_read(consistent)
+                .set_consistent_read(consistent.then_some(true))
                 .set_exclusive_start_key(start)
                 .send()
                 .await
@@ -1095,9 +1102,94 @@ impl Store for DynamoStore {
         self.query_all(None, keys::HEARTBEATS_PK.into(), None).await
     }
 
-    async fn push_subscriptions(&self, user: UserId) -> Result<Vec<PushSubscription>> {
-        self.query_all(None, keys::user_pk(user), Some(keys::PUSH_PREFIX))
-            .await
+    async fn push_subscriptions(&self, user: UserId) -> Result<Subscriptions> {
+        let found = self.get_consistent(keys::push_subscriptions(user)).await?;
+        Ok(found.unwrap_or_else(|| Subscriptions::none(user)))
+    }
+
+    async fn claim_push(
+        &self,
+        user: UserId,
+        notification: NotificationId,
+        now: Timestamp,
+        timeout: SignedDuration,
+    ) -> Result<PushClaim> {
+        let key = keys::notification(user, notification);
+        let stale_before = now.saturating_sub(timeout).unwrap_or(now);
+        let result = self
+            .client
+            .update_item()
+            .table_name(&self.table)
+            .set_key(Some(key_map(key.clone())))
+            .update_expression("SET push_claimed_at = :now")
+            // `NOT x = v` and `NOT x >= v` hold for a missing attribute as well.
+            .condition_expression(
+                "attribute_exists(PK) AND NOT pushed = :true AND NOT push_claimed_at >= :stale",
+            )
+            .expression_attribute_values(":now", n(now.as_second()))
+            .expression_attribute_values(":true", AttributeValue::Bool(true))
+            .expression_attribute_values(":stale", n(stale_before.as_second()))
+            .return_values(ReturnValue::AllNew)
+            .send()
+            .await;
+        match result {
+            Ok(output) => {
+                let item = output.attributes.unwrap_or_default();
+                let pushed_to = match item.get("pushed_to") {
+                    Some(list) => attribute_value(list.clone())?,
+                    None => Vec::new(),
+                };
+                Ok(PushClaim::Claimed {
+                    notification: from_item(item)?,
+                    pushed_to,
+                })
+            }
+            Err(err) if err.as_service_error().is_some_and(failed_condition) => {
+                // Rare (a copy of a message): whether it was pushed, or is being pushed now.
+                #[derive(serde::Deserialize)]
+                struct State {
+                    #[serde(default)]
+                    pushed: bool,
+                }
+                let state: Option<State> = self.get_consistent(key).await?;
+                Ok(match state {
+                    Some(State { pushed: false }) => PushClaim::Busy,
+                    Some(State { pushed: true }) | None => PushClaim::Done,
+                })
+            }
+            Err(err) => Err(sdk_error(err)),
+        }
+    }
+
+    async fn finish_push(
+        &self,
+        user: UserId,
+        notification: NotificationId,
+        claimed_at: Timestamp,
+        pushed_to: &[String],
+        done: bool,
+    ) -> Result<()> {
+        let update = if done {
+            "SET pushed_to = :pushed_to, pushed = :true REMOVE push_claimed_at"
+        } else {
+            "SET pushed_to = :pushed_to REMOVE push_claimed_at"
+        };
+        let mut request = self
+            .client
+            .update_item()
+            .table_name(&self.table)
+            .set_key(Some(key_map(keys::notification(user, notification))))
+            .update_expression(update)
+            .condition_expression("push_claimed_at = :claimed")
+            .expression_attribute_values(":pushed_to", attribute(pushed_to)?)
+            .expression_attribute_values(":claimed", n(claimed_at.as_second()));
+        if done {
+            request = request.expression_attribute_values(":true", AttributeValue::Bool(true));
+        }
+        if !applied(request.send().await)? {
+            tracing::warn!(%user, %notification, "a push claim went stale and was taken over");
+        }
+        Ok(())
     }
 
     async fn experiences(&self, hotel: &HotelSlug, page: &PageRequest) -> Result<Page<Experience>> {

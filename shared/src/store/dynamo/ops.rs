@@ -463,23 +463,21 @@ pub fn ops_of(write: &Write<'_>) -> Result<Vec<(Op, Part)>> {
             );
             insert(item)
         }
-        Write::PutPushSubscription(subscription) => vec![(
-            Op::Put {
-                item: with_key(
-                    to_item(subscription)?,
-                    keys::push_subscription(subscription.user, &subscription.id),
-                ),
-                condition: Condition::default(),
-            },
-            Part::Main,
-        )],
-        Write::DeletePushSubscription { user, id } => vec![(
-            Op::Delete {
-                key: keys::push_subscription(*user, id),
-                condition: Condition::default(),
-            },
-            Part::Main,
-        )],
+        Write::ReplacePushSubscriptions {
+            subscriptions,
+            previous_version,
+        } => {
+            let item = with_key(
+                to_item(subscriptions)?,
+                keys::push_subscriptions(subscriptions.user),
+            );
+            let condition = match previous_version {
+                0 => Condition::new(NOT_EXISTS),
+                version => Condition::new("version = :previous")
+                    .value(":previous", AttributeValue::N(version.to_string())),
+            };
+            vec![(Op::Put { item, condition }, Part::Main)]
+        }
         Write::DeleteOtp(otp) => vec![(
             Op::Delete {
                 key: keys::otp(&otp.phone, &otp.scope, otp.id),
