@@ -7,6 +7,7 @@ pub mod emulator;
 pub mod local_api;
 pub mod login;
 pub mod outbox;
+pub mod package;
 pub mod runner;
 pub mod sse;
 pub mod template;
