@@ -80,6 +80,12 @@ STACK ?=
 publish-site: venv
 	$(VENV)/bin/python infra/publish_site.py --dist web/dist $(if $(STACK),--stack $(STACK))
 
+## events: give the samples in events/ a real session of the running `make dev` stack, for
+## `cargo lambda invoke --data-file events/<function>.json` (`git checkout events/` undoes it)
+.PHONY: events
+events:
+	$(CARGO) run --quiet --locked -p concierge-infra --bin concierge-events
+
 ## deploy-check: the real `sam build` of every function into a temporary folder, then each
 ## artifact checked (arm64 executable, zip within the size budget). Minutes, not part of `test`.
 deploy-check: deploy-tools

@@ -11,6 +11,7 @@ use concierge::jobs::{JOBS, Job, JobEvent};
 use concierge::lambda::{consume_batch, invoke_stream};
 use concierge::routes::{self, CONSUMER, FALLBACK, HANDLERS, ROUTES, STREAM_HANDLERS, STREAMS};
 use concierge_infra::emulator::{venv_dir, workspace_dir};
+use concierge_infra::events;
 use concierge_infra::template::{Function, Template};
 use serde_json::Value;
 
@@ -804,4 +805,79 @@ boto3.client("cloudformation").create_stack(StackName="{stack}-bare", TemplateBo
         "{output}"
     );
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Where a sample goes when all are invoked in turn: the acknowledgement before the other
+/// moves of the request, and what ends a session or deactivates something last.
+fn invocation_rank(function: &str) -> u8 {
+    if function == "requests-acknowledge" {
+        0
+    } else if function.ends_with("-deactivate")
+        || matches!(
+            function,
+            "requests-cancel" | "push-unsubscribe" | "auth-logout"
+        )
+    {
+        2
+    } else {
+        1
+    }
+}
+
+/// `make events`' samples, made against `stack` (a demo stack), all invoked: every one that
+/// acts in a session gets a 2xx, its route's real answer. What is wrong, by function.
+pub async fn refreshed_sample_problems(stack: &Stack) -> Vec<String> {
+    let origin = concierge_infra::LOCAL_ORIGINS[2];
+    let subscribe: Value =
+        serde_json::from_str(&sample("push-subscribe").expect("sample")).unwrap();
+    let body: Value = serde_json::from_str(subscribe["body"].as_str().unwrap()).unwrap();
+    let (logins, values) = events::prepare(&stack.http, &stack.origin(), &body)
+        .await
+        .expect("the demo logins and things the samples name");
+    let refreshed = |name: &str, path: &'static str| {
+        let original = sample(name).expect("sample");
+        let mut event: Value = serde_json::from_str(&original).unwrap();
+        if !events::needs_session(&event) {
+            return None;
+        }
+        events::refresh(name, path, &mut event, &logins, &values, origin);
+        assert!(
+            events::refresh_text(&original, &event).is_some(),
+            "events/{name}.json: refreshing its text loses something"
+        );
+        Some(lambda_http::request::from_str(&event.to_string()).expect("an event"))
+    };
+    let mut problems = Vec::new();
+    let mut http: Vec<_> = ROUTES.iter().zip(HANDLERS).collect();
+    http.sort_by_key(|(route, _)| invocation_rank(&route.function_name()));
+    for (route, handler) in http {
+        let name = route.function_name();
+        let Some(request) = refreshed(&name, route.path) else {
+            continue;
+        };
+        let response = respond(handler(stack.app, request).await);
+        if !response.status().is_success() {
+            let body = String::from_utf8_lossy(response.body().as_ref()).into_owned();
+            problems.push(format!("events/{name}.json: {} {body}", response.status()));
+        }
+    }
+    for (route, handler) in STREAMS.iter().zip(STREAM_HANDLERS) {
+        let name = route.function_name();
+        let Some(request) = refreshed(&name, route.path) else {
+            continue;
+        };
+        let response = invoke_stream(stack.app, request, handler).await;
+        if !response.status().is_success() {
+            problems.push(format!("events/{name}.json: {}", response.status()));
+        }
+    }
+    problems
+}
+
+/// The development path of the design: `make events` gives the samples a real session, so
+/// each one shows its route's real answer (not the committed placeholders' 401).
+#[tokio::test]
+async fn refreshed_samples_get_each_routes_real_answer() {
+    let stack = Stack::demo().await;
+    assert_no_problems(refreshed_sample_problems(&stack).await);
 }
