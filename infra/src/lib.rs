@@ -1,6 +1,7 @@
 //! The local stack and the operator's tools. Nothing here is deployed: the Lambdas are the
 //! `functions/` binaries, built from the `concierge` crate alone.
 
+pub mod backfill;
 pub mod bootstrap;
 pub mod demo;
 pub mod emulator;

@@ -18,3 +18,4 @@ mod round_trips;
 mod store;
 mod streams;
 mod support;
+mod upgrade;
