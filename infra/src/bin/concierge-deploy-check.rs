@@ -1,6 +1,7 @@
 //! `make deploy-check`, after `sam build --build-dir DIR`: every function of template.yaml has
 //! its artifact in DIR, an arm64 executable `bootstrap` whose zip fits SPEC §8's budget, and
-//! the same file `make package` builds (both run cargo-lambda into the workspace's target/).
+//! the very file cargo-lambda built in `target/lambda/<binary>/`, where `make package` builds
+//! with the same command and profile.
 
 use std::path::{Path, PathBuf};
 
@@ -55,7 +56,7 @@ fn main() -> Result<(), String> {
                     && std::fs::read(&packaged).ok() != std::fs::read(&bootstrap).ok()
                 {
                     problems.push(format!(
-                        "{id}: differs from {} (what make package builds)",
+                        "{id}: differs from {}, what cargo-lambda built",
                         packaged.display()
                     ));
                 }
