@@ -6,7 +6,7 @@ PYTHON ?= python3
 export CONCIERGE_VENV := $(abspath $(VENV))
 CARGO ?= cargo
 
-.PHONY: dev test venv fmt lint unit integration template fuzz fuzz-smoke package deploy bench clean-venv
+.PHONY: dev test venv fmt lint unit integration template fuzz fuzz-smoke deploy-tools package deploy deploy-check publish-site bench clean-venv
 
 ## dev: the whole local stack (emulator, table, demo hotels, local API on 127.0.0.1:3000)
 dev: venv
@@ -50,17 +50,46 @@ fuzz:
 fuzz-smoke:
 	FUZZ_PROFILE=dev infra/fuzz.sh 10
 
-## package: every function as a Lambda zip for arm64 (target/lambda/<name>/bootstrap.zip)
-package: $(VENV)/.package-installed
+## deploy-tools: what packaging and deploying need, in .venv-package (cargo-lambda, zig, the AWS
+## SAM CLI, from infra/requirements-package.txt) and the arm64 Rust target
+PACKAGE_VENV ?= .venv-package
+# The tools first on PATH; SAM's telemetry off (these machines reach no AWS endpoint).
+PACKAGE_ENV = PATH="$(abspath $(PACKAGE_VENV))/bin:$$PATH" SAM_CLI_TELEMETRY=0
+deploy-tools: $(PACKAGE_VENV)/.installed
+$(PACKAGE_VENV)/.installed: infra/requirements-package.txt
+	$(PYTHON) -m venv $(PACKAGE_VENV)
+	$(PACKAGE_VENV)/bin/pip install --quiet --disable-pip-version-check -r infra/requirements-package.txt
 	rustup target add aarch64-unknown-linux-gnu
-	PATH="$(abspath $(VENV))/bin:$$PATH" cargo lambda build --release --arm64 --output-format zip -p concierge-functions
-$(VENV)/.package-installed: infra/requirements-package.txt venv
-	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r infra/requirements-package.txt
 	touch $@
 
-## deploy: build with SAM (which runs cargo-lambda) and deploy, asking for the stack settings
-deploy:
-	sam build && sam deploy --guided
+## package: every function as a Lambda zip for arm64 (target/lambda/<name>/bootstrap.zip)
+package: deploy-tools
+	$(PACKAGE_ENV) cargo lambda build --release --arm64 --output-format zip -p concierge-functions
+
+## deploy: build every function with SAM (cargo-lambda, as `make package`), deploy the stack
+## (asking for its settings the first time, kept in samconfig.toml), then publish the web app
+deploy: deploy-tools
+	$(PACKAGE_ENV) sam build
+	$(PACKAGE_ENV) sam deploy $(if $(wildcard samconfig.toml),,--guided)
+	if [ -f web/package.json ]; then npm --prefix web ci && npm --prefix web run build; fi
+	$(MAKE) --no-print-directory publish-site
+
+## publish-site: web/dist into the stack's site bucket, then the distribution's cache invalidated
+## (the stack's SiteBucketName and SiteDistributionId outputs; STACK, default from samconfig.toml)
+STACK ?=
+publish-site: venv
+	$(VENV)/bin/python infra/publish_site.py --dist web/dist $(if $(STACK),--stack $(STACK))
+
+## events: give the samples in events/ a real session of the running `make dev` stack, for
+## `cargo lambda invoke --data-file events/<function>.json` (`git checkout events/` undoes it)
+.PHONY: events
+events:
+	$(CARGO) run --quiet --locked -p concierge-infra --bin concierge-events
+
+## deploy-check: the real `sam build` of every function into a temporary folder, then each
+## artifact checked (arm64 executable, zip within the size budget). Minutes, not part of `test`.
+deploy-check: deploy-tools
+	infra/deploy-check.sh
 
 ## bench: cold start of every function (and a Python baseline) and zip sizes, as Markdown, also in
 ## target/bench/report.md; BENCH_RUNS per function (default 20); arm64 zips if `make package` ran

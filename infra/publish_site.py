@@ -10,6 +10,7 @@ AWS credentials and region come from the usual chain (AWS_PROFILE, AWS_REGION, .
 
 import argparse
 import mimetypes
+import os
 import pathlib
 import sys
 import time
@@ -65,7 +66,9 @@ def main() -> int:
         print(f"publish-site: {dist}/index.html is missing: build the web app first", file=sys.stderr)
         return 2
 
-    session = boto3.session.Session(region_name=args.region or saved_region)
+    # botocore reads AWS_DEFAULT_REGION; AWS_REGION is what the other AWS tools read.
+    region = args.region or saved_region or os.environ.get("AWS_REGION")
+    session = boto3.session.Session(region_name=region)
     found = outputs(session.client("cloudformation"), stack)
     missing = [name for name in ("SiteBucketName", "SiteDistributionId") if name not in found]
     if missing:

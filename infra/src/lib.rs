@@ -1,12 +1,15 @@
 //! The local stack and the operator's tools. Nothing here is deployed: the Lambdas are the
 //! `functions/` binaries, built from the `concierge` crate alone.
 
+pub mod backfill;
 pub mod bootstrap;
 pub mod demo;
 pub mod emulator;
+pub mod events;
 pub mod local_api;
 pub mod login;
 pub mod outbox;
+pub mod package;
 pub mod runner;
 pub mod sse;
 pub mod template;
@@ -109,4 +112,67 @@ pub async fn local_app(endpoint: &str, mut config: Config) -> Result<App, String
         config.images.bucket
     ));
     Ok(App::new(config, &sdk))
+}
+
+/// The environment a function binary needs to act as `config` against the emulator at
+/// `endpoint`: what `Config::from_env` reads, and the SDK's endpoint, region and keys. `make dev`
+/// writes it to `target/local/lambda.env` for `cargo lambda watch --env-file`.
+pub fn lambda_environment(config: &Config, secret: &[u8], endpoint: &str) -> Vec<(String, String)> {
+    let mut env = vec![
+        ("AWS_ENDPOINT_URL", endpoint.to_owned()),
+        ("AWS_REGION", emulator::REGION.to_owned()),
+        ("AWS_ACCESS_KEY_ID", "local".to_owned()),
+        ("AWS_SECRET_ACCESS_KEY", "local".to_owned()),
+        ("TABLE_NAME", config.table_name.clone()),
+        ("SECRET_KEY", String::from_utf8_lossy(secret).into_owned()),
+        ("ALLOWED_ORIGINS", config.allowed_origins.join(",")),
+        ("COOKIE_SECURE", config.cookies.secure.to_string()),
+        ("ALLOW_BEARER", config.allow_bearer.to_string()),
+        ("IMAGES_BUCKET", config.images.bucket.clone()),
+        ("S3_PATH_STYLE", config.images.path_style.to_string()),
+        ("GUEST_ENTRY_URL", config.guest_entry_url.clone()),
+        ("RUST_LOG", "info".to_owned()),
+    ];
+    let optional = [
+        ("IMAGES_PUBLIC_URL", config.images.public_url.clone()),
+        (
+            "SMS_FALLBACK_QUEUE_URL",
+            config.delivery.sms_fallback_queue_url.clone(),
+        ),
+        (
+            "GUPSHUP_WEBHOOK_SECRET",
+            config.delivery.gupshup_webhook_secret.clone(),
+        ),
+    ];
+    env.extend(optional.into_iter().filter_map(|(k, v)| v.map(|v| (k, v))));
+    if let Some(gupshup) = &config.gupshup {
+        env.extend([
+            ("GUPSHUP_API_URL", gupshup.api_url.clone()),
+            ("GUPSHUP_API_KEY", gupshup.api_key.clone()),
+            ("GUPSHUP_SOURCE", gupshup.source.clone()),
+            ("GUPSHUP_APP_NAME", gupshup.app_name.clone()),
+            ("GUPSHUP_OTP_TEMPLATE_ID", gupshup.otp_template_id.clone()),
+        ]);
+    }
+    if let Some(scheduler) = &config.scheduler {
+        env.extend([
+            ("SCHEDULE_GROUP", scheduler.group.clone()),
+            ("SCHEDULER_ROLE_ARN", scheduler.role_arn.clone()),
+            (
+                "ESCALATION_FUNCTION_ARN",
+                scheduler.escalation_function_arn.clone(),
+            ),
+            (
+                "REMINDER_FUNCTION_ARN",
+                scheduler.reminder_function_arn.clone(),
+            ),
+        ]);
+    }
+    if let Some(push) = &config.push {
+        env.extend([
+            ("VAPID_PRIVATE_KEY", push.vapid_private_key.clone()),
+            ("VAPID_SUBJECT", push.subject.clone()),
+        ]);
+    }
+    env.into_iter().map(|(k, v)| (k.to_owned(), v)).collect()
 }

@@ -11,6 +11,9 @@ use serde_yaml_ng::Value;
 pub struct Template {
     #[serde(rename = "Resources")]
     pub resources: BTreeMap<String, Resource>,
+    /// SAM's defaults for every resource of a kind (`Globals.Function`, `Globals.HttpApi`).
+    #[serde(rename = "Globals", default)]
+    pub globals: Value,
 }
 
 #[derive(Debug, Deserialize)]
@@ -107,9 +110,27 @@ pub struct Function<'t> {
     /// The cargo-lambda binary (`Metadata.BuildProperties.Binary`).
     pub binary: Option<&'t str>,
     pub resource: &'t Resource,
+    /// `Globals.Function`: what the function does not set itself.
+    defaults: &'t Value,
 }
 
-impl Function<'_> {
+impl<'t> Function<'t> {
+    /// A property as SAM deploys it: the function's own, else the `Globals.Function` one.
+    pub fn property(&self, name: &str) -> Option<&'t Value> {
+        self.resource
+            .properties
+            .get(name)
+            .or_else(|| self.defaults.get(name))
+    }
+
+    /// `Metadata.BuildMethod`: how `sam build` builds it (`rust-cargolambda`).
+    pub fn build_method(&self) -> Option<&'t str> {
+        self.resource
+            .metadata
+            .get("BuildMethod")
+            .and_then(Value::as_str)
+    }
+
     /// The HTTP API routes of the function as (method, path); `("ANY", "$default")` for the
     /// default route (an HttpApi event without a path).
     pub fn http_routes(&self) -> Vec<(String, String)> {
@@ -184,6 +205,7 @@ impl Template {
     }
 
     pub fn functions(&self) -> Vec<Function<'_>> {
+        let defaults = self.globals.get("Function").unwrap_or(&Value::Null);
         self.resources
             .iter()
             .filter(|(_, r)| r.kind == "AWS::Serverless::Function")
@@ -195,6 +217,7 @@ impl Template {
                     .and_then(|p| p.get("Binary"))
                     .and_then(Value::as_str),
                 resource,
+                defaults,
             })
             .collect()
     }

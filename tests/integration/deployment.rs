@@ -12,11 +12,12 @@ use concierge::lambda::{consume_batch, invoke_stream};
 use concierge::routes::{
     self, CONSUMER_HANDLERS, CONSUMERS, FALLBACK, HANDLERS, ROUTES, STREAM_HANDLERS, STREAMS,
 };
-use concierge_infra::emulator::workspace_dir;
+use concierge_infra::emulator::{venv_dir, workspace_dir};
+use concierge_infra::events;
 use concierge_infra::template::{Function, Template};
 use serde_json::Value;
 
-use crate::support::Stack;
+use crate::support::{Stack, unique_table};
 
 /// What invokes a function.
 enum Trigger {
@@ -231,6 +232,120 @@ fn the_template_declares_each_function_with_its_route_and_policy() {
             )),
             None => problems.push(format!("template.yaml: {} has no Metadata.BuildProperties.Binary", function.logical_id)),
         }
+    }
+    assert_no_problems(problems);
+}
+
+/// What `make package` builds and the bench measures: `cargo lambda build --release --arm64`
+/// of the functions package, for Lambda's OS-only runtime. What `sam build` deploys must be the
+/// same.
+const ARCHITECTURE: &str = "arm64";
+const RUNTIME: &str = "provided.al2023";
+const PACKAGE_COMMAND: &str = "cargo lambda build --release --arm64";
+
+/// The workspace's packages (`cargo metadata`): manifest directory → names of its binaries.
+fn workspace_binaries() -> Vec<(PathBuf, Vec<String>)> {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let output = std::process::Command::new(cargo)
+        .args([
+            "metadata",
+            "--no-deps",
+            "--format-version",
+            "1",
+            "--offline",
+        ])
+        .current_dir(workspace_dir())
+        .output()
+        .expect("cargo metadata runs");
+    assert!(
+        output.status.success(),
+        "cargo metadata: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let metadata: Value = serde_json::from_slice(&output.stdout).expect("cargo metadata's JSON");
+    let packages = metadata["packages"].as_array().cloned().unwrap_or_default();
+    packages
+        .iter()
+        .map(|package| {
+            let manifest = PathBuf::from(package["manifest_path"].as_str().unwrap_or_default());
+            let bins = package["targets"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter(|t| {
+                    t["kind"]
+                        .as_array()
+                        .is_some_and(|k| k.iter().any(|k| k == "bin"))
+                })
+                .filter_map(|t| t["name"].as_str().map(str::to_owned))
+                .collect();
+            (
+                manifest.parent().map(PathBuf::from).unwrap_or_default(),
+                bins,
+            )
+        })
+        .collect()
+}
+
+/// `sam build` runs `cargo lambda build --bin <Binary>` in each function's `CodeUri`, so that
+/// folder must be the package holding the binary (issue 19: the workspace root's default
+/// members leave `functions/` out, and every build failed).
+#[test]
+fn sam_builds_each_function_from_the_package_that_holds_its_binary() {
+    let template = Template::load_workspace().unwrap();
+    let packages = workspace_binaries();
+    let root = workspace_dir();
+    let mut problems = Vec::new();
+    for function in template.functions() {
+        let id = function.logical_id;
+        if function.build_method() != Some("rust-cargolambda") {
+            problems.push(format!(
+                "template.yaml: {id} needs `Metadata: BuildMethod: rust-cargolambda` (sam build runs cargo-lambda)"
+            ));
+        }
+        let Some(code_uri) = function.property("CodeUri").and_then(|v| v.as_str()) else {
+            problems.push(format!(
+                "template.yaml: {id} has no CodeUri (Globals.Function.CodeUri is functions/)"
+            ));
+            continue;
+        };
+        let dir = root.join(code_uri);
+        let dir = dir.canonicalize().unwrap_or(dir);
+        let Some((_, bins)) = packages.iter().find(|(path, _)| *path == dir) else {
+            problems.push(format!(
+                "template.yaml: {id}'s CodeUri `{code_uri}` is no package of the workspace \
+                 (cargo metadata); the function binaries are in functions/"
+            ));
+            continue;
+        };
+        if let Some(binary) = function.binary
+            && !bins.iter().any(|b| b == binary)
+        {
+            problems.push(format!(
+                "template.yaml: {id} builds `{binary}`, which the package at CodeUri `{code_uri}` \
+                 has no binary of (cargo metadata); declare it in its Cargo.toml or fix the name"
+            ));
+        }
+        if function.property("Runtime").and_then(|v| v.as_str()) != Some(RUNTIME) {
+            problems.push(format!(
+                "template.yaml: {id} must run on {RUNTIME}, as make package and the bench build it"
+            ));
+        }
+        let architectures = function
+            .property("Architectures")
+            .and_then(|v| v.as_sequence())
+            .map(|list| list.iter().filter_map(|a| a.as_str()).collect::<Vec<_>>());
+        if architectures != Some(vec![ARCHITECTURE]) {
+            problems.push(format!(
+                "template.yaml: {id} must run on Architectures [{ARCHITECTURE}], as make package builds it"
+            ));
+        }
+    }
+    let makefile = std::fs::read_to_string(root.join("Makefile")).expect("the Makefile");
+    if !makefile.contains(PACKAGE_COMMAND) {
+        problems.push(format!(
+            "Makefile: `make package` must build what template.yaml deploys: {PACKAGE_COMMAND}"
+        ));
     }
     assert_no_problems(problems);
 }
@@ -619,4 +734,192 @@ async fn sample_events_succeed_against_the_demo_hotels() {
         let answer = consume_batch(stack.app, batch, consume).await;
         assert!(answer.batch_item_failures.is_empty(), "events/{name}.json");
     }
+}
+
+/// Runs `script` with the venv's Python against the emulator; its standard output.
+fn python_against_emulator(args: &[&str], dir: &std::path::Path) -> (bool, String) {
+    let output = std::process::Command::new(venv_dir().join("bin/python"))
+        .args(args)
+        .current_dir(dir)
+        .env("AWS_ENDPOINT_URL", crate::support::emulator())
+        .env("AWS_ACCESS_KEY_ID", "test")
+        .env("AWS_SECRET_ACCESS_KEY", "test")
+        .env("AWS_DEFAULT_REGION", "us-east-1")
+        .env_remove("AWS_PROFILE")
+        .output()
+        .expect("python runs");
+    let text = String::from_utf8_lossy(&output.stdout).into_owned()
+        + &String::from_utf8_lossy(&output.stderr);
+    (output.status.success(), text)
+}
+
+/// `make publish-site` finds the site bucket and distribution in the stack's outputs, uploads
+/// the build with the right types and caching, and invalidates the distribution.
+#[test]
+fn publishing_the_site_uploads_the_build_and_invalidates_the_distribution() {
+    let dir = std::env::temp_dir().join(unique_table());
+    let dist = dir.join("dist");
+    std::fs::create_dir_all(dist.join("assets")).unwrap();
+    std::fs::write(
+        dist.join("index.html"),
+        "<!doctype html><title>Concierge</title>",
+    )
+    .unwrap();
+    std::fs::write(dist.join("assets/app-3f9a1c.js"), "export {};").unwrap();
+    std::fs::write(dist.join("manifest.webmanifest"), "{}").unwrap();
+    let stack = format!("site-{}", unique_table());
+    // The stack as the site's template declares it: a bucket and a distribution, named in outputs.
+    let setup = format!(
+        r#"
+import boto3, json
+s3, cloudfront, cloudformation = (boto3.client(s) for s in ("s3", "cloudfront", "cloudformation"))
+bucket = "{stack}"
+s3.create_bucket(Bucket=bucket)
+origin = {{"Id": "site", "DomainName": bucket + ".s3.amazonaws.com", "S3OriginConfig": {{"OriginAccessIdentity": ""}}}}
+distribution = cloudfront.create_distribution(DistributionConfig={{
+    "CallerReference": bucket, "Comment": "", "Enabled": True,
+    "Origins": {{"Quantity": 1, "Items": [origin]}},
+    "DefaultCacheBehavior": {{"TargetOriginId": "site", "ViewerProtocolPolicy": "redirect-to-https",
+        "MinTTL": 0, "ForwardedValues": {{"QueryString": False, "Cookies": {{"Forward": "none"}}}}}},
+}})["Distribution"]["Id"]
+outputs = {{"SiteBucketName": {{"Value": bucket}}, "SiteDistributionId": {{"Value": distribution}},
+    "SiteUrl": {{"Value": "https://concierge.example.com"}}}}
+cloudformation.create_stack(StackName="{stack}", TemplateBody=json.dumps({{
+    "Resources": {{"Placeholder": {{"Type": "AWS::SQS::Queue"}}}}, "Outputs": outputs}}))
+print(distribution)
+"#
+    );
+    let (ok, distribution) = python_against_emulator(&["-c", &setup], &dir);
+    assert!(ok, "{distribution}");
+    let distribution = distribution.trim().to_owned();
+    let script = workspace_dir().join("infra/publish_site.py");
+    let script = script.to_str().unwrap();
+
+    let (ok, output) =
+        python_against_emulator(&[script, "--stack", &stack, "--dist", "dist"], &dir);
+    assert!(ok, "{output}");
+    assert!(output.contains("3 files"), "{output}");
+
+    let check = format!(
+        r#"
+import boto3, json
+s3, cloudfront = boto3.client("s3"), boto3.client("cloudfront")
+objects = {{}}
+for key in ("index.html", "assets/app-3f9a1c.js", "manifest.webmanifest"):
+    head = s3.head_object(Bucket="{stack}", Key=key)
+    objects[key] = [head["ContentType"], head.get("CacheControl")]
+invalidations = cloudfront.list_invalidations(DistributionId="{distribution}")["InvalidationList"]
+print(json.dumps({{"objects": objects, "invalidations": invalidations.get("Quantity", 0)}}))
+"#
+    );
+    let (ok, found) = python_against_emulator(&["-c", &check], &dir);
+    assert!(ok, "{found}");
+    let found: Value = serde_json::from_str(&found).expect("JSON");
+    assert_eq!(
+        found["objects"]["index.html"],
+        serde_json::json!(["text/html", "no-cache"])
+    );
+    assert_eq!(
+        found["objects"]["assets/app-3f9a1c.js"],
+        serde_json::json!(["text/javascript", "public, max-age=31536000, immutable"])
+    );
+    assert_eq!(
+        found["objects"]["manifest.webmanifest"][0],
+        "application/manifest+json"
+    );
+    assert_eq!(found["invalidations"], 1);
+
+    // A stack without the site's outputs is named, and nothing is invalidated.
+    let bare = format!(
+        r#"
+import boto3, json
+boto3.client("cloudformation").create_stack(StackName="{stack}-bare", TemplateBody=json.dumps({{
+    "Resources": {{"Placeholder": {{"Type": "AWS::SQS::Queue"}}}}}}))
+"#
+    );
+    assert!(python_against_emulator(&["-c", &bare], &dir).0);
+    let bare_stack = format!("{stack}-bare");
+    let (ok, output) =
+        python_against_emulator(&[script, "--stack", &bare_stack, "--dist", "dist"], &dir);
+    assert!(!ok);
+    assert!(
+        output.contains("has no output SiteBucketName, SiteDistributionId"),
+        "{output}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Where a sample goes when all are invoked in turn: the acknowledgement before the other
+/// moves of the request, and what ends a session or deactivates something last.
+fn invocation_rank(function: &str) -> u8 {
+    if function == "requests-acknowledge" {
+        0
+    } else if function.ends_with("-deactivate")
+        || matches!(
+            function,
+            "requests-cancel" | "push-unsubscribe" | "auth-logout"
+        )
+    {
+        2
+    } else {
+        1
+    }
+}
+
+/// `make events`' samples, made against `stack` (a demo stack), all invoked: every one that
+/// acts in a session gets a 2xx, its route's real answer. What is wrong, by function.
+pub async fn refreshed_sample_problems(stack: &Stack) -> Vec<String> {
+    let origin = concierge_infra::LOCAL_ORIGINS[2];
+    let subscribe: Value =
+        serde_json::from_str(&sample("push-subscribe").expect("sample")).unwrap();
+    let body: Value = serde_json::from_str(subscribe["body"].as_str().unwrap()).unwrap();
+    let (logins, values) = events::prepare(&stack.http, &stack.origin(), &body)
+        .await
+        .expect("the demo logins and things the samples name");
+    let refreshed = |name: &str, path: &'static str| {
+        let original = sample(name).expect("sample");
+        let mut event: Value = serde_json::from_str(&original).unwrap();
+        if !events::needs_session(&event) {
+            return None;
+        }
+        events::refresh(name, path, &mut event, &logins, &values, origin);
+        assert!(
+            events::refresh_text(&original, &event).is_some(),
+            "events/{name}.json: refreshing its text loses something"
+        );
+        Some(lambda_http::request::from_str(&event.to_string()).expect("an event"))
+    };
+    let mut problems = Vec::new();
+    let mut http: Vec<_> = ROUTES.iter().zip(HANDLERS).collect();
+    http.sort_by_key(|(route, _)| invocation_rank(&route.function_name()));
+    for (route, handler) in http {
+        let name = route.function_name();
+        let Some(request) = refreshed(&name, route.path) else {
+            continue;
+        };
+        let response = respond(handler(stack.app, request).await);
+        if !response.status().is_success() {
+            let body = String::from_utf8_lossy(response.body().as_ref()).into_owned();
+            problems.push(format!("events/{name}.json: {} {body}", response.status()));
+        }
+    }
+    for (route, handler) in STREAMS.iter().zip(STREAM_HANDLERS) {
+        let name = route.function_name();
+        let Some(request) = refreshed(&name, route.path) else {
+            continue;
+        };
+        let response = invoke_stream(stack.app, request, handler).await;
+        if !response.status().is_success() {
+            problems.push(format!("events/{name}.json: {}", response.status()));
+        }
+    }
+    problems
+}
+
+/// The development path of the design: `make events` gives the samples a real session, so
+/// each one shows its route's real answer (not the committed placeholders' 401).
+#[tokio::test]
+async fn refreshed_samples_get_each_routes_real_answer() {
+    let stack = Stack::demo().await;
+    assert_no_problems(refreshed_sample_problems(&stack).await);
 }

@@ -22,3 +22,4 @@ mod round_trips;
 mod store;
 mod streams;
 mod support;
+mod upgrade;

@@ -3,14 +3,18 @@
 //! 127.0.0.1. Ctrl-C stops everything it started.
 
 use std::net::{Ipv4Addr, SocketAddr};
+use std::path::PathBuf;
 use std::sync::Arc;
 
 use clap::Parser;
-use concierge_infra::emulator::{ENDPOINT_VAR, Emulator};
+use concierge::config::Config;
+use concierge_infra::emulator::{ENDPOINT_VAR, Emulator, workspace_dir};
 use concierge_infra::local_api::LocalApi;
 use concierge_infra::outbox::Outbox;
 use concierge_infra::runner::{OffsetClock, Runner};
-use concierge_infra::{LOCAL_SECRET, LOCAL_WEBHOOK_SECRET, demo, local_app, local_config};
+use concierge_infra::{
+    LOCAL_SECRET, LOCAL_WEBHOOK_SECRET, demo, lambda_environment, local_app, local_config,
+};
 
 #[derive(Parser)]
 #[command(about = "Run the Concierge local stack")]
@@ -39,11 +43,18 @@ async fn main() -> Result<(), String> {
     let mut app = local_app(&emulator.endpoint, config).await?;
     let clock = Arc::new(OffsetClock::default());
     app.clock = clock.clone();
+    let env_file = write_lambda_env(&app.config, &emulator.endpoint)?;
     let app: &'static _ = Box::leak(Box::new(app));
     let summary = demo::seed(app.store.as_ref(), app.clock.as_ref())
         .await
         .map_err(|e| format!("seeding the demo hotels failed: {e} ({e:?})"))?;
     print_welcome(&addr, &emulator.endpoint, &summary);
+    println!(
+        "\nOne function at a time, as Lambda runs it: `make events`, then\n  \
+         cargo lambda watch --env-file {} -p concierge-functions\n  \
+         cargo lambda invoke hotels-get --data-file events/hotels-get.json",
+        env_file.display()
+    );
 
     let shutdown = async {
         // If the signal handler cannot be installed, the process still stops on SIGINT.
@@ -62,6 +73,19 @@ async fn main() -> Result<(), String> {
     println!("\nStopped. The emulator started with the stack stops with it.");
     drop(emulator);
     Ok(())
+}
+
+/// The stack's settings for `cargo lambda watch`, in `target/local/lambda.env`.
+fn write_lambda_env(config: &Config, endpoint: &str) -> Result<PathBuf, String> {
+    let dir = workspace_dir().join("target/local");
+    std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    let path = dir.join("lambda.env");
+    let text: String = lambda_environment(config, LOCAL_SECRET, endpoint)
+        .into_iter()
+        .map(|(key, value)| format!("{key}={value}\n"))
+        .collect();
+    std::fs::write(&path, text).map_err(|e| format!("{}: {e}", path.display()))?;
+    Ok(path)
 }
 
 fn print_welcome(addr: &SocketAddr, emulator: &str, summary: &demo::Summary) {

@@ -1,5 +1,5 @@
 //! The operator CLI: create the table locally, seed the demo hotels, create a hotel with its
-//! first superadmin, or a platform operator. Talks to the emulator when `--emulator` (or
+//! first superadmin, or a platform operator, and run an upgrade's backfills. Talks to the emulator when `--emulator` (or
 //! CONCIERGE_EMULATOR) is given, else to AWS with the usual credentials chain.
 
 use std::io::Read;
@@ -9,8 +9,9 @@ use concierge::App;
 use concierge::config::Config;
 use concierge::hotels::{Contact, TimeZoneName};
 use concierge::operator::{self, NewHotel, NewStaff};
-use concierge::store::Write;
+use concierge::store::{Cursor, Write};
 use concierge::users::{Email, Phone};
+use concierge_infra::backfill::{self, Outcome, Progress};
 use concierge_infra::emulator::{self, ENDPOINT_VAR};
 use concierge_infra::{LOCAL_SECRET, bootstrap, demo};
 
@@ -57,6 +58,19 @@ enum Command {
     CreateOperator {
         #[command(flatten)]
         person: Person,
+    },
+    /// Bring items an earlier release wrote up to this one (idempotent; docs/deploy.md).
+    #[command(subcommand)]
+    Backfill(Backfill),
+}
+
+#[derive(Subcommand)]
+enum Backfill {
+    /// Each hotel's count of active superadmins (tables from before hotel administration).
+    SuperadminCounters {
+        /// Go on from the cursor an interrupted run printed last.
+        #[arg(long)]
+        cursor: Option<String>,
     },
 }
 
@@ -110,6 +124,7 @@ async fn main() -> Result<(), String> {
     // The CLI signs nothing, so the local key serves as the configuration's secret.
     let config = Config::new(&args.table, LOCAL_SECRET).map_err(|e| e.to_string())?;
     let app = App::new(config, &sdk);
+    let client = aws_sdk_dynamodb::Client::new(&sdk);
     let (store, clock) = (app.store.as_ref(), app.clock.as_ref());
     match args.command {
         Command::Bootstrap => {
@@ -166,6 +181,29 @@ async fn main() -> Result<(), String> {
                 .await
                 .map_err(|e| e.to_string())?;
             println!("operator {} created ({})", user.name, user.id);
+        }
+        Command::Backfill(Backfill::SuperadminCounters { cursor }) => {
+            let cursor = cursor
+                .as_deref()
+                .map(Cursor::parse)
+                .transpose()
+                .map_err(|e| e.to_string())?;
+            let hotels =
+                backfill::superadmin_counters(&client, store, &args.table, cursor, |progress| {
+                    match progress {
+                        Progress::Hotel(hotel, Outcome::Unchanged(n)) => {
+                            println!("{hotel}: {n} active superadmins, counter already right")
+                        }
+                        Progress::Hotel(hotel, Outcome::Written(n)) => {
+                            println!("{hotel}: {n} active superadmins, counter written")
+                        }
+                        Progress::Page(cursor) => {
+                            println!("(to go on from here: --cursor {})", cursor.as_str())
+                        }
+                    }
+                })
+                .await?;
+            println!("{hotels} hotels counted");
         }
     }
     Ok(())
