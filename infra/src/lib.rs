@@ -18,6 +18,7 @@ use std::time::Duration;
 
 use concierge::App;
 use concierge::config::{Config, GupshupSettings, PushSettings, SchedulerSettings};
+use concierge::secrets::{Secret, SecretStore, Secrets};
 use concierge::users::CountryCode;
 
 /// Browser origins the local stack trusts: the local API itself and a Vite dev server.
@@ -39,6 +40,9 @@ pub const LOCAL_VAPID_PRIVATE_KEY: &str = "iJdmmitFQRdTp1rCk64wVPzacCY4EhHp9pUAJ
 /// The secret the local Gupshup stand-in sends with its delivery events.
 pub const LOCAL_WEBHOOK_SECRET: &str = "local-webhook-secret";
 
+/// The local Gupshup stand-in's API key (it checks none).
+pub const LOCAL_GUPSHUP_API_KEY: &str = "local";
+
 /// The function ARNs the local one-time schedules target; the local runner maps them back
 /// to the jobs.
 pub fn local_function_arn(job: &str) -> String {
@@ -51,7 +55,11 @@ pub fn local_function_arn(job: &str) -> String {
 /// loopback endpoint, one-time schedules in a group named after the table, images in a
 /// bucket of the table's name. `local_app` adds the queues it creates.
 pub fn local_config(table: &str, api_base: &str, secret: &[u8]) -> Result<Config, String> {
-    let mut config = Config::new(table, secret).map_err(|e| e.to_string())?;
+    let mut secrets = Secrets::new(secret).map_err(|e| e.to_string())?;
+    secrets.gupshup_api_key = Some(Secret::new(LOCAL_GUPSHUP_API_KEY));
+    secrets.vapid_private_key = Some(Secret::new(LOCAL_VAPID_PRIVATE_KEY));
+    secrets.gupshup_webhook_secret = Some(Secret::new(LOCAL_WEBHOOK_SECRET));
+    let mut config = Config::with_secrets(table, SecretStore::given(secrets));
     config.allowed_origins = LOCAL_ORIGINS.iter().map(|o| (*o).to_owned()).collect();
     config.cookies.secure = false;
     config.allow_bearer = true;
@@ -66,13 +74,11 @@ pub fn local_config(table: &str, api_base: &str, secret: &[u8]) -> Result<Config
         .map_err(|e| e.to_string())?;
     config.gupshup = Some(GupshupSettings {
         api_url: format!("{api_base}{}", outbox::GUPSHUP_PREFIX),
-        api_key: "local".into(),
         source: "15550000000".into(),
         app_name: "concierge-local".into(),
         otp_template_id: "local-otp-template".into(),
         timeout: Duration::from_secs(2),
     });
-    config.delivery.gupshup_webhook_secret = Some(LOCAL_WEBHOOK_SECRET.into());
     config.scheduler = Some(SchedulerSettings {
         group: table.to_owned(),
         role_arn: "arn:aws:iam::000000000000:role/local-scheduler".into(),
@@ -80,7 +86,6 @@ pub fn local_config(table: &str, api_base: &str, secret: &[u8]) -> Result<Config
         reminder_function_arn: local_function_arn("reminder"),
     });
     config.push = Some(PushSettings {
-        vapid_private_key: LOCAL_VAPID_PRIVATE_KEY.into(),
         subject: "mailto:dev@concierge.test".into(),
         timeout: Duration::from_secs(2),
         allow_loopback_endpoints: true,
@@ -124,7 +129,11 @@ pub fn lambda_environment(config: &Config, secret: &[u8], endpoint: &str) -> Vec
         ("AWS_ACCESS_KEY_ID", "local".to_owned()),
         ("AWS_SECRET_ACCESS_KEY", "local".to_owned()),
         ("TABLE_NAME", config.table_name.clone()),
+        // The development way to give the secrets (deployed, SECRETS_ID names them instead).
         ("SECRET_KEY", String::from_utf8_lossy(secret).into_owned()),
+        ("GUPSHUP_API_KEY", LOCAL_GUPSHUP_API_KEY.to_owned()),
+        ("VAPID_PRIVATE_KEY", LOCAL_VAPID_PRIVATE_KEY.to_owned()),
+        ("GUPSHUP_WEBHOOK_SECRET", LOCAL_WEBHOOK_SECRET.to_owned()),
         ("ALLOWED_ORIGINS", config.allowed_origins.join(",")),
         ("COOKIE_SECURE", config.cookies.secure.to_string()),
         ("ALLOW_BEARER", config.allow_bearer.to_string()),
@@ -139,16 +148,11 @@ pub fn lambda_environment(config: &Config, secret: &[u8], endpoint: &str) -> Vec
             "SMS_FALLBACK_QUEUE_URL",
             config.delivery.sms_fallback_queue_url.clone(),
         ),
-        (
-            "GUPSHUP_WEBHOOK_SECRET",
-            config.delivery.gupshup_webhook_secret.clone(),
-        ),
     ];
     env.extend(optional.into_iter().filter_map(|(k, v)| v.map(|v| (k, v))));
     if let Some(gupshup) = &config.gupshup {
         env.extend([
             ("GUPSHUP_API_URL", gupshup.api_url.clone()),
-            ("GUPSHUP_API_KEY", gupshup.api_key.clone()),
             ("GUPSHUP_SOURCE", gupshup.source.clone()),
             ("GUPSHUP_APP_NAME", gupshup.app_name.clone()),
             ("GUPSHUP_OTP_TEMPLATE_ID", gupshup.otp_template_id.clone()),
@@ -169,10 +173,7 @@ pub fn lambda_environment(config: &Config, secret: &[u8], endpoint: &str) -> Vec
         ]);
     }
     if let Some(push) = &config.push {
-        env.extend([
-            ("VAPID_PRIVATE_KEY", push.vapid_private_key.clone()),
-            ("VAPID_SUBJECT", push.subject.clone()),
-        ]);
+        env.extend([("VAPID_SUBJECT", push.subject.clone())]);
     }
     env.into_iter().map(|(k, v)| (k.to_owned(), v)).collect()
 }

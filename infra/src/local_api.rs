@@ -124,7 +124,10 @@ impl LocalApi {
                             .map(|(name, value)| (name.to_owned(), value))
                             .collect::<HashMap<_, _>>(),
                     );
-                    stream::respond(STREAM_HANDLERS[index](self.app, request).await)
+                    match self.app.ready().await {
+                        Ok(()) => stream::respond(STREAM_HANDLERS[index](self.app, request).await),
+                        Err(err) => stream::respond(Err(err)),
+                    }
                 }
                 Err(err) => {
                     tracing::warn!(%err, "the request did not make a valid Function URL event");
@@ -243,7 +246,9 @@ impl LocalApi {
                 return respond(Err(Error::invalid("The request could not be read.")));
             }
         };
+        // As the Lambda runtime does (`concierge::lambda`): the secrets before the handler.
         let result: HandlerResult = match matched {
+            Some(_) if let Err(err) = self.app.ready().await => Err(err),
             Some((index, _)) => HANDLERS[index](self.app, request).await,
             None => concierge::fallback::handle(self.app, request).await,
         };

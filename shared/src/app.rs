@@ -2,6 +2,8 @@
 //! and shared by every invocation. Building it touches no network; delivery clients are built
 //! on first use, so a function that never sends a message neither builds nor links them.
 
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
@@ -68,16 +70,58 @@ impl App {
         }
     }
 
-    /// WhatsApp delivery: Gupshup when configured, else a channel that always declines.
+    /// Fetches the secrets on the first invocation (Secrets Manager, `SECRETS_ID`) and keeps
+    /// them: start-up makes no network call, and later invocations make none for secrets.
+    /// Every entry point (the Lambda runtimes, the local API and runner) calls it before the
+    /// handler; given secrets make it a no-op.
+    ///
+    /// Boxed, so that the entry points' futures, which all await it, stay small.
+    pub fn ready(&self) -> Pin<Box<dyn Future<Output = crate::Result<()>> + Send + '_>> {
+        Box::pin(self.resolve_secrets())
+    }
+
+    async fn resolve_secrets(&self) -> crate::Result<()> {
+        let store = &self.config.secrets;
+        let Some(id) = store.secret_id() else {
+            return store.get().map(drop);
+        };
+        store
+            .resolve(async {
+                let answer = aws_sdk_secretsmanager::Client::new(&self.aws)
+                    .get_secret_value()
+                    .secret_id(id)
+                    .send()
+                    .await
+                    .map_err(|err| {
+                        crate::Error::Unavailable(
+                            aws_sdk_secretsmanager::error::DisplayErrorContext(err)
+                                .to_string()
+                                .into(),
+                        )
+                    })?;
+                answer
+                    .secret_string
+                    .ok_or_else(|| crate::Error::internal_msg("the secret has no string value"))
+            })
+            .await
+            .map(drop)
+    }
+
+    /// WhatsApp delivery: Gupshup when configured with its key, else a channel that always
+    /// declines (codes then go by SMS).
     pub fn whatsapp(&self) -> &dyn WhatsApp {
         self.whatsapp
-            .get_or_init(|| match self.config.gupshup.clone().map(Gupshup::new) {
-                Some(Ok(gupshup)) => Arc::new(gupshup),
-                Some(Err(err)) => {
-                    tracing::error!(%err, "WhatsApp client could not be built; codes go by SMS");
-                    Arc::new(NoWhatsApp)
+            .get_or_init(|| {
+                let settings = self.config.gupshup.clone();
+                let api_key = self.config.secrets.get().ok().and_then(|s| s.gupshup_api_key.clone());
+                match settings.zip(api_key).map(|(settings, key)| Gupshup::new(settings, key)) {
+                    Some(Ok(gupshup)) => Arc::new(gupshup),
+                    Some(Err(err)) => {
+                        tracing::error!(%err, "WhatsApp client could not be built; codes go by SMS");
+                        Arc::new(NoWhatsApp)
+                    }
+                    None => Arc::new(NoWhatsApp),
                 }
-                None => Arc::new(NoWhatsApp),
             })
             .as_ref()
     }
@@ -126,12 +170,15 @@ impl App {
     /// Web push, when a VAPID key is configured.
     pub fn push(&self) -> Option<&dyn Push> {
         self.push
-            .get_or_init(|| match WebPush::new(self.config.push.as_ref()?) {
-                Ok(push) => Some(Arc::new(push) as Arc<dyn Push>),
-                Err(err) => {
-                    tracing::error!(%err, "web push could not be set up; nothing is pushed");
-                    None
-                }
+            .get_or_init(|| {
+                let key = self.config.secrets.get().ok()?.vapid_private_key.as_ref()?;
+                WebPush::new(self.config.push.as_ref()?, key).map_or_else(
+                    |err| {
+                        tracing::error!(%err, "web push could not be set up; nothing is pushed");
+                        None
+                    },
+                    |push| Some(Arc::new(push) as Arc<dyn Push>),
+                )
             })
             .as_deref()
     }

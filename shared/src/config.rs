@@ -4,9 +4,9 @@ use std::env;
 use std::str::FromStr;
 use std::time::Duration;
 
-use crate::error::BoxError;
+use crate::error::{BoxError, Result as ServiceResult};
 use crate::ratelimit::{RateLimits, Rule};
-use crate::secrets::Keys;
+use crate::secrets::{Keys, Secret, SecretStore, Secrets};
 use crate::users::CountryCode;
 
 #[derive(Debug)]
@@ -18,8 +18,9 @@ pub struct Config {
     pub allowed_origins: Vec<String>,
     /// Largest JSON request body accepted, in bytes (`MAX_JSON_BODY_BYTES`).
     pub max_json_body_bytes: usize,
-    /// Keys derived from `SECRET_KEY`.
-    pub keys: Keys,
+    /// The secrets (`SECRETS_ID`: a Secrets Manager secret, fetched on first need), with the
+    /// keys derived from the master secret.
+    pub secrets: SecretStore,
     pub cookies: CookieSettings,
     pub sessions: SessionSettings,
     /// Accept `Authorization: Bearer` access tokens (`ALLOW_BEARER`; development only).
@@ -93,11 +94,8 @@ pub struct DeliverySettings {
     pub sms_fallback_delay: Duration,
     /// `SMS_FALLBACK_QUEUE_URL`: the SQS queue of delayed fallbacks.
     pub sms_fallback_queue_url: Option<String>,
-    /// `PUSH_QUEUE_URL`: the SQS queue of web pushes (required with a VAPID key).
+    /// `PUSH_QUEUE_URL`: the SQS queue of web pushes (required with `VAPID_SUBJECT`).
     pub push_queue_url: Option<String>,
-    /// `GUPSHUP_WEBHOOK_SECRET`: the secret Gupshup's subscription sends in the
-    /// `x-concierge-webhook-secret` header. Without one the webhook refuses everything (F30).
-    pub gupshup_webhook_secret: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -123,8 +121,6 @@ pub struct SchedulerSettings {
 
 #[derive(Debug, Clone)]
 pub struct PushSettings {
-    /// `VAPID_PRIVATE_KEY`: the P-256 private key, base64url (32 bytes).
-    pub vapid_private_key: String,
     /// `VAPID_SUBJECT`: a `mailto:` or `https:` contact for push services.
     pub subject: String,
     /// `PUSH_TIMEOUT_MS` for one push (default 3000).
@@ -156,8 +152,6 @@ pub struct SessionSettings {
 pub struct GupshupSettings {
     /// `GUPSHUP_API_URL`, default `https://api.gupshup.io`.
     pub api_url: String,
-    /// `GUPSHUP_API_KEY`.
-    pub api_key: String,
     /// `GUPSHUP_SOURCE`: the WhatsApp business number, digits only.
     pub source: String,
     /// `GUPSHUP_APP_NAME`.
@@ -171,13 +165,26 @@ pub struct GupshupSettings {
 pub const MAX_ACCESS_TTL: Duration = Duration::from_secs(15 * 60);
 
 impl Config {
-    /// Defaults for everything but the table and the secret.
+    /// The keys derived from the master secret (resolved before any handler runs).
+    pub fn keys(&self) -> ServiceResult<&Keys> {
+        Ok(&self.secrets.get()?.keys)
+    }
+
+    /// Defaults for everything but the table and the master secret.
     pub fn new(table_name: impl Into<String>, secret_key: &[u8]) -> Result<Self, BoxError> {
-        Ok(Self {
+        Ok(Self::with_secrets(
+            table_name,
+            SecretStore::given(Secrets::new(secret_key)?),
+        ))
+    }
+
+    /// Defaults for everything but the table and where the secrets come from.
+    pub fn with_secrets(table_name: impl Into<String>, secrets: SecretStore) -> Self {
+        Self {
             table_name: table_name.into(),
             allowed_origins: Vec::new(),
             max_json_body_bytes: 64 * 1024,
-            keys: Keys::derive(secret_key)?,
+            secrets,
             cookies: CookieSettings {
                 domain: None,
                 secure: true,
@@ -196,7 +203,6 @@ impl Config {
                 sms_fallback_delay: Duration::from_secs(30),
                 sms_fallback_queue_url: None,
                 push_queue_url: None,
-                gupshup_webhook_secret: None,
             },
             requests: RequestSettings {
                 stale_after: Duration::from_secs(24 * 3600),
@@ -218,11 +224,25 @@ impl Config {
                 retry: Duration::from_secs(2),
             },
             guest_entry_url: "https://concierge.example.com/scan".to_owned(),
-        })
+        }
     }
 
     pub fn from_env() -> Result<Self, BoxError> {
-        let mut config = Self::new(required("TABLE_NAME")?, required("SECRET_KEY")?.as_bytes())?;
+        // Deployed, the secrets come from Secrets Manager, on first need. A development run
+        // (`cargo lambda watch`) may give them in the environment instead.
+        let secrets = match optional("SECRETS_ID") {
+            Some(id) => SecretStore::in_secrets_manager(id),
+            None => {
+                let master = required("SECRET_KEY")
+                    .map_err(|_| "SECRETS_ID must be set (or, in development, SECRET_KEY)")?;
+                let mut given = Secrets::new(master.as_bytes())?;
+                given.gupshup_api_key = optional("GUPSHUP_API_KEY").map(Secret::new);
+                given.vapid_private_key = optional("VAPID_PRIVATE_KEY").map(Secret::new);
+                given.gupshup_webhook_secret = optional("GUPSHUP_WEBHOOK_SECRET").map(Secret::new);
+                SecretStore::given(given)
+            }
+        };
+        let mut config = Self::with_secrets(required("TABLE_NAME")?, secrets);
         if let Some(origins) = optional("ALLOWED_ORIGINS") {
             config.allowed_origins = list(&origins);
         }
@@ -273,12 +293,11 @@ impl Config {
                 .collect::<Result<_, _>>()
                 .map_err(|_| "OTP_COUNTRIES: use two-letter country codes such as PT,ES")?;
         }
-        if let Some(api_key) = optional("GUPSHUP_API_KEY") {
+        if let Some(source) = optional("GUPSHUP_SOURCE") {
             config.gupshup = Some(GupshupSettings {
                 api_url: optional("GUPSHUP_API_URL")
                     .unwrap_or_else(|| "https://api.gupshup.io".to_owned()),
-                api_key,
-                source: required("GUPSHUP_SOURCE")?,
+                source,
                 app_name: required("GUPSHUP_APP_NAME")?,
                 otp_template_id: required("GUPSHUP_OTP_TEMPLATE_ID")?,
                 timeout: Duration::from_millis(parsed("GUPSHUP_TIMEOUT_MS")?.unwrap_or(5000)),
@@ -290,7 +309,6 @@ impl Config {
         }
         config.delivery.sms_fallback_queue_url = optional("SMS_FALLBACK_QUEUE_URL");
         config.delivery.push_queue_url = optional("PUSH_QUEUE_URL");
-        config.delivery.gupshup_webhook_secret = optional("GUPSHUP_WEBHOOK_SECRET");
         if let Some(hours) = parsed::<u64>("REQUEST_STALE_HOURS")? {
             config.requests.stale_after = Duration::from_secs(hours * 3600);
         }
@@ -305,10 +323,9 @@ impl Config {
                 reminder_function_arn: required("REMINDER_FUNCTION_ARN")?,
             });
         }
-        if let Some(vapid_private_key) = optional("VAPID_PRIVATE_KEY") {
+        if let Some(subject) = optional("VAPID_SUBJECT") {
             config.push = Some(PushSettings {
-                vapid_private_key,
-                subject: required("VAPID_SUBJECT")?,
+                subject,
                 timeout: Duration::from_millis(parsed("PUSH_TIMEOUT_MS")?.unwrap_or(3000)),
                 allow_loopback_endpoints: false,
             });
@@ -366,7 +383,7 @@ impl Config {
         }
         // Pushes are delivered from their queue, never on the request path.
         if self.push.is_some() && self.delivery.push_queue_url.is_none() {
-            return Err("PUSH_QUEUE_URL must be set with VAPID_PRIVATE_KEY".into());
+            return Err("PUSH_QUEUE_URL must be set with VAPID_SUBJECT".into());
         }
         Ok(())
     }

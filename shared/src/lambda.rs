@@ -24,7 +24,11 @@ where
 {
     start(|app| async move {
         lambda_http::run(service_fn(move |req: Request| async move {
-            Ok::<_, Infallible>(http::respond(handler(app, req).await))
+            let result = match app.ready().await {
+                Ok(()) => handler(app, req).await,
+                Err(err) => Err(err),
+            };
+            Ok::<_, Infallible>(http::respond(result))
         }))
         .await
     })
@@ -53,6 +57,7 @@ where
     F: Future<Output = StreamResult>,
 {
     let result = match routes::find_stream(req.method().as_str(), req.uri().path()) {
+        Some(_) if let Err(err) = app.ready().await => Err(err),
         Some((_, params)) => {
             let params: HashMap<String, String> = params
                 .into_iter()
@@ -106,6 +111,16 @@ where
     H: Fn(&'static App, SqsMessage) -> F,
     F: Future<Output = crate::Result<()>>,
 {
+    if let Err(err) = app.ready().await {
+        tracing::error!(%err, "the secrets could not be fetched; the batch comes back later");
+        let mut response = SqsBatchResponse::default();
+        for message in batch.records {
+            let mut failure = BatchItemFailure::default();
+            failure.item_identifier = message.message_id.unwrap_or_default();
+            response.batch_item_failures.push(failure);
+        }
+        return response;
+    }
     let handled = batch.records.into_iter().map(|message| {
         let id = message.message_id.clone().unwrap_or_default();
         let outcome = consume(app, message);

@@ -1,11 +1,157 @@
-//! Keys derived from the deployment's one secret (`SECRET_KEY`), each for one purpose, so a
-//! value made for one use can never be passed off as another.
+//! The deployment's secrets: the master secret and the keys derived from it (each for one
+//! purpose, so a value made for one use can never be passed off as another), and the provider
+//! credentials. Deployed, they are one JSON object in Secrets Manager, fetched on the first
+//! invocation and kept for the life of the process (start-up makes no network call); locally
+//! and in tests they are given. Nothing here prints a secret: every `Debug` is redacted.
 
 use std::fmt;
+use std::future::Future;
 
 use aws_lc_rs::{constant_time, hmac};
+use serde::Deserialize;
+use tokio::sync::OnceCell;
 
-use crate::error::BoxError;
+use crate::error::{BoxError, Error, Result};
+
+/// A secret value. It prints as `Secret(..)`; `expose` is the one way to read it.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(value: impl Into<String>) -> Self {
+        Self(value.into())
+    }
+
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret(..)")
+    }
+}
+
+/// Every secret the service uses.
+pub struct Secrets {
+    pub keys: Keys,
+    /// Gupshup's API key; without it codes go by SMS.
+    pub gupshup_api_key: Option<Secret>,
+    /// The VAPID P-256 private key, base64url; without it nothing is pushed.
+    pub vapid_private_key: Option<Secret>,
+    /// What the Gupshup subscription sends in `x-concierge-webhook-secret`; without it the
+    /// webhook refuses everything (F30).
+    pub gupshup_webhook_secret: Option<Secret>,
+}
+
+impl Secrets {
+    /// The master secret alone (development and tests add the others as they need them).
+    pub fn new(secret_key: &[u8]) -> Result<Self, BoxError> {
+        Ok(Self {
+            keys: Keys::derive(secret_key)?,
+            gupshup_api_key: None,
+            vapid_private_key: None,
+            gupshup_webhook_secret: None,
+        })
+    }
+
+    /// The JSON object kept in Secrets Manager: `secret_key` (at least 32 bytes) and, each
+    /// optional (absent or empty meaning none), `gupshup_api_key`, `vapid_private_key` and
+    /// `gupshup_webhook_secret`.
+    pub fn from_json(text: &str) -> Result<Self, BoxError> {
+        #[derive(Deserialize)]
+        struct Stored {
+            secret_key: String,
+            #[serde(default)]
+            gupshup_api_key: String,
+            #[serde(default)]
+            vapid_private_key: String,
+            #[serde(default)]
+            gupshup_webhook_secret: String,
+        }
+        // serde's error would quote the text it choked on: say only what is wrong.
+        let stored: Stored = serde_json::from_str(text).map_err(|err| {
+            format!(
+                "the secrets are not a JSON object with a secret_key string (line {}, column {})",
+                err.line(),
+                err.column()
+            )
+        })?;
+        let given = |value: String| (!value.trim().is_empty()).then(|| Secret::new(value.trim()));
+        Ok(Self {
+            keys: Keys::derive(stored.secret_key.as_bytes())?,
+            gupshup_api_key: given(stored.gupshup_api_key),
+            vapid_private_key: given(stored.vapid_private_key),
+            gupshup_webhook_secret: given(stored.gupshup_webhook_secret),
+        })
+    }
+}
+
+impl fmt::Debug for Secrets {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secrets(..)")
+    }
+}
+
+/// Where the secrets come from, and, once there, the secrets themselves.
+pub struct SecretStore {
+    /// The Secrets Manager secret (`SECRETS_ID`) to fetch them from; `None` when given.
+    secret_id: Option<String>,
+    resolved: OnceCell<Secrets>,
+}
+
+impl SecretStore {
+    /// Secrets already at hand: nothing to fetch.
+    pub fn given(secrets: Secrets) -> Self {
+        Self {
+            secret_id: None,
+            resolved: OnceCell::new_with(Some(secrets)),
+        }
+    }
+
+    /// Secrets to fetch from Secrets Manager on first need.
+    pub fn in_secrets_manager(secret_id: impl Into<String>) -> Self {
+        Self {
+            secret_id: Some(secret_id.into()),
+            resolved: OnceCell::new(),
+        }
+    }
+
+    pub fn secret_id(&self) -> Option<&str> {
+        self.secret_id.as_deref()
+    }
+
+    /// The secrets, once resolved (every entry point resolves them before its handler runs).
+    pub fn get(&self) -> Result<&Secrets> {
+        self.resolved
+            .get()
+            .ok_or_else(|| Error::internal_msg("the secrets were used before they were fetched"))
+    }
+
+    /// Resolves the secrets with `fetch` (which returns the stored text) the first time, and
+    /// only once however many callers wait at once; a failed fetch is tried again next time.
+    pub async fn resolve<F>(&self, fetch: F) -> Result<&Secrets>
+    where
+        F: Future<Output = Result<String>>,
+    {
+        self.resolved
+            .get_or_try_init(|| async {
+                let text = fetch.await?;
+                Secrets::from_json(&text).map_err(Error::Internal)
+            })
+            .await
+    }
+}
+
+impl fmt::Debug for SecretStore {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SecretStore")
+            .field("secret_id", &self.secret_id)
+            .field("resolved", &self.resolved.initialized())
+            .finish()
+    }
+}
 
 /// Shortest master secret we accept.
 pub const MIN_SECRET_BYTES: usize = 32;
@@ -81,5 +227,30 @@ mod tests {
         assert!(secret_eq(b"s3cret", b"s3cret"));
         assert!(!secret_eq(b"s3cret", b"s3cre"));
         assert!(!secret_eq(b"s3cret", b"s3cret-and-more"));
+    }
+
+    #[test]
+    fn stored_secrets_parse_and_never_print() {
+        let secrets = Secrets::from_json(
+            r#"{"secret_key": "0123456789abcdef0123456789abcdef", "gupshup_api_key": "gk-1",
+                "vapid_private_key": " ", "gupshup_webhook_secret": "hook"}"#,
+        )
+        .unwrap();
+        assert_eq!(secrets.gupshup_api_key.as_ref().unwrap().expose(), "gk-1");
+        assert!(secrets.vapid_private_key.is_none(), "blank means none");
+        let printed = format!("{secrets:?} {:?}", secrets.gupshup_webhook_secret);
+        assert!(
+            !printed.contains("hook") && !printed.contains("gk-1"),
+            "{printed}"
+        );
+        for bad in [
+            "",
+            "[]",
+            r#"{"secret_key": "short"}"#,
+            r#"{"gupshup_api_key": "gk-1"}"#,
+        ] {
+            let err = Secrets::from_json(bad).unwrap_err().to_string();
+            assert!(!err.contains("gk-1"), "{err}");
+        }
     }
 }

@@ -999,7 +999,8 @@ async fn cookie_authenticated_changes_need_the_csrf_token_and_a_trusted_origin()
         403,
         "csrf_failed",
     );
-    let other_session = concierge::session::csrf::token(&stack.app.config.keys, "another-session");
+    let other_session =
+        concierge::session::csrf::token(stack.app.config.keys().unwrap(), "another-session");
     assert_error(
         &patch(Some(ORIGIN), Some(&other_session)).await,
         403,

@@ -388,7 +388,14 @@ async fn schemathesis_finds_no_server_error_and_no_contract_violation() {
     ]));
     // Gupshup's own header, so the webhook's events are fuzzed too, not only its refusals; in
     // a run that does not check `ignored_auth`, which would take the header for a bypass.
-    let secret = stack.app.config.delivery.gupshup_webhook_secret.as_deref();
+    let secret = stack
+        .app
+        .config
+        .secrets
+        .get()
+        .ok()
+        .and_then(|secrets| secrets.gupshup_webhook_secret.as_ref())
+        .map(concierge::secrets::Secret::expose);
     let gupshup = format!(
         "{}: {}",
         concierge::webhooks::gupshup::SECRET_HEADER,

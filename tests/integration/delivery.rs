@@ -19,7 +19,7 @@ use futures::future::join_all;
 use jiff::{SignedDuration, Timestamp};
 use serde_json::{Value, json};
 
-use crate::support::{Browser, Stack, assert_error, read, unique_phone};
+use crate::support::{Browser, Stack, assert_error, random_secret, read, unique_phone};
 
 /// A stack whose fallback messages are visible at once, on a clock the test moves.
 async fn fallback_stack() -> (Stack, Arc<ManualClock>) {
@@ -273,7 +273,11 @@ async fn the_webhook_refuses_a_wrong_or_missing_secret_and_bad_bodies() {
     assert_eq!(read(malformed).await.0, 400);
 
     // No secret configured: everything is refused (F30).
-    let open = Stack::with_config(|config| config.delivery.gupshup_webhook_secret = None).await;
+    let open = Stack::with_config(|config| {
+        let without_webhook = concierge::secrets::Secrets::new(&random_secret()).unwrap();
+        config.secrets = concierge::secrets::SecretStore::given(without_webhook);
+    })
+    .await;
     assert_error(
         &gupshup_event(&open, Some(LOCAL_WEBHOOK_SECRET), "x", "failed").await,
         403,

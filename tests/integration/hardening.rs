@@ -188,7 +188,7 @@ async fn a_code_that_expired_after_it_was_read_cannot_be_used() {
     let store = stack.app.store.as_ref();
     let now = stack.app.clock.now();
     let otp = OtpCode::new(
-        &stack.app.config.keys,
+        stack.app.config.keys().unwrap(),
         concierge::users::Phone::parse(&unique_phone()).unwrap(),
         OtpScope::Staff,
         "123456",

@@ -19,6 +19,7 @@ mod members;
 mod push;
 mod requests;
 mod round_trips;
+mod secrets;
 mod store;
 mod streams;
 mod support;

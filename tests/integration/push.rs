@@ -157,7 +157,12 @@ async fn guarded_stack(table: Arc<Table>) -> Stack {
         },
         move |app| {
             let settings = app.config.push.clone().expect("push settings");
-            let push = WebPush::with_resolver(&settings, table).expect("web push");
+            let push = WebPush::with_resolver(
+                &settings,
+                &concierge::secrets::Secret::new(concierge_infra::LOCAL_VAPID_PRIVATE_KEY),
+                table,
+            )
+            .expect("web push");
             app.with_push(Arc::new(push))
         },
     )

@@ -206,9 +206,11 @@ impl Stack {
         let outbox = Outbox::new(emulator()).with_webhook(
             format!("{base}/webhooks/gupshup"),
             app.config
-                .delivery
-                .gupshup_webhook_secret
-                .as_deref()
+                .secrets
+                .get()
+                .ok()
+                .and_then(|secrets| secrets.gupshup_webhook_secret.as_ref())
+                .map(concierge::secrets::Secret::expose)
                 .unwrap_or_default(),
         );
         let runner = Arc::new(Runner::new(app, emulator(), None).await);

@@ -17,7 +17,7 @@ pub async fn handle(app: &App, req: Request) -> HandlerResult {
     let binding = Session::optional(&app.config, &req)
         .map(|session| session.id.to_string())
         .unwrap_or_else(|| csrf::ANONYMOUS.to_owned());
-    let token = csrf::token(&app.config.keys, &binding);
+    let token = csrf::token(app.config.keys()?, &binding);
     let mut response = http::ok(&Token { csrf_token: &token })?;
     let lifetime = app.config.sessions.refresh_ttl.as_secs();
     cookies::set(

@@ -6,21 +6,27 @@ use serde::Deserialize;
 
 use super::{Accepted, DeliveryError, WhatsApp};
 use crate::config::GupshupSettings;
+use crate::secrets::Secret;
 use crate::users::Phone;
 
 pub struct Gupshup {
     http: reqwest::Client,
     settings: GupshupSettings,
+    api_key: Secret,
 }
 
 impl Gupshup {
-    pub fn new(settings: GupshupSettings) -> Result<Self, DeliveryError> {
+    pub fn new(settings: GupshupSettings, api_key: Secret) -> Result<Self, DeliveryError> {
         let http = reqwest::Client::builder()
             .timeout(settings.timeout)
             .connect_timeout(settings.timeout.min(std::time::Duration::from_secs(2)))
             .build()
             .map_err(|e| failure(format!("client: {e}")))?;
-        Ok(Self { http, settings })
+        Ok(Self {
+            http,
+            settings,
+            api_key,
+        })
     }
 }
 
@@ -53,7 +59,7 @@ impl WhatsApp for Gupshup {
         let response = self
             .http
             .post(url)
-            .header("apikey", &self.settings.api_key)
+            .header("apikey", self.api_key.expose())
             .form(&[
                 ("channel", "whatsapp"),
                 ("source", self.settings.source.as_str()),

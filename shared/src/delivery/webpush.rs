@@ -14,6 +14,7 @@ use web_push_native::{Auth, WebPushBuilder};
 use super::DeliveryError;
 use super::destinations::{Guard, Refusal, Resolver, SystemResolver};
 use crate::config::PushSettings;
+use crate::secrets::Secret;
 
 /// What became of one push.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -79,17 +80,18 @@ pub fn browser_keys(p256dh: &str, auth: &str) -> Option<(PublicKey, Auth)> {
 }
 
 impl WebPush {
-    pub fn new(settings: &PushSettings) -> Result<Self, DeliveryError> {
-        Self::with_resolver(settings, Arc::new(SystemResolver))
+    pub fn new(settings: &PushSettings, vapid_private_key: &Secret) -> Result<Self, DeliveryError> {
+        Self::with_resolver(settings, vapid_private_key, Arc::new(SystemResolver))
     }
 
     /// Resolves endpoint hosts with `resolver` (tests make names resolve where they need).
     pub fn with_resolver(
         settings: &PushSettings,
+        vapid_private_key: &Secret,
         resolver: Arc<dyn Resolver>,
     ) -> Result<Self, DeliveryError> {
         let private = BASE64URL_NOPAD
-            .decode(settings.vapid_private_key.trim().as_bytes())
+            .decode(vapid_private_key.expose().trim().as_bytes())
             .map_err(|_| failure("VAPID_PRIVATE_KEY is not base64url"))?;
         let key_pair = ES256KeyPair::from_bytes(&private)
             .map_err(|_| failure("VAPID_PRIVATE_KEY is not a P-256 private key"))?;

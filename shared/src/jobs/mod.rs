@@ -68,7 +68,11 @@ impl Job {
 
     /// Runs the job once and writes its heartbeat, whatever happened.
     pub async fn run_once(&self, app: &'static App, event: JobEvent) -> Result<JobReport> {
-        let result = (self.run)(app, event).await;
+        // A failed fetch of the secrets is a failed run: recorded, and retried by the schedule.
+        let result = match app.ready().await {
+            Ok(()) => (self.run)(app, event).await,
+            Err(err) => Err(err),
+        };
         if let Err(err) = record(app, self, &result).await {
             tracing::error!(%err, job = self.name, "the heartbeat was not written");
         }

@@ -51,7 +51,7 @@ pub async fn fall_back(app: &App, key: &str) -> Result<Fallback> {
     let code = generate_code();
     match app.sms().send(&otp.phone, &code_text(&code)).await {
         Ok(accepted) => {
-            let new_hash = hash(&app.config.keys, &otp.phone, &otp.scope, &code);
+            let new_hash = hash(app.config.keys()?, &otp.phone, &otp.scope, &code);
             let valid_until = app.clock.now().saturating_add(VALIDITY).unwrap_or(now);
             let stored = store
                 .complete_sms_fallback(

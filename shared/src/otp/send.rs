@@ -135,7 +135,7 @@ pub async fn send(app: &App, request: SendRequest) -> Result<Sent> {
 
     let code = generate_code();
     let record = OtpCode::new(
-        &app.config.keys,
+        app.config.keys()?,
         request.phone.clone(),
         scope,
         &code,

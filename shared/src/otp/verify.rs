@@ -210,7 +210,7 @@ pub(crate) async fn check_code(
             "That code has expired. Request a new code.",
         ));
     }
-    if otp.matches(&app.config.keys, code) {
+    if otp.matches(app.config.keys()?, code) {
         return Ok(());
     }
     match app.store.count_wrong_otp(otp, tries, MAX_ATTEMPTS).await? {

@@ -51,7 +51,7 @@ pub fn check(config: &Config, req: &Request, binding: &str) -> Result<()> {
         .decode(mac.as_bytes())
         .map_err(|_| refused())?;
     if !config
-        .keys
+        .keys()?
         .csrf_verify(signed_data(binding, nonce).as_bytes(), &mac)
     {
         return Err(refused());

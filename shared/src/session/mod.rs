@@ -63,7 +63,7 @@ impl Session {
     /// caller is anonymous, never refused: a stale cookie must not break public routes (F26).
     pub fn optional(config: &Config, req: &Request) -> Option<Session> {
         let (token, via) = access_token(config, req)?;
-        let claims = tokens::verify(&config.keys, &token, TokenType::Access)?;
+        let claims = tokens::verify(config.keys().ok()?, &token, TokenType::Access)?;
         Some(Session {
             user: claims.sub,
             kind: claims.knd,
@@ -135,8 +135,8 @@ pub fn start(config: &Config, user: &User, now: Timestamp) -> Result<(SessionFam
     let issued = Issued {
         session: family,
         access: access_token_for(config, user.id, user.kind, family, now)?,
-        refresh: tokens::sign(&config.keys, &refresh)?,
-        csrf: Some(csrf::token(&config.keys, &family.to_string())),
+        refresh: tokens::sign(config.keys()?, &refresh)?,
+        csrf: Some(csrf::token(config.keys()?, &family.to_string())),
     };
     Ok((stored, issued))
 }
@@ -156,7 +156,7 @@ fn access_token_for(
         now,
         config.sessions.access_ttl,
     );
-    tokens::sign(&config.keys, &claims)
+    tokens::sign(config.keys()?, &claims)
 }
 
 /// Sets the session's cookies on a response.
@@ -197,7 +197,7 @@ pub fn clear_cookies(response: &mut Response, config: &Config) {
 /// The refresh token of the request, verified as one.
 fn presented_refresh(config: &Config, req: &Request) -> Result<Claims> {
     let token = cookies::read(req, cookies::REFRESH).ok_or(Error::Unauthenticated)?;
-    tokens::verify(&config.keys, &token, TokenType::Refresh).ok_or(Error::Unauthenticated)
+    tokens::verify(config.keys()?, &token, TokenType::Refresh).ok_or(Error::Unauthenticated)
 }
 
 /// Rotates the request's refresh token: the user must still be active (F18), the token must be
@@ -237,7 +237,7 @@ pub async fn refresh(app: &App, req: &Request) -> Result<(User, Issued)> {
     let issued = Issued {
         session: presented.fam,
         access: access_token_for(config, user.id, user.kind, presented.fam, now)?,
-        refresh: tokens::sign(&config.keys, &next)?,
+        refresh: tokens::sign(config.keys()?, &next)?,
         csrf: None,
     };
     Ok((user, issued))

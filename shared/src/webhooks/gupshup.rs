@@ -16,7 +16,7 @@ use crate::error::{Error, Result};
 use crate::http::{self, HandlerResult};
 use crate::otp::DeliveryStatus;
 use crate::otp::fallback::{self, Fallback};
-use crate::secrets::secret_eq;
+use crate::secrets::{Secret, secret_eq};
 
 /// The header the Gupshup subscription sets (its `meta` headers) to our shared secret.
 pub const SECRET_HEADER: &str = "x-concierge-webhook-secret";
@@ -78,7 +78,12 @@ pub fn authentic(configured: Option<&str>, presented: Option<&[u8]>) -> bool {
 pub async fn handle(app: &App, req: Request) -> HandlerResult {
     let presented = req.headers().get(SECRET_HEADER).map(|v| v.as_bytes());
     if !authentic(
-        app.config.delivery.gupshup_webhook_secret.as_deref(),
+        app.config
+            .secrets
+            .get()?
+            .gupshup_webhook_secret
+            .as_ref()
+            .map(Secret::expose),
         presented,
     ) {
         return Err(Error::Forbidden);
