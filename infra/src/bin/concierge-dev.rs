@@ -55,7 +55,7 @@ async fn main() -> Result<(), String> {
         format!("http://{addr}/api/v1/webhooks/gupshup"),
         LOCAL_WEBHOOK_SECRET,
     );
-    LocalApi::new(app, outbox)
+    LocalApi::new(app, outbox, &emulator.endpoint)
         .with_runner(runner)
         .serve(listener, shutdown)
         .await;
