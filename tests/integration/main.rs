@@ -15,6 +15,7 @@ mod matrix;
 mod members;
 mod requests;
 mod round_trips;
+mod site;
 mod store;
 mod streams;
 mod support;
