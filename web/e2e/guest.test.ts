@@ -7,7 +7,6 @@ import {
   codeSent,
   expectAccessible,
   launch,
-  logIn,
   newPhone,
   phone,
   room,
