@@ -11,6 +11,8 @@ use serde_yaml_ng::Value;
 pub struct Template {
     #[serde(rename = "Resources")]
     pub resources: BTreeMap<String, Resource>,
+    #[serde(rename = "Outputs", default)]
+    pub outputs: BTreeMap<String, Value>,
 }
 
 #[derive(Debug, Deserialize)]
