@@ -12,6 +12,8 @@ export default defineConfig({
     // that a script would have to load.
     assetsInlineLimit: 0,
     modulePreload: { polyfill: false },
+    // Which files each entry loads, for the size budgets (scripts/budget.mjs).
+    manifest: true,
     rollupOptions: {
       input: { guest: "index.html" },
     },

@@ -1,16 +1,19 @@
 // The guest app: its routes, and what happens when the session ends (back to the room's page).
 import { useEffect } from "preact/hooks";
-import { LocationProvider, Route, Router, useLocation } from "preact-iso";
+import { LocationProvider, Route, Router, lazy, useLocation } from "preact-iso";
 import { api } from "../lib/api/client";
 import { Title } from "../lib/ui";
-import { Ask } from "./ask/Ask";
-import { Home } from "./home/Home";
 import { t } from "./i18n";
 import { Layout } from "./layout/Layout";
-import { Requests } from "./requests/Requests";
 import { NoRoom, Scan } from "./scan/Scan";
 import { arrival, savedRoomCode, session } from "./state";
-import { Tracker } from "./tracker/Tracker";
+
+// The room's page comes with the app; the screens after login load while the guest logs in.
+const screens = () => import("./screens");
+const Home = lazy(() => screens().then((s) => s.Home));
+const Ask = lazy(() => screens().then((s) => s.Ask));
+const Tracker = lazy(() => screens().then((s) => s.Tracker));
+const Requests = lazy(() => screens().then((s) => s.Requests));
 
 function NotFound() {
   return (
@@ -23,6 +26,10 @@ function NotFound() {
 
 function Routes() {
   const { route } = useLocation();
+  useEffect(() => {
+    const idle = setTimeout(() => void screens().catch(() => undefined), 0);
+    return () => clearTimeout(idle);
+  }, []);
   useEffect(
     () =>
       api.onSessionExpired(() => {

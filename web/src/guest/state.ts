@@ -25,6 +25,21 @@ export function saveRoomCode(code: string) {
   localStorage.setItem(ROOM_KEY, code);
 }
 
+const rooms = new Map<string, Promise<Room>>();
+
+/**
+ * The room of a QR code, asked for once per page load (each ask counts a scan). `main.tsx`
+ * asks before the app renders, so the answer is on its way while the app starts.
+ */
+export function roomOf(code: string): Promise<Room> {
+  let room = rooms.get(code);
+  if (!room) {
+    room = api.get<Room>(`/qr/${encodeURIComponent(code)}`);
+    rooms.set(code, room);
+  }
+  return room;
+}
+
 /** `undefined` until asked; `null` when nobody is logged in. */
 export const session = signal<Session | null | undefined>(undefined);
 export const hotel = signal<Hotel | null>(null);

@@ -2,12 +2,12 @@
 // or lets a guest already logged in to this room go on.
 import { useEffect, useState } from "preact/hooks";
 import { useLocation, useRoute } from "preact-iso";
-import { api, ApiError } from "../../lib/api/client";
+import { ApiError } from "../../lib/api/client";
 import { Loading, Notice, Title } from "../../lib/ui";
 import { messageOf } from "../errors";
 import { t } from "../i18n";
 import { Layout } from "../layout/Layout";
-import { arrival, hotel, loadSession, saveRoomCode, session, type Room } from "../state";
+import { arrival, hotel, loadSession, roomOf, saveRoomCode, session, type Room } from "../state";
 import { Login } from "./Login";
 
 export function Scan() {
@@ -21,8 +21,7 @@ export function Scan() {
     let live = true;
     setRoom(null);
     setProblem(null);
-    api
-      .get<Room>(`/qr/${encodeURIComponent(code)}`)
+    roomOf(code)
       .then(async (found) => {
         if (!live) return;
         saveRoomCode(found.code);
