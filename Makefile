@@ -94,10 +94,10 @@ web/dist/index.html: web/node_modules/.installed $(WEB_SOURCES)
 web-dev: web-install
 	cd web && $(NPM) run dev
 
-## web-test: type check, generated API types up to date, unit tests, size budgets, then the
+## web-test: formatting, type check, generated API types up to date, unit tests, size budgets, then the
 ## end-to-end tests in Chromium against a stack they start (concierge-dev on a free port)
 web-test: web-build chromium
-	cd web && $(NPM) run --silent typecheck && $(NPM) run --silent types:check && $(NPM) test && $(NPM) run --silent budget
+	cd web && $(NPM) run --silent format:check && $(NPM) run --silent typecheck && $(NPM) run --silent types:check && $(NPM) test && $(NPM) run --silent budget
 	$(CARGO) build --locked --quiet -p concierge-infra --bin concierge-dev
 	cd web && $(NPM) run e2e
 

@@ -3,7 +3,7 @@
 import AxeBuilder from "@axe-core/playwright";
 import { join } from "node:path";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
-import { expect, inject } from "vitest";
+import { afterAll, beforeAll, expect, inject } from "vitest";
 
 export const stack = inject("stack");
 export const origin = stack.origin;
@@ -26,6 +26,21 @@ export const CHROMIUM_ARGS = [
 /** Playwright gives each launch a profile directory of its own. */
 export async function launch(): Promise<Browser> {
   return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+}
+
+/** One Chromium for the test file: launched before its tests, closed after them. */
+export function useBrowser(): () => Browser {
+  let browser: Browser | undefined;
+  beforeAll(async () => {
+    browser = await launch();
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+  return () => {
+    if (!browser) throw new Error("the browser is not launched yet");
+    return browser;
+  };
 }
 
 /** A phone: its viewport, touch, and a language. */
@@ -115,9 +130,9 @@ export async function asStaff(token: string, method: string, path: string, body:
 export async function expectAccessible(page: Page) {
   const results = await new AxeBuilder({ page }).analyze();
   const bad = results.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
-  expect(
-    bad.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).join(", ")})`),
-  ).toEqual([]);
+  expect(bad.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).join(", ")})`)).toEqual(
+    [],
+  );
 }
 
 /** Logs a new guest in from a room's page, through the form, with the code from the outbox. */
@@ -135,5 +150,8 @@ export async function logIn(page: Page, code: string, phoneNumber: string, name 
 
 /** Saves a screenshot under target/web-e2e/ to look at. */
 export async function snapshot(page: Page, name: string) {
-  await page.screenshot({ path: join(import.meta.dirname, "../../target/web-e2e", `${name}.png`), fullPage: true });
+  await page.screenshot({
+    path: join(import.meta.dirname, "../../target/web-e2e", `${name}.png`),
+    fullPage: true,
+  });
 }

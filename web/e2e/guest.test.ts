@@ -1,30 +1,23 @@
 // The guest's whole loop in Chromium on a phone: scan, log in with the code from the outbox,
 // browse, ask, watch staff acknowledge live, cancel, see my requests, log out.
-import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   asStaff,
   codeSent,
   expectAccessible,
-  launch,
   newPhone,
   phone,
   room,
   snapshot,
   staffToken,
+  useBrowser,
 } from "./browser";
 
-let browser: Browser;
-beforeAll(async () => {
-  browser = await launch();
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const browser = useBrowser();
 
 describe("a guest", () => {
   it("scans, logs in, asks for towels, sees staff acknowledge it live, cancels it", async () => {
-    const context = await phone(browser);
+    const context = await phone(browser());
     const page = await context.newPage();
     const guest = newPhone();
     await page.goto(`/scan/${room("demo", "101")}`);

@@ -1,18 +1,11 @@
 // Uploaded images are served for real: an admin uploads an experience's picture and the hotel's
 // logo through the API, and the guest's pages show them (loaded by the browser, under the app's
 // CSP) from the URLs the API gives.
-import type { Browser } from "playwright-core";
 import { deflateSync, crc32 } from "node:zlib";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { api, launch, logIn, newPhone, phone, room, snapshot, staffToken } from "./browser";
+import { describe, expect, it } from "vitest";
+import { api, logIn, newPhone, phone, room, snapshot, staffToken, useBrowser } from "./browser";
 
-let browser: Browser;
-beforeAll(async () => {
-  browser = await launch();
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const browser = useBrowser();
 
 /** A `width`×`height` RGBA PNG, half transparent (so the pipeline keeps it a PNG). */
 function png(width: number, height: number, rgb: [number, number, number]): Buffer<ArrayBuffer> {
@@ -42,7 +35,11 @@ function png(width: number, height: number, rgb: [number, number, number]): Buff
   ]);
 }
 
-async function upload(token: string, path: string, bytes: Buffer<ArrayBuffer>): Promise<Record<string, unknown>> {
+async function upload(
+  token: string,
+  path: string,
+  bytes: Buffer<ArrayBuffer>,
+): Promise<Record<string, unknown>> {
   const form = new FormData();
   form.append("image", new Blob([bytes], { type: "image/png" }), "picture.png");
   const response = await fetch(`${api}${path}`, {
@@ -62,13 +59,17 @@ describe("uploaded images", () => {
     const towels = experiences.items.find((e) => e.name === "Extra towels");
     if (!towels) throw new Error("demo experience missing");
     const manager = await staffToken("manager@demo-annex.test");
-    const pictured = await upload(manager, `/hotels/demo-annex/admin/experiences/${towels.id}/image`, png(320, 200, [30, 120, 200]));
+    const pictured = await upload(
+      manager,
+      `/hotels/demo-annex/admin/experiences/${towels.id}/image`,
+      png(320, 200, [30, 120, 200]),
+    );
     const owner = await staffToken("admin@demo-annex.test");
     const hotel = await upload(owner, "/hotels/demo-annex/admin/logo", png(64, 64, [200, 60, 30]));
     const pictureUrl = String(pictured.image_url);
     const logoUrl = String((hotel.branding as { logo_url: string }).logo_url);
 
-    const context = await phone(browser);
+    const context = await phone(browser());
     const page = await context.newPage();
     const blocked: string[] = [];
     page.on("console", (m) => {
@@ -77,9 +78,13 @@ describe("uploaded images", () => {
     await logIn(page, room("demo-annex", "102"), newPhone());
     const picture = page.locator(`img[src="${pictureUrl}"]`);
     await picture.scrollIntoViewIfNeeded();
-    await expect.poll(() => picture.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBe(320);
+    await expect
+      .poll(() => picture.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth))
+      .toBe(320);
     const logo = page.locator(`header img[src="${logoUrl}"]`);
-    await expect.poll(() => logo.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBe(64);
+    await expect
+      .poll(() => logo.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth))
+      .toBe(64);
     const served = await page.evaluate(async (url) => {
       const response = await fetch(url);
       return { status: response.status, type: response.headers.get("content-type") };

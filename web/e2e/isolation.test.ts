@@ -1,19 +1,12 @@
 // A guest of another room, or of another hotel, sees nothing of this guest's requests.
-import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { expectAccessible, launch, logIn, newPhone, phone, room } from "./browser";
+import { describe, expect, it } from "vitest";
+import { expectAccessible, logIn, newPhone, phone, room, useBrowser } from "./browser";
 
-let browser: Browser;
-beforeAll(async () => {
-  browser = await launch();
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const browser = useBrowser();
 
 describe("guests of other rooms and hotels", () => {
   it("see nothing of this one's requests", async () => {
-    const owner = await phone(browser);
+    const owner = await phone(browser());
     const page = await owner.newPage();
     await logIn(page, room("demo", "101"), newPhone());
     await page.goto("/ask/housekeeping");
@@ -26,7 +19,7 @@ describe("guests of other rooms and hotels", () => {
       ["demo", "102"],
       ["demo-annex", "101"],
     ] as const) {
-      const other = await phone(browser);
+      const other = await phone(browser());
       const stranger = await other.newPage();
       await logIn(stranger, room(hotel, name), newPhone());
       await stranger.goto(`/requests/${id}`);
@@ -35,7 +28,10 @@ describe("guests of other rooms and hotels", () => {
       await expectAccessible(stranger);
       await stranger.getByRole("link", { name: "My requests" }).first().click();
       await stranger.getByText("No requests during this stay yet.").waitFor();
-      const stream = await stranger.evaluate(async (path) => (await fetch(path)).status, `/api/v1/me/requests/${id}/events`);
+      const stream = await stranger.evaluate(
+        async (path) => (await fetch(path)).status,
+        `/api/v1/me/requests/${id}/events`,
+      );
       expect(stream).toBe(404);
       await other.close();
     }

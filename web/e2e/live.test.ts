@@ -1,18 +1,12 @@
 // The request on bad wifi: a stream that drops resumes where it was (Last-Event-ID) and shows
 // what happened meanwhile once; a double tap, or an answer lost on the way back, creates one
 // request (Idempotency-Key).
-import type { Browser, Page, Request } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { asStaff, launch, logIn, newPhone, phone, room, snapshot, staffToken } from "./browser";
+import type { Page, Request } from "playwright-core";
+import { describe, expect, it } from "vitest";
+import { asStaff, logIn, newPhone, phone, room, snapshot, staffToken, useBrowser } from "./browser";
 import { STREAM_MAX_SECS } from "./stack";
 
-let browser: Browser;
-beforeAll(async () => {
-  browser = await launch();
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const browser = useBrowser();
 
 async function askFor(page: Page, details: string) {
   await page.goto("/ask/housekeeping");
@@ -30,7 +24,7 @@ async function requestsWith(page: Page, details: string): Promise<string[]> {
 
 describe("on bad wifi", () => {
   it("resumes a dropped stream where it was and shows what it missed once", async () => {
-    const context = await phone(browser);
+    const context = await phone(browser());
     const page = await context.newPage();
     await logIn(page, room("demo", "101"), newPhone());
     await askFor(page, "A pillow, please");
@@ -59,10 +53,9 @@ describe("on bad wifi", () => {
     await page.getByText("Acknowledged", { exact: true }).waitFor({ timeout: 20_000 });
     await page.getByText("Live", { exact: true }).waitFor();
     const history = page.getByRole("region", { name: "History" }).getByRole("listitem");
-    await expect.poll(() => history.allTextContents()).toEqual([
-      expect.stringContaining("You asked"),
-      expect.stringContaining("Housekeeping acknowledged"),
-    ]);
+    await expect
+      .poll(() => history.allTextContents())
+      .toEqual([expect.stringContaining("You asked"), expect.stringContaining("Housekeeping acknowledged")]);
     const sent = await Promise.all(streams.map(async (r) => (await r.allHeaders())["last-event-id"]));
     expect(sent.filter(Boolean).length, "a reconnect names the last event it had").toBeGreaterThan(0);
     await snapshot(page, "20-resumed");
@@ -70,7 +63,7 @@ describe("on bad wifi", () => {
   });
 
   it("creates one request from a double tap", async () => {
-    const context = await phone(browser);
+    const context = await phone(browser());
     const page = await context.newPage();
     await logIn(page, room("demo", "102"), newPhone());
     const details = `Ice bucket ${Date.now()}`;
@@ -82,7 +75,7 @@ describe("on bad wifi", () => {
   });
 
   it("creates one request when the answer is lost and the page tries again", async () => {
-    const context = await phone(browser);
+    const context = await phone(browser());
     const page = await context.newPage();
     await logIn(page, room("demo", "201"), newPhone());
     const details = `Late checkout ${Date.now()}`;

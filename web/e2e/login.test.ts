@@ -1,17 +1,21 @@
 // Logging in when things go wrong: WhatsApp down (the code goes by SMS), WhatsApp undelivered
 // (an SMS follows, and the page says so), too many codes (the server's Retry-After counts
 // down), an ended session (back to the room's page), and the guest's language.
-import type { Browser } from "playwright-core";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { codeSent, expectAccessible, launch, logIn, newPhone, outbox, phone, room, snapshot, whatsappMode } from "./browser";
+import { afterEach, describe, expect, it } from "vitest";
+import {
+  codeSent,
+  expectAccessible,
+  logIn,
+  newPhone,
+  outbox,
+  phone,
+  room,
+  snapshot,
+  whatsappMode,
+  useBrowser,
+} from "./browser";
 
-let browser: Browser;
-beforeAll(async () => {
-  browser = await launch();
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const browser = useBrowser();
 afterEach(async () => {
   await whatsappMode("deliver");
 });
@@ -19,7 +23,7 @@ afterEach(async () => {
 describe("logging in", () => {
   it("sends the code by SMS when WhatsApp fails, and says so", async () => {
     await whatsappMode("fail");
-    const context = await phone(browser);
+    const context = await phone(browser());
     const page = await context.newPage();
     const guest = newPhone();
     await page.goto(`/scan/${room("demo", "102")}`);
@@ -35,7 +39,7 @@ describe("logging in", () => {
 
   it("tells the guest an SMS is coming when WhatsApp does not deliver, and the SMS code works", async () => {
     await whatsappMode("undeliverable");
-    const context = await phone(browser);
+    const context = await phone(browser());
     const page = await context.newPage();
     await page.clock.install();
     const guest = newPhone();
@@ -56,7 +60,7 @@ describe("logging in", () => {
   });
 
   it("counts down the server's Retry-After before another code can be asked for", async () => {
-    const context = await phone(browser);
+    const context = await phone(browser());
     const page = await context.newPage();
     const guest = newPhone();
     await page.goto(`/scan/${room("demo", "201")}`);
@@ -74,7 +78,9 @@ describe("logging in", () => {
     const first = Number((await countdown.textContent())?.match(/(\d+) s/)?.[1]);
     expect(first).toBeGreaterThan(1);
     expect(await page.getByRole("button", { name: "Send a new code" }).count()).toBe(0);
-    await expect.poll(async () => Number((await countdown.textContent())?.match(/(\d+) s/)?.[1]), { timeout: 5_000 }).toBeLessThan(first);
+    await expect
+      .poll(async () => Number((await countdown.textContent())?.match(/(\d+) s/)?.[1]), { timeout: 5_000 })
+      .toBeLessThan(first);
     expect(await page.getByText(/Too many tries\. Wait \d+ s, then try again\./).count()).toBe(1);
     await expectAccessible(page);
     await snapshot(page, "11-retry-after");
@@ -82,7 +88,7 @@ describe("logging in", () => {
   });
 
   it("brings a guest whose session ended back to the room's page, not an error", async () => {
-    const context = await phone(browser);
+    const context = await phone(browser());
     const page = await context.newPage();
     await logIn(page, room("demo", "201"), newPhone());
     await context.clearCookies();
@@ -95,7 +101,7 @@ describe("logging in", () => {
   });
 
   it("speaks the browser's language, and keeps the guest's own choice", async () => {
-    const context = await phone(browser, "es-ES");
+    const context = await phone(browser(), "es-ES");
     const page = await context.newPage();
     await page.goto(`/scan/${room("demo-annex", "101")}`);
     await page.getByRole("heading", { name: "Bienvenido a Demo Annex" }).waitFor();

@@ -31,7 +31,9 @@ const workspace = resolve(import.meta.dirname, "../..");
 export default async function setup(project: TestProject) {
   const binary = process.env.CONCIERGE_DEV_BIN ?? join(workspace, "target/debug/concierge-dev");
   if (!existsSync(binary)) {
-    throw new Error(`${binary} is missing: build it with \`cargo build -p concierge-infra --bin concierge-dev\``);
+    throw new Error(
+      `${binary} is missing: build it with \`cargo build -p concierge-infra --bin concierge-dev\``,
+    );
   }
   if (!existsSync(join(workspace, "web/dist/index.html"))) {
     throw new Error("web/dist is missing: run `npm run build` first");
@@ -50,6 +52,9 @@ export default async function setup(project: TestProject) {
       ready,
       "--stream-max-secs",
       String(STREAM_MAX_SECS),
+      // Every test's guest logs in from 127.0.0.1.
+      "--rate-otp-send-ip",
+      "500/3600",
       "--site",
       join(workspace, "web/dist"),
     ],

@@ -9,6 +9,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use clap::Parser;
+use concierge::ratelimit::Rule;
 use concierge_infra::emulator::{ENDPOINT_VAR, Emulator};
 use concierge_infra::local_api::LocalApi;
 use concierge_infra::outbox::Outbox;
@@ -38,6 +39,10 @@ struct Args {
     /// The longest a live stream lasts before the browser reconnects (STREAM_MAX_SECS).
     #[arg(long, default_value_t = 300)]
     stream_max_secs: u64,
+    /// Codes one client IP may ask for, as `hits/seconds[,...]` (RATE_OTP_SEND_IP); every
+    /// browser of the local stack is 127.0.0.1, so end-to-end runs raise it.
+    #[arg(long)]
+    rate_otp_send_ip: Option<String>,
 }
 
 #[tokio::main]
@@ -52,6 +57,10 @@ async fn main() -> Result<(), String> {
     let emulator = Emulator::connect_or_start(args.emulator)?;
     let mut config = local_config(&args.table, &format!("http://{addr}"), LOCAL_SECRET)?;
     config.streams.max_duration = Duration::from_secs(args.stream_max_secs);
+    if let Some(rules) = &args.rate_otp_send_ip {
+        config.rate_limits.otp_send_per_ip =
+            Rule::parse_list(rules).map_err(|e| format!("--rate-otp-send-ip: {e}"))?;
+    }
     let mut app = local_app(&emulator.endpoint, config).await?;
     let clock = Arc::new(OffsetClock::default());
     app.clock = clock.clone();

@@ -8,7 +8,9 @@ import { t } from "./i18n";
 import { Layout } from "./layout/Layout";
 import { loadHotel, loadSession, savedRoomCode, session, type Session } from "./state";
 
-export function WithStay(props: { children: (session: Session & { stay: NonNullable<Session["stay"]> }) => ComponentChildren }) {
+export function WithStay(props: {
+  children: (session: Session & { stay: NonNullable<Session["stay"]> }) => ComponentChildren;
+}) {
   const { route } = useLocation();
   const current = session.value;
   useEffect(() => {

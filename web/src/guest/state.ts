@@ -48,7 +48,10 @@ export const hotel = signal<Hotel | null>(null);
 export const arrival = signal<"expired" | "loggedOut" | null>(null);
 
 /** Picks the stay of `room` among active stays, else the newest active one. */
-export function stayFor(stays: readonly Stay[], room: { hotel: string; location: string } | null): Stay | null {
+export function stayFor(
+  stays: readonly Stay[],
+  room: { hotel: string; location: string } | null,
+): Stay | null {
   const active = stays.filter((s) => s.active);
   return (
     active.find((s) => room !== null && s.hotel === room.hotel && s.location === room.location) ??
@@ -58,7 +61,9 @@ export function stayFor(stays: readonly Stay[], room: { hotel: string; location:
 }
 
 /** Who is logged in (cookies decide), with their stay; `null` when nobody. */
-export async function loadSession(room: { hotel: string; location: string } | null = null): Promise<Session | null> {
+export async function loadSession(
+  room: { hotel: string; location: string } | null = null,
+): Promise<Session | null> {
   try {
     const profile = await api.get<Reply<"/api/v1/auth/profile", "get">>("/auth/profile");
     const stays = await api.get<Reply<"/api/v1/me/stays", "get">>("/me/stays");

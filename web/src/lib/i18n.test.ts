@@ -37,7 +37,10 @@ describe("i18n", () => {
     expect(first.t("bye")).toBe("Adiós");
     const again = createI18n(catalogues, { storage, preferred: ["de-AT"] });
     expect(again.language.value).toBe("es");
-    const junk = createI18n(catalogues, { storage: memory({ "concierge.language": "xx" }), preferred: ["fr"] });
+    const junk = createI18n(catalogues, {
+      storage: memory({ "concierge.language": "xx" }),
+      preferred: ["fr"],
+    });
     expect(junk.language.value).toBe("fr");
   });
 });

@@ -18,9 +18,7 @@ export type Params = Record<string, string | number>;
 
 /** Replaces each `{name}` with its parameter. */
 export function interpolate(text: string, params: Params = {}): string {
-  return text.replace(/\{(\w+)\}/g, (whole, name: string) =>
-    name in params ? String(params[name]) : whole,
-  );
+  return text.replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
 }
 
 /** The supported language that best fits the browser's list, or English. */

@@ -49,10 +49,15 @@ describe("following a stream", () => {
 
   it("hands over each named event's JSON with its id", () => {
     const seen: unknown[] = [];
-    follow("/s", ["request", "activity"], {
-      onEvent: (name, data, id) => seen.push([name, data, id]),
-      closed: async () => false,
-    }, open);
+    follow(
+      "/s",
+      ["request", "activity"],
+      {
+        onEvent: (name, data, id) => seen.push([name, data, id]),
+        closed: async () => false,
+      },
+      open,
+    );
     sources[0]?.emit("request", '{"status":"NEW"}', "p1");
     sources[0]?.emit("activity", "not json", "p2");
     sources[0]?.emit("other", "{}", "p3");
@@ -61,14 +66,19 @@ describe("following a stream", () => {
 
   it("leaves a dropped line to the browser, which resumes it", () => {
     let asked = 0;
-    follow("/s", [], {
-      onEvent: () => {},
-      onState: (s) => states.push(s),
-      closed: async () => {
-        asked += 1;
-        return true;
+    follow(
+      "/s",
+      [],
+      {
+        onEvent: () => {},
+        onState: (s) => states.push(s),
+        closed: async () => {
+          asked += 1;
+          return true;
+        },
       },
-    }, open);
+      open,
+    );
     sources[0]?.emit("open");
     sources[0]?.drop();
     sources[0]?.emit("open");
@@ -79,11 +89,16 @@ describe("following a stream", () => {
 
   it("opens a new stream when the browser gave up and the page says so, with a growing wait", async () => {
     const answers = [true, true, false];
-    follow("/s", [], {
-      onEvent: () => {},
-      onState: (s) => states.push(s),
-      closed: async () => answers.shift() ?? false,
-    }, open);
+    follow(
+      "/s",
+      [],
+      {
+        onEvent: () => {},
+        onState: (s) => states.push(s),
+        closed: async () => answers.shift() ?? false,
+      },
+      open,
+    );
     sources[0]?.fail();
     await vi.advanceTimersByTimeAsync(999);
     expect(sources).toHaveLength(1);

@@ -29,3 +29,41 @@ export function Loading(props: { label: string }) {
     </p>
   );
 }
+
+/** What a field's input carries so that its hint and error are read with it. */
+export interface FieldAria {
+  "aria-invalid"?: "true";
+  "aria-describedby"?: string;
+}
+
+/** A labelled input with its hint and, when it was refused, what to do about it. */
+export function Field(props: {
+  id: string;
+  label: string;
+  hint?: string;
+  error?: string | null;
+  children: (aria: FieldAria) => ComponentChildren;
+}) {
+  const described = [props.hint ? `${props.id}-hint` : "", props.error ? `${props.id}-error` : ""]
+    .filter(Boolean)
+    .join(" ");
+  const aria: FieldAria = {};
+  if (props.error) aria["aria-invalid"] = "true";
+  if (described) aria["aria-describedby"] = described;
+  return (
+    <div class="field">
+      <label for={props.id}>{props.label}</label>
+      {props.children(aria)}
+      {props.hint ? (
+        <p id={`${props.id}-hint`} class="hint">
+          {props.hint}
+        </p>
+      ) : null}
+      {props.error ? (
+        <p id={`${props.id}-error`} class="field-error">
+          {props.error}
+        </p>
+      ) : null}
+    </div>
+  );
+}

@@ -5,7 +5,7 @@ import { useEffect, useRef, useState } from "preact/hooks";
 import { useLocation, useRoute } from "preact-iso";
 import { api, ApiError, idempotencyKey, type Schemas } from "../../lib/api/client";
 import { instantOf, wallClock, zoneName } from "../../lib/format";
-import { Loading, Notice, Title } from "../../lib/ui";
+import { Field, Loading, Notice, Title } from "../../lib/ui";
 import { catalogue, departmentName, loadCatalogue } from "../catalogue";
 import { fieldError, messageOf } from "../errors";
 import { WithStay } from "../guard";
@@ -80,7 +80,8 @@ function Form(props: { hotel: string; department: string; experience: string | n
     }
   };
 
-  if (!loaded) return error ? <Notice kind="error">{messageOf(error)}</Notice> : <Loading label={t("app.loading")} />;
+  if (!loaded)
+    return error ? <Notice kind="error">{messageOf(error)}</Notice> : <Loading label={t("app.loading")} />;
   const departmentLabel = departmentName(props.department);
   const detailsError = fieldError(error, "details", "error.details");
   const whenError = fieldError(error, "requested_for", "error.when");
@@ -107,48 +108,42 @@ function Form(props: { hotel: string; department: string; experience: string | n
           void submit();
         }}
       >
-        <div class="field">
-          <label for="details">{experience ? t("ask.detailsOptional") : t("ask.details")}</label>
-          <textarea
-            id="details"
-            name="details"
-            maxLength={2000}
-            required={!experience}
-            value={details}
-            aria-invalid={detailsError ? "true" : undefined}
-            aria-describedby={detailsError ? "details-hint details-error" : "details-hint"}
-            onInput={(e) => changed(() => setDetails(e.currentTarget.value))}
-          />
-          <p id="details-hint" class="hint">
-            {t("ask.detailsHint")}
-          </p>
-          {detailsError ? (
-            <p id="details-error" class="field-error">
-              {detailsError}
-            </p>
-          ) : null}
-        </div>
-        <div class="field">
-          <label for="when">{t("ask.when")}</label>
-          <input
-            id="when"
-            name="when"
-            type="datetime-local"
-            min={now}
-            value={when}
-            aria-invalid={whenError ? "true" : undefined}
-            aria-describedby={whenError ? "when-hint when-error" : "when-hint"}
-            onInput={(e) => changed(() => setWhen(e.currentTarget.value))}
-          />
-          <p id="when-hint" class="hint">
-            {t("ask.whenHint", { zone: `${zone}, ${timeZone}` })}
-          </p>
-          {whenError ? (
-            <p id="when-error" class="field-error">
-              {whenError}
-            </p>
-          ) : null}
-        </div>
+        <Field
+          id="details"
+          label={experience ? t("ask.detailsOptional") : t("ask.details")}
+          hint={t("ask.detailsHint")}
+          error={detailsError}
+        >
+          {(aria) => (
+            <textarea
+              id="details"
+              name="details"
+              maxLength={2000}
+              required={!experience}
+              value={details}
+              {...aria}
+              onInput={(e) => changed(() => setDetails(e.currentTarget.value))}
+            />
+          )}
+        </Field>
+        <Field
+          id="when"
+          label={t("ask.when")}
+          hint={t("ask.whenHint", { zone: `${zone}, ${timeZone}` })}
+          error={whenError}
+        >
+          {(aria) => (
+            <input
+              id="when"
+              name="when"
+              type="datetime-local"
+              min={now}
+              value={when}
+              {...aria}
+              onInput={(e) => changed(() => setWhen(e.currentTarget.value))}
+            />
+          )}
+        </Field>
         {general ? <Notice kind="error">{general}</Notice> : null}
         {retrying ? <Notice kind="info">{t("ask.retrying")}</Notice> : null}
         <button class="button button-block" type="submit" aria-disabled={busy ? "true" : undefined}>
@@ -167,7 +162,11 @@ export function Ask() {
   return (
     <WithStay>
       {({ stay }) => (
-        <Form hotel={stay.hotel} department={params.department ?? ""} experience={params.experience ?? null} />
+        <Form
+          hotel={stay.hotel}
+          department={params.department ?? ""}
+          experience={params.experience ?? null}
+        />
       )}
     </WithStay>
   );

@@ -11,7 +11,8 @@ export const de: Record<Key, string> = {
   "room.label": "Zimmer {room}",
 
   "scan.welcome": "Willkommen im {hotel}",
-  "scan.intro": "Bitten Sie während Ihres Aufenthalts um alles, was Sie brauchen: Handtücher, einen Tisch, ein Taxi. Das Personal sieht es sofort.",
+  "scan.intro":
+    "Bitten Sie während Ihres Aufenthalts um alles, was Sie brauchen: Handtücher, einen Tisch, ein Taxi. Das Personal sieht es sofort.",
   "scan.continue": "Weiter als {name}",
   "scan.unknown": "Dieser QR-Code ist nicht aktiv. Bitte wenden Sie sich an die Rezeption.",
   "scan.noRoom": "Scannen Sie den QR-Code in Ihrem Zimmer, um zu beginnen.",
@@ -25,7 +26,8 @@ export const de: Record<Key, string> = {
   "login.sending": "Wird gesendet…",
   "login.sentWhatsapp": "Wir haben einen 6-stelligen Code per WhatsApp an {phone} gesendet.",
   "login.sentSms": "Wir haben einen 6-stelligen Code per SMS an {phone} gesendet.",
-  "login.smsComing": "Noch keine WhatsApp-Nachricht? Wir senden einen neuen Code per SMS. Verwenden Sie den neuesten Code.",
+  "login.smsComing":
+    "Noch keine WhatsApp-Nachricht? Wir senden einen neuen Code per SMS. Verwenden Sie den neuesten Code.",
   "login.code": "Code",
   "login.codeHint": "Die 6 Ziffern aus der Nachricht.",
   "login.name": "Ihr Name (optional)",
@@ -102,11 +104,14 @@ export const de: Record<Key, string> = {
   "error.otpExpired": "Dieser Code ist abgelaufen. Fordern Sie einen neuen Code an.",
   "error.otpUsed": "Dieser Code wurde schon verwendet. Fordern Sie einen neuen Code an.",
   "error.otpLocked": "Zu viele falsche Codes. Fordern Sie einen neuen Code an.",
-  "error.sendFailed": "Wir konnten keinen Code an diese Nummer senden. Prüfen Sie sie oder versuchen Sie es in einer Minute erneut.",
+  "error.sendFailed":
+    "Wir konnten keinen Code an diese Nummer senden. Prüfen Sie sie oder versuchen Sie es in einer Minute erneut.",
   "error.disabled": "Dieses Konto ist deaktiviert. Fragen Sie an der Rezeption.",
-  "error.noStay": "Ihr Aufenthalt hier ist beendet. Fragen Sie an der Rezeption oder scannen Sie den QR-Code in Ihrem Zimmer erneut.",
+  "error.noStay":
+    "Ihr Aufenthalt hier ist beendet. Fragen Sie an der Rezeption oder scannen Sie den QR-Code in Ihrem Zimmer erneut.",
   "error.details": "Sagen Sie uns, was Sie brauchen.",
   "error.when": "Wählen Sie eine Zeit zwischen jetzt und in einem Jahr.",
   "error.final": "Diese Anfrage ist abgeschlossen und kann nicht storniert werden.",
-  "error.other": "Etwas ist schiefgelaufen. Versuchen Sie es erneut; wenn es so bleibt, fragen Sie an der Rezeption.",
+  "error.other":
+    "Etwas ist schiefgelaufen. Versuchen Sie es erneut; wenn es so bleibt, fragen Sie an der Rezeption.",
 };

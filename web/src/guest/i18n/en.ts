@@ -24,7 +24,8 @@ export const en = {
   "login.sending": "Sending…",
   "login.sentWhatsapp": "We sent a 6-digit code by WhatsApp to {phone}.",
   "login.sentSms": "We sent a 6-digit code by SMS to {phone}.",
-  "login.smsComing": "No WhatsApp message yet? We are sending a new code by SMS. Use the newest code you get.",
+  "login.smsComing":
+    "No WhatsApp message yet? We are sending a new code by SMS. Use the newest code you get.",
   "login.code": "Code",
   "login.codeHint": "The 6 digits from the message.",
   "login.name": "Your name (optional)",

@@ -11,7 +11,8 @@ export const es: Record<Key, string> = {
   "room.label": "Habitación {room}",
 
   "scan.welcome": "Bienvenido a {hotel}",
-  "scan.intro": "Pida lo que necesite durante su estancia: toallas, una mesa, un taxi. El personal lo ve al instante.",
+  "scan.intro":
+    "Pida lo que necesite durante su estancia: toallas, una mesa, un taxi. El personal lo ve al instante.",
   "scan.continue": "Continuar como {name}",
   "scan.unknown": "Este código QR no está activo. Pida ayuda en recepción.",
   "scan.noRoom": "Escanee el código QR de su habitación para empezar.",
@@ -25,7 +26,8 @@ export const es: Record<Key, string> = {
   "login.sending": "Enviando…",
   "login.sentWhatsapp": "Le hemos enviado un código de 6 cifras por WhatsApp al {phone}.",
   "login.sentSms": "Le hemos enviado un código de 6 cifras por SMS al {phone}.",
-  "login.smsComing": "¿Aún no le ha llegado el WhatsApp? Le enviamos un código nuevo por SMS. Use el último código que reciba.",
+  "login.smsComing":
+    "¿Aún no le ha llegado el WhatsApp? Le enviamos un código nuevo por SMS. Use el último código que reciba.",
   "login.code": "Código",
   "login.codeHint": "Las 6 cifras del mensaje.",
   "login.name": "Su nombre (opcional)",
@@ -104,7 +106,8 @@ export const es: Record<Key, string> = {
   "error.otpLocked": "Demasiados códigos erróneos. Pida un código nuevo.",
   "error.sendFailed": "No pudimos enviar un código a este número. Revíselo o inténtelo dentro de un minuto.",
   "error.disabled": "Esta cuenta está desactivada. Pregunte en recepción.",
-  "error.noStay": "Su estancia aquí ha terminado. Pregunte en recepción o vuelva a escanear el código QR de su habitación.",
+  "error.noStay":
+    "Su estancia aquí ha terminado. Pregunte en recepción o vuelva a escanear el código QR de su habitación.",
   "error.details": "Díganos qué necesita.",
   "error.when": "Elija una hora entre ahora y dentro de un año.",
   "error.final": "Esta solicitud está cerrada y no se puede cancelar.",

@@ -11,7 +11,8 @@ export const fr: Record<Key, string> = {
   "room.label": "Chambre {room}",
 
   "scan.welcome": "Bienvenue à {hotel}",
-  "scan.intro": "Demandez ce qu’il vous faut pendant votre séjour : serviettes, table, taxi. Le personnel le voit aussitôt.",
+  "scan.intro":
+    "Demandez ce qu’il vous faut pendant votre séjour : serviettes, table, taxi. Le personnel le voit aussitôt.",
   "scan.continue": "Continuer en tant que {name}",
   "scan.unknown": "Ce code QR n’est pas actif. Demandez de l’aide à la réception.",
   "scan.noRoom": "Scannez le code QR de votre chambre pour commencer.",
@@ -20,12 +21,14 @@ export const fr: Record<Key, string> = {
 
   "login.title": "Connectez-vous avec votre téléphone",
   "login.phone": "Numéro de mobile",
-  "login.phoneHint": "Avec l’indicatif du pays, p. ex. +33 6 12 34 56 78. Nous envoyons un code par WhatsApp.",
+  "login.phoneHint":
+    "Avec l’indicatif du pays, p. ex. +33 6 12 34 56 78. Nous envoyons un code par WhatsApp.",
   "login.send": "M’envoyer un code",
   "login.sending": "Envoi…",
   "login.sentWhatsapp": "Nous avons envoyé un code à 6 chiffres par WhatsApp au {phone}.",
   "login.sentSms": "Nous avons envoyé un code à 6 chiffres par SMS au {phone}.",
-  "login.smsComing": "Pas encore de message WhatsApp ? Nous envoyons un nouveau code par SMS. Utilisez le dernier code reçu.",
+  "login.smsComing":
+    "Pas encore de message WhatsApp ? Nous envoyons un nouveau code par SMS. Utilisez le dernier code reçu.",
   "login.code": "Code",
   "login.codeHint": "Les 6 chiffres du message.",
   "login.name": "Votre nom (facultatif)",
@@ -102,9 +105,11 @@ export const fr: Record<Key, string> = {
   "error.otpExpired": "Ce code a expiré. Demandez un nouveau code.",
   "error.otpUsed": "Ce code a déjà servi. Demandez un nouveau code.",
   "error.otpLocked": "Trop de codes erronés. Demandez un nouveau code.",
-  "error.sendFailed": "Nous n’avons pas pu envoyer de code à ce numéro. Vérifiez-le ou réessayez dans une minute.",
+  "error.sendFailed":
+    "Nous n’avons pas pu envoyer de code à ce numéro. Vérifiez-le ou réessayez dans une minute.",
   "error.disabled": "Ce compte est désactivé. Demandez à la réception.",
-  "error.noStay": "Votre séjour ici est terminé. Demandez à la réception ou scannez à nouveau le code QR de votre chambre.",
+  "error.noStay":
+    "Votre séjour ici est terminé. Demandez à la réception ou scannez à nouveau le code QR de votre chambre.",
   "error.details": "Dites-nous ce qu’il vous faut.",
   "error.when": "Choisissez une heure entre maintenant et dans un an.",
   "error.final": "Cette demande est close : elle ne peut plus être annulée.",

@@ -3,7 +3,7 @@
 // for a new code when the server says so.
 import { useEffect, useRef, useState } from "preact/hooks";
 import { api, ApiError, type Reply } from "../../lib/api/client";
-import { Notice } from "../../lib/ui";
+import { Field, Notice } from "../../lib/ui";
 import { fieldError, messageOf } from "../errors";
 import { t } from "../i18n";
 import type { Room } from "../state";
@@ -93,29 +93,21 @@ export function Login(props: { room: Room; onLoggedIn: () => Promise<void> }) {
           }}
           noValidate
         >
-          <div class="field">
-            <label for="phone">{t("login.phone")}</label>
-            <input
-              id="phone"
-              name="phone"
-              type="tel"
-              autocomplete="tel"
-              inputMode="tel"
-              required
-              value={phone}
-              aria-invalid={phoneError ? "true" : undefined}
-              aria-describedby={phoneError ? "phone-hint phone-error" : "phone-hint"}
-              onInput={(e) => setPhone(e.currentTarget.value)}
-            />
-            <p id="phone-hint" class="hint">
-              {t("login.phoneHint")}
-            </p>
-            {phoneError ? (
-              <p id="phone-error" class="field-error">
-                {phoneError}
-              </p>
-            ) : null}
-          </div>
+          <Field id="phone" label={t("login.phone")} hint={t("login.phoneHint")} error={phoneError}>
+            {(aria) => (
+              <input
+                id="phone"
+                name="phone"
+                type="tel"
+                autocomplete="tel"
+                inputMode="tel"
+                required
+                value={phone}
+                {...aria}
+                onInput={(e) => setPhone(e.currentTarget.value)}
+              />
+            )}
+          </Field>
           {general ? <Notice kind="error">{general}</Notice> : null}
           {wait > 0 ? <Notice kind="info">{t("login.resendIn", { seconds: wait })}</Notice> : null}
           <button class="button button-block" type="submit" disabled={busy || wait > 0}>
@@ -140,44 +132,38 @@ export function Login(props: { room: Room; onLoggedIn: () => Promise<void> }) {
         }}
         noValidate
       >
-        <div class="field">
-          <label for="code">{t("login.code")}</label>
-          <input
-            ref={codeInput}
-            id="code"
-            name="code"
-            type="text"
-            autocomplete="one-time-code"
-            inputMode="numeric"
-            pattern="[0-9]{6}"
-            maxLength={6}
-            required
-            value={code}
-            aria-invalid={codeError ? "true" : undefined}
-            aria-describedby={codeError ? "code-hint code-error" : "code-hint"}
-            onInput={(e) => setCode(e.currentTarget.value.replace(/\D/g, ""))}
-          />
-          <p id="code-hint" class="hint">
-            {t("login.codeHint")}
-          </p>
-          {codeError ? (
-            <p id="code-error" class="field-error">
-              {codeError}
-            </p>
-          ) : null}
-        </div>
-        <div class="field">
-          <label for="name">{t("login.name")}</label>
-          <input
-            id="name"
-            name="name"
-            type="text"
-            autocomplete="name"
-            maxLength={200}
-            value={name}
-            onInput={(e) => setName(e.currentTarget.value)}
-          />
-        </div>
+        <Field id="code" label={t("login.code")} hint={t("login.codeHint")} error={codeError}>
+          {(aria) => (
+            <input
+              ref={codeInput}
+              id="code"
+              name="code"
+              type="text"
+              autocomplete="one-time-code"
+              inputMode="numeric"
+              pattern="[0-9]{6}"
+              maxLength={6}
+              required
+              value={code}
+              {...aria}
+              onInput={(e) => setCode(e.currentTarget.value.replace(/\D/g, ""))}
+            />
+          )}
+        </Field>
+        <Field id="name" label={t("login.name")}>
+          {(aria) => (
+            <input
+              id="name"
+              name="name"
+              type="text"
+              autocomplete="name"
+              maxLength={200}
+              value={name}
+              {...aria}
+              onInput={(e) => setName(e.currentTarget.value)}
+            />
+          )}
+        </Field>
         {general ? <Notice kind="error">{general}</Notice> : null}
         <button class="button button-block" type="submit" disabled={busy}>
           {busy ? t("login.verifying") : t("login.verify")}

@@ -56,7 +56,9 @@ export function Scan() {
   }
   const current = session.value;
   const here =
-    current?.stay != null && current.stay.hotel === room.hotel.slug && current.stay.location === room.location;
+    current?.stay != null &&
+    current.stay.hotel === room.hotel.slug &&
+    current.stay.location === room.location;
   const why = arrival.value;
 
   return (

@@ -74,18 +74,14 @@ function View(props: { id: string; hotel: string }) {
           setLive("stopped");
           return;
         }
-        stop = follow(
-          `/api/v1${path}/events`,
-          ["request", "activity"],
-          {
-            onEvent: (name, data) => {
-              if (name === "request") setRequest(data as Request);
-              else setHistory((h) => merge(h, [data as Activity]));
-            },
-            onState: setLive,
-            closed: () => read().catch(() => true),
+        stop = follow(`/api/v1${path}/events`, ["request", "activity"], {
+          onEvent: (name, data) => {
+            if (name === "request") setRequest(data as Request);
+            else setHistory((h) => merge(h, [data as Activity]));
           },
-        );
+          onState: setLive,
+          closed: () => read().catch(() => true),
+        });
       })
       .catch((failure: unknown) => {
         if (!gone) setError(failure);
@@ -129,7 +125,13 @@ function View(props: { id: string; hotel: string }) {
     <>
       <Title>{request.experience_name ?? department}</Title>
       <p class={`live live-${live}`} role="status">
-        {live === "live" ? t("tracker.live") : live === "stopped" ? (FINAL.has(request.status) ? "" : t("tracker.ended")) : t("tracker.reconnecting")}
+        {live === "live"
+          ? t("tracker.live")
+          : live === "stopped"
+            ? FINAL.has(request.status)
+              ? ""
+              : t("tracker.ended")
+            : t("tracker.reconnecting")}
       </p>
       <section class="card" aria-labelledby="status-title">
         <h2 id="status-title" class="visually-hidden">
@@ -139,7 +141,9 @@ function View(props: { id: string; hotel: string }) {
           {statusLabel(request.status)}
         </p>
         {request.acknowledged_at ? (
-          <p>{t("tracker.acknowledgedBy", { department, time: time(request.acknowledged_at, language, zone) })}</p>
+          <p>
+            {t("tracker.acknowledgedBy", { department, time: time(request.acknowledged_at, language, zone) })}
+          </p>
         ) : request.status === "NEW" ? (
           <p>{t("tracker.dueBy", { department, time: time(request.response_due_at, language, zone) })}</p>
         ) : null}
@@ -147,12 +151,19 @@ function View(props: { id: string; hotel: string }) {
           <p>{t("tracker.requestedFor", { time: dateTime(request.requested_for, language, zone) })}</p>
         ) : null}
         {request.details ? <p class="details">{request.details}</p> : null}
-        {request.confirmation_reason ? <p>{t("tracker.reason", { reason: request.confirmation_reason })}</p> : null}
+        {request.confirmation_reason ? (
+          <p>{t("tracker.reason", { reason: request.confirmation_reason })}</p>
+        ) : null}
         {CANCELLABLE.has(request.status) ? (
           confirming ? (
             <div class="row" role="group" aria-label={t("tracker.cancelConfirm")}>
               <p>{t("tracker.cancelConfirm")}</p>
-              <button type="button" class="button button-danger" disabled={cancelling} onClick={() => void cancel()}>
+              <button
+                type="button"
+                class="button button-danger"
+                disabled={cancelling}
+                onClick={() => void cancel()}
+              >
                 {t("tracker.cancelYes")}
               </button>
               <button type="button" class="button button-quiet" onClick={() => setConfirming(false)}>

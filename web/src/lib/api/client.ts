@@ -7,14 +7,16 @@ export type Schemas = components["schemas"];
 export type Method = "GET" | "POST" | "PATCH" | "DELETE";
 
 /** The JSON a route answers on success, as docs/openapi.yaml describes it. */
-export type Reply<P extends keyof paths, M extends "get" | "post" | "patch" | "delete"> =
-  paths[P][M] extends { responses: infer R }
-    ? R extends { 200: { content: { "application/json": infer J } } }
+export type Reply<
+  P extends keyof paths,
+  M extends "get" | "post" | "patch" | "delete",
+> = paths[P][M] extends { responses: infer R }
+  ? R extends { 200: { content: { "application/json": infer J } } }
+    ? J
+    : R extends { 201: { content: { "application/json": infer J } } }
       ? J
-      : R extends { 201: { content: { "application/json": infer J } } }
-        ? J
-        : never
-    : never;
+      : never
+  : never;
 
 export const API_BASE = "/api/v1";
 const CSRF_COOKIE = "csrftoken";
