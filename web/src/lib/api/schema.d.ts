@@ -1047,6 +1047,7 @@ export interface components {
             website?: string | null;
         };
         Branding: {
+            /** @description Where the logo is served: the site's /images/<key> (locally the local API's). */
             logo_url: string | null;
             accent_color: string | null;
         };
@@ -1132,6 +1133,7 @@ export interface components {
             name: string;
             description: string;
             category: string;
+            /** @description Where the picture is served: the site's /images/<key> (locally the local API's). */
             image_url: string | null;
             price_text: string | null;
             requires_confirmation: boolean;
@@ -1143,6 +1145,7 @@ export interface components {
             name: string;
             description: string;
             category: string;
+            /** @description Where the picture is served: the site's /images/<key> (locally the local API's). */
             image_url: string | null;
             price_text: string | null;
             requires_confirmation: boolean;
