@@ -9,7 +9,7 @@ export default defineConfig({
     environment: "node",
     globalSetup: ["e2e/stack.ts"],
     fileParallelism: false,
-    testTimeout: 60_000,
+    testTimeout: 120_000,
     hookTimeout: 120_000,
   },
 });

@@ -73,15 +73,16 @@ describe("logging in", () => {
       await expect.poll(async () => (await outbox(guest)).length).toBe(sent + 1);
     }
     await page.getByRole("button", { name: "Send a new code" }).click();
-    const countdown = page.getByText(/^You can ask for a new code in \d+ s\.$/);
+    const countdown = page.getByText(/^You can ask for a new code in (\d+:\d\d|\d+ s)\.$/);
     await countdown.waitFor();
-    const first = Number((await countdown.textContent())?.match(/(\d+) s/)?.[1]);
+    const left = async () => {
+      const [, minutes, seconds] = /in (?:(\d+):)?(\d+)/.exec((await countdown.textContent()) ?? "") ?? [];
+      return Number(minutes ?? 0) * 60 + Number(seconds);
+    };
+    const first = await left();
     expect(first).toBeGreaterThan(1);
     expect(await page.getByRole("button", { name: "Send a new code" }).count()).toBe(0);
-    await expect
-      .poll(async () => Number((await countdown.textContent())?.match(/(\d+) s/)?.[1]), { timeout: 5_000 })
-      .toBeLessThan(first);
-    expect(await page.getByText(/Too many tries\. Wait \d+ s, then try again\./).count()).toBe(1);
+    await expect.poll(left, { timeout: 5_000 }).toBeLessThan(first);
     await expectAccessible(page);
     await snapshot(page, "11-retry-after");
     await context.close();

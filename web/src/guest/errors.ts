@@ -1,5 +1,6 @@
 // What to tell the guest about a failure, in their language; every message says what to do.
 import { ApiError } from "../lib/api/client";
+import { duration } from "../lib/format";
 import { t, type Key } from "./i18n";
 
 const BY_CODE: Record<string, Key> = {
@@ -19,7 +20,7 @@ const BY_CODE: Record<string, Key> = {
 export function messageOf(error: unknown): string {
   if (!(error instanceof ApiError)) return t("error.other");
   if (error.code === "rate_limited") {
-    return t("error.rateLimited", { seconds: error.retryAfter ?? 60 });
+    return t("error.rateLimited", { time: duration(error.retryAfter ?? 60) });
   }
   const key = BY_CODE[error.code];
   if (key) return t(key);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { dateTime, instantOf, wallClock } from "./format";
+import { dateTime, duration, instantOf, wallClock } from "./format";
 
 describe("times in the hotel's zone", () => {
   it("reads a wall-clock time in the zone as the right instant, either side of DST", () => {
@@ -27,5 +27,15 @@ describe("times in the hotel's zone", () => {
     expect(dateTime(at, "de", "Europe/Lisbon")).toContain("19:05");
     expect(dateTime(at, "fr", "Europe/Lisbon")).toMatch(/juil/);
     expect(dateTime(at, "es", "Europe/Lisbon")).toMatch(/jul/);
+  });
+});
+
+describe("waits", () => {
+  it("reads as seconds, then minutes and seconds", () => {
+    expect(duration(0)).toBe("0 s");
+    expect(duration(59.2)).toBe("1:00");
+    expect(duration(45)).toBe("45 s");
+    expect(duration(447)).toBe("7:27");
+    expect(duration(3600)).toBe("60:00");
   });
 });

@@ -2,6 +2,13 @@
 // them; and the conversion between the hotel's wall-clock time (what a datetime-local input
 // holds) and an instant.
 
+/** A wait as a person reads it: `45 s`, or `7:05` (minutes and seconds) from a minute on. */
+export function duration(seconds: number): string {
+  const whole = Math.max(0, Math.ceil(seconds));
+  if (whole < 60) return `${whole} s`;
+  return `${Math.floor(whole / 60)}:${String(whole % 60).padStart(2, "0")}`;
+}
+
 export function dateTime(iso: string, language: string, timeZone: string): string {
   return new Intl.DateTimeFormat(language, {
     dateStyle: "medium",

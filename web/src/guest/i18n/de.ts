@@ -34,7 +34,7 @@ export const de: Record<Key, string> = {
   "login.verify": "Anmelden",
   "login.verifying": "Wird geprüft…",
   "login.resend": "Neuen Code senden",
-  "login.resendIn": "In {seconds} s können Sie einen neuen Code anfordern.",
+  "login.resendIn": "In {time} können Sie einen neuen Code anfordern.",
   "login.otherPhone": "Andere Nummer verwenden",
 
   "home.title": "Was können wir für Sie tun?",
@@ -97,7 +97,7 @@ export const de: Record<Key, string> = {
 
   "error.network": "Keine Verbindung. Prüfen Sie das WLAN und versuchen Sie es erneut.",
   "error.unavailable": "Der Hotelservice ist ausgelastet. Versuchen Sie es gleich noch einmal.",
-  "error.rateLimited": "Zu viele Versuche. Warten Sie {seconds} s und versuchen Sie es dann erneut.",
+  "error.rateLimited": "Zu viele Versuche. Warten Sie {time} und versuchen Sie es dann erneut.",
   "error.phone": "Geben Sie Ihre Handynummer mit Ländervorwahl ein, z. B. +49 151 23456789.",
   "error.code": "Geben Sie die 6 Ziffern aus der Nachricht ein.",
   "error.otpInvalid": "Dieser Code stimmt nicht. Prüfen Sie ihn oder fordern Sie einen neuen Code an.",

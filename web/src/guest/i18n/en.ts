@@ -32,7 +32,7 @@ export const en = {
   "login.verify": "Log in",
   "login.verifying": "Checking…",
   "login.resend": "Send a new code",
-  "login.resendIn": "You can ask for a new code in {seconds} s.",
+  "login.resendIn": "You can ask for a new code in {time}.",
   "login.otherPhone": "Use another number",
 
   "home.title": "What can we do for you?",
@@ -95,7 +95,7 @@ export const en = {
 
   "error.network": "No connection. Check your Wi-Fi and try again.",
   "error.unavailable": "The hotel's service is busy. Try again in a moment.",
-  "error.rateLimited": "Too many tries. Wait {seconds} s, then try again.",
+  "error.rateLimited": "Too many tries. Wait {time}, then try again.",
   "error.phone": "Enter your mobile number with its country code, e.g. +44 7911 123456.",
   "error.code": "Enter the 6 digits from the message.",
   "error.otpInvalid": "That code is not right. Check it, or ask for a new code.",

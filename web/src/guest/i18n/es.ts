@@ -34,7 +34,7 @@ export const es: Record<Key, string> = {
   "login.verify": "Entrar",
   "login.verifying": "Comprobando…",
   "login.resend": "Enviar un código nuevo",
-  "login.resendIn": "Podrá pedir un código nuevo dentro de {seconds} s.",
+  "login.resendIn": "Podrá pedir un código nuevo dentro de {time}.",
   "login.otherPhone": "Usar otro número",
 
   "home.title": "¿Qué podemos hacer por usted?",
@@ -97,7 +97,7 @@ export const es: Record<Key, string> = {
 
   "error.network": "Sin conexión. Compruebe el wifi e inténtelo de nuevo.",
   "error.unavailable": "El servicio del hotel está ocupado. Inténtelo de nuevo en un momento.",
-  "error.rateLimited": "Demasiados intentos. Espere {seconds} s y vuelva a intentarlo.",
+  "error.rateLimited": "Demasiados intentos. Espere {time} y vuelva a intentarlo.",
   "error.phone": "Escriba su número de móvil con el prefijo del país, p. ej. +34 612 345 678.",
   "error.code": "Escriba las 6 cifras del mensaje.",
   "error.otpInvalid": "Ese código no es correcto. Revíselo o pida un código nuevo.",

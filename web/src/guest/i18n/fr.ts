@@ -35,7 +35,7 @@ export const fr: Record<Key, string> = {
   "login.verify": "Se connecter",
   "login.verifying": "Vérification…",
   "login.resend": "Envoyer un nouveau code",
-  "login.resendIn": "Vous pourrez demander un nouveau code dans {seconds} s.",
+  "login.resendIn": "Vous pourrez demander un nouveau code dans {time}.",
   "login.otherPhone": "Utiliser un autre numéro",
 
   "home.title": "Que pouvons-nous faire pour vous ?",
@@ -98,7 +98,7 @@ export const fr: Record<Key, string> = {
 
   "error.network": "Pas de connexion. Vérifiez le wifi et réessayez.",
   "error.unavailable": "Le service de l’hôtel est occupé. Réessayez dans un instant.",
-  "error.rateLimited": "Trop d’essais. Attendez {seconds} s, puis réessayez.",
+  "error.rateLimited": "Trop d’essais. Attendez {time}, puis réessayez.",
   "error.phone": "Saisissez votre numéro de mobile avec l’indicatif du pays, p. ex. +33 6 12 34 56 78.",
   "error.code": "Saisissez les 6 chiffres du message.",
   "error.otpInvalid": "Ce code n’est pas le bon. Vérifiez-le ou demandez un nouveau code.",

@@ -3,6 +3,7 @@
 // for a new code when the server says so.
 import { useEffect, useRef, useState } from "preact/hooks";
 import { api, ApiError, type Reply } from "../../lib/api/client";
+import { duration } from "../../lib/format";
 import { Field, Notice } from "../../lib/ui";
 import { fieldError, messageOf } from "../errors";
 import { t } from "../i18n";
@@ -80,7 +81,8 @@ export function Login(props: { room: Room; onLoggedIn: () => Promise<void> }) {
 
   const phoneError = fieldError(error, "phone", "error.phone");
   const codeError = fieldError(error, "code", "error.code");
-  const general = error && !phoneError && !codeError ? messageOf(error) : null;
+  const limited = error instanceof ApiError && error.code === "rate_limited" && wait > 0;
+  const general = error && !phoneError && !codeError && !limited ? messageOf(error) : null;
 
   if (!sent) {
     return (
@@ -109,7 +111,7 @@ export function Login(props: { room: Room; onLoggedIn: () => Promise<void> }) {
             )}
           </Field>
           {general ? <Notice kind="error">{general}</Notice> : null}
-          {wait > 0 ? <Notice kind="info">{t("login.resendIn", { seconds: wait })}</Notice> : null}
+          {wait > 0 ? <Notice kind="info">{t("login.resendIn", { time: duration(wait) })}</Notice> : null}
           <button class="button button-block" type="submit" disabled={busy || wait > 0}>
             {busy ? t("login.sending") : t("login.send")}
           </button>
@@ -172,7 +174,7 @@ export function Login(props: { room: Room; onLoggedIn: () => Promise<void> }) {
       <div class="row">
         {wait > 0 ? (
           <p class="hint" role="status">
-            {t("login.resendIn", { seconds: wait })}
+            {t("login.resendIn", { time: duration(wait) })}
           </p>
         ) : (
           <button type="button" class="button button-quiet" disabled={busy} onClick={() => void send()}>
