@@ -17,11 +17,13 @@ use std::time::Duration;
 use concierge::App;
 use concierge::config::{Config, GupshupSettings, PushSettings, SchedulerSettings};
 
-/// Browser origins the local stack trusts: the local API itself and a Vite dev server.
-pub const LOCAL_ORIGINS: [&str; 3] = [
+/// Browser origins the local stack trusts: the local API itself and Vite's dev server
+/// (`make web-dev`, on 127.0.0.1:5173), by either name.
+pub const LOCAL_ORIGINS: [&str; 4] = [
     "http://localhost:3000",
     "http://127.0.0.1:3000",
     "http://localhost:5173",
+    "http://127.0.0.1:5173",
 ];
 
 /// The local stack's secret. Local only: deployments take theirs from Secrets Manager.
