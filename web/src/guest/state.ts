@@ -65,7 +65,9 @@ export async function loadSession(
   room: { hotel: string; location: string } | null = null,
 ): Promise<Session | null> {
   try {
-    const profile = await api.get<Reply<"/api/v1/auth/profile", "get">>("/auth/profile");
+    const profile = await api.get<Reply<"/api/v1/auth/profile", "get">>("/auth/profile", {
+      sessionOptional: true,
+    });
     const stays = await api.get<Reply<"/api/v1/me/stays", "get">>("/me/stays");
     const next = { user: profile.user, stay: stayFor(stays.items, room) };
     session.value = next;

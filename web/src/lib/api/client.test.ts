@@ -93,6 +93,22 @@ describe("the API client", () => {
     expect(expired).toBe(1);
   });
 
+  it("asks whether there is a session without ending one", async () => {
+    const { api, seen } = server([
+      [401, error("unauthenticated")],
+      [401, error("unauthenticated")],
+      [401, error("invalid_credentials")],
+    ]);
+    let expired = 0;
+    api.onSessionExpired(() => (expired += 1));
+    await expect(api.get("/auth/profile", { sessionOptional: true })).rejects.toMatchObject({ status: 401 });
+    expect(seen.map((s) => s.url)).toEqual(["/api/v1/auth/profile", "/api/v1/auth/token/refresh"]);
+    // A refused login is an answer, not an expired session: no refresh, nobody told.
+    await expect(api.post("/auth/token", { email: "a@b.c" })).rejects.toMatchObject({ status: 401 });
+    expect(seen).toHaveLength(3);
+    expect(expired).toBe(0);
+  });
+
   it("shares one refresh between calls that fail together", async () => {
     const { api, seen } = server([
       [401, error("unauthenticated")],

@@ -39,7 +39,19 @@ export interface CallOptions {
   body?: unknown;
   headers?: Record<string, string>;
   signal?: AbortSignal;
+  /** Asking whether there is a session at all: a 401 then ends no session (no listener hears it). */
+  sessionOptional?: boolean;
 }
+
+/** The routes that make or end a session: their 401s are answers, not an expired session. */
+const SESSION_ROUTES = new Set([
+  "/auth/csrf",
+  "/auth/token",
+  "/auth/token/refresh",
+  "/auth/otp/send",
+  "/auth/otp/verify",
+  "/auth/logout",
+]);
 
 export interface Answer<T> {
   status: number;
@@ -85,9 +97,9 @@ export class Api {
       if (error.code === "csrf_failed") {
         return this.once<T>(method, path, options, await this.freshCsrfToken());
       }
-      if (error.status === 401 && !path.startsWith("/auth/")) {
+      if (error.status === 401 && !SESSION_ROUTES.has(path)) {
         if (await this.refresh()) return this.once<T>(method, path, options);
-        this.expiredListeners.forEach((listener) => listener());
+        if (!options.sessionOptional) this.expiredListeners.forEach((listener) => listener());
       }
       throw error;
     }
