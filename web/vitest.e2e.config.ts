@@ -11,5 +11,7 @@ export default defineConfig({
     fileParallelism: false,
     testTimeout: 120_000,
     hookTimeout: 120_000,
+    // What a page shows after a round trip can take seconds on a loaded machine.
+    expect: { poll: { timeout: 15_000 } },
   },
 });

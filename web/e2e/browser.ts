@@ -140,7 +140,7 @@ export async function logIn(page: Page, code: string, phoneNumber: string, name 
   await page.goto(`/scan/${code}`);
   await page.getByLabel("Mobile number").fill(phoneNumber);
   await page.getByRole("button", { name: "Send me a code" }).click();
-  await expect.poll(() => page.getByText(/We sent a 6-digit code/).count()).toBe(1);
+  await page.getByText(/We sent a 6-digit code/).waitFor();
   const sent = await codeSent(phoneNumber, "whatsapp");
   await page.getByLabel("Code", { exact: true }).fill(sent);
   await page.getByLabel("Your name (optional)").fill(name);
