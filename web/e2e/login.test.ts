@@ -106,7 +106,7 @@ describe("logging in", () => {
     const page = await context.newPage();
     await page.goto(`/scan/${room("demo-annex", "101")}`);
     await page.getByRole("heading", { name: "Bienvenido a Demo Annex" }).waitFor();
-    expect(await page.getByLabel("Número de móvil").count()).toBe(1);
+    await page.getByLabel("Número de móvil").waitFor();
     expect(await page.locator("html").getAttribute("lang")).toBe("es");
     await expectAccessible(page);
     await page.getByLabel("Idioma").selectOption("de");

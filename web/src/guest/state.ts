@@ -60,25 +60,35 @@ export function stayFor(
   );
 }
 
-/** Who is logged in (cookies decide), with their stay; `null` when nobody. */
-export async function loadSession(
-  room: { hotel: string; location: string } | null = null,
-): Promise<Session | null> {
+/** Who is logged in (cookies decide) and their stays; `null` when nobody. */
+export async function whoIsLoggedIn(): Promise<{ user: Profile; stays: Stay[] } | null> {
   try {
     const profile = await api.get<Reply<"/api/v1/auth/profile", "get">>("/auth/profile", {
       sessionOptional: true,
     });
     const stays = await api.get<Reply<"/api/v1/me/stays", "get">>("/me/stays");
-    const next = { user: profile.user, stay: stayFor(stays.items, room) };
-    session.value = next;
-    return next;
+    return { user: profile.user, stays: stays.items };
   } catch (error) {
-    if (error instanceof ApiError && error.status === 401) {
-      session.value = null;
-      return null;
-    }
+    if (error instanceof ApiError && error.status === 401) return null;
     throw error;
   }
+}
+
+/** Sets the session from who is logged in, with the stay of `room` when they have one there. */
+export function settle(
+  known: { user: Profile; stays: Stay[] } | null,
+  room: { hotel: string; location: string } | null,
+): Session | null {
+  const next = known ? { user: known.user, stay: stayFor(known.stays, room) } : null;
+  session.value = next;
+  return next;
+}
+
+/** Who is logged in, with their stay (that of `room` when given); `null` when nobody. */
+export async function loadSession(
+  room: { hotel: string; location: string } | null = null,
+): Promise<Session | null> {
+  return settle(await whoIsLoggedIn(), room);
 }
 
 /** The hotel of the stay, fetched once. */

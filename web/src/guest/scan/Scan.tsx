@@ -7,7 +7,17 @@ import { Loading, Notice, Title } from "../../lib/ui";
 import { messageOf } from "../errors";
 import { t } from "../i18n";
 import { Layout } from "../layout/Layout";
-import { arrival, hotel, loadSession, roomOf, saveRoomCode, session, type Room } from "../state";
+import {
+  arrival,
+  hotel,
+  loadSession,
+  roomOf,
+  saveRoomCode,
+  session,
+  settle,
+  whoIsLoggedIn,
+  type Room,
+} from "../state";
 import { Login } from "./Login";
 
 export function Scan() {
@@ -21,13 +31,16 @@ export function Scan() {
     let live = true;
     setRoom(null);
     setProblem(null);
+    // Who is logged in is asked at the same time; the welcome does not wait for it.
+    const who = whoIsLoggedIn().catch(() => null);
     roomOf(code)
       .then(async (found) => {
         if (!live) return;
         saveRoomCode(found.code);
         hotel.value = found.hotel;
         setRoom(found);
-        await loadSession({ hotel: found.hotel.slug, location: found.location });
+        const known = await who;
+        if (live) settle(known, { hotel: found.hotel.slug, location: found.location });
       })
       .catch((error: unknown) => {
         if (!live) return;
