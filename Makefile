@@ -1,21 +1,27 @@
 # The two commands: `make dev` brings the local stack up, `make test` runs every test.
-# Needs only the Rust toolchain and python3; everything else is installed on first use.
+# Needs only the Rust toolchain, python3 and Node.js 20 with npm; everything else (the Python
+# tools, the web app's packages, Debian's Chromium for its end-to-end tests) is installed on
+# first use.
 
 VENV ?= .venv
 PYTHON ?= python3
 export CONCIERGE_VENV := $(abspath $(VENV))
 CARGO ?= cargo
+NPM ?= npm
 
-.PHONY: dev test venv fmt lint unit integration template fuzz fuzz-smoke deploy-tools package deploy deploy-check publish-site bench clean-venv
+.PHONY: dev test venv fmt lint unit integration template fuzz fuzz-smoke deploy-tools package deploy \
+	deploy-check publish-site bench clean-venv web-install web-build web-dev web-test web-bench chromium
 
-## dev: the whole local stack (emulator, table, demo hotels, local API on 127.0.0.1:3000)
-dev: venv
+## dev: the whole local stack (emulator, table, demo hotels, local API on 127.0.0.1:3000, serving
+## the built guest app beside the API)
+dev: venv web-build
 	$(CARGO) run --quiet -p concierge-infra --bin concierge-dev
 
-## test: formatting, lints, template lint, unit and integration tests, and a short fuzzing run
-## (beside the integration tests, which leave a core mostly idle while they wait on the emulator)
+## test: formatting, lints, template lint, unit and integration tests, a short fuzzing run, and the
+## web app's tests (beside the integration tests, which leave a core mostly idle while they wait
+## on the emulator)
 test: venv fmt lint template unit
-	$(MAKE) --no-print-directory -j2 --output-sync=target integration fuzz-smoke
+	$(MAKE) --no-print-directory -j2 --output-sync=target integration fuzz-smoke web-test
 
 ## venv: the Python tools (AWS emulator, template linter) in .venv
 venv: $(VENV)/.installed
@@ -100,6 +106,39 @@ bench: venv
 
 clean-venv:
 	rm -rf $(VENV)
+
+## web-install: the web app's packages in web/node_modules, exactly as web/package-lock.json says
+web-install: web/node_modules/.installed
+web/node_modules/.installed: web/package-lock.json
+	cd web && $(NPM) ci --no-audit --no-fund
+	touch $@
+
+## web-build: the web app in web/dist (rebuilt only when a source changed)
+WEB_SOURCES := $(shell find web/src web/public web/index.html web/vite.config.ts web/tsconfig.json -type f 2>/dev/null)
+web-build: web/dist/index.html
+web/dist/index.html: web/node_modules/.installed $(WEB_SOURCES)
+	cd web && $(NPM) run build
+
+## web-dev: Vite's dev server (hot reload) on 127.0.0.1:5173, proxying /api to `make dev`'s API
+web-dev: web-install
+	cd web && $(NPM) run dev
+
+## web-test: formatting, type check, generated API types up to date, unit tests, size budgets, then the
+## end-to-end tests in Chromium against a stack they start (concierge-dev on a free port)
+web-test: web-build chromium
+	cd web && $(NPM) run --silent format:check && $(NPM) run --silent typecheck && $(NPM) run --silent types:check && $(NPM) test && $(NPM) run --silent budget
+	$(CARGO) build --locked --quiet -p concierge-infra --bin concierge-dev
+	cd web && $(NPM) run e2e
+
+## web-bench: the guest app's sizes and first render of /scan/{code} on a throttled phone, as
+## Markdown (docs/performance.md records them)
+web-bench: web-build chromium
+	$(CARGO) build --locked --quiet -p concierge-infra --bin concierge-dev
+	cd web && $(NPM) run --silent bench
+
+## chromium: Debian's Chromium for the end-to-end tests, when missing
+chromium:
+	infra/chromium.sh
 
 ## cpu-bench: each typical route's handler CPU per request, in process (docs/performance.md)
 .PHONY: cpu-bench

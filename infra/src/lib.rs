@@ -11,6 +11,7 @@ pub mod login;
 pub mod outbox;
 pub mod package;
 pub mod runner;
+pub mod site;
 pub mod sse;
 pub mod template;
 
@@ -21,18 +22,17 @@ use concierge::config::{Config, GupshupSettings, PushSettings, SchedulerSettings
 use concierge::secrets::{Secret, SecretStore, Secrets};
 use concierge::users::CountryCode;
 
-/// Browser origins the local stack trusts: the local API itself and a Vite dev server.
-pub const LOCAL_ORIGINS: [&str; 3] = [
+/// Browser origins the local stack trusts: the local API itself and Vite's dev server
+/// (`make web-dev`, on 127.0.0.1:5173), by either name.
+pub const LOCAL_ORIGINS: [&str; 4] = [
     "http://localhost:3000",
     "http://127.0.0.1:3000",
     "http://localhost:5173",
+    "http://127.0.0.1:5173",
 ];
 
 /// The local stack's secret. Local only: deployments take theirs from Secrets Manager.
 pub const LOCAL_SECRET: &[u8] = b"concierge-local-development-secret-never-deployed";
-
-/// Where the local guest app (a Vite dev server) opens a scanned room code.
-pub const LOCAL_GUEST_ENTRY_URL: &str = "http://localhost:5173/scan";
 
 /// The local stack's VAPID key for web push. Local only: deployments configure their own.
 pub const LOCAL_VAPID_PRIVATE_KEY: &str = "iJdmmitFQRdTp1rCk64wVPzacCY4EhHp9pUAJTJl92A";
@@ -53,7 +53,8 @@ pub fn local_function_arn(job: &str) -> String {
 /// `http://127.0.0.1:3000`): plain-http cookies, bearer tokens allowed for curl, WhatsApp
 /// through the Gupshup stand-in (which reports delivery to the webhook), web push to any
 /// loopback endpoint, one-time schedules in a group named after the table, images in a
-/// bucket of the table's name. `local_app` adds the queues it creates.
+/// bucket of the table's name served at `api_base/images`, room codes opening the guest app
+/// at `api_base/scan`. `local_app` adds the queues it creates.
 pub fn local_config(table: &str, api_base: &str, secret: &[u8]) -> Result<Config, String> {
     let mut secrets = Secrets::new(secret).map_err(|e| e.to_string())?;
     secrets.gupshup_api_key = Some(Secret::new(LOCAL_GUPSHUP_API_KEY));
@@ -61,11 +62,15 @@ pub fn local_config(table: &str, api_base: &str, secret: &[u8]) -> Result<Config
     secrets.gupshup_webhook_secret = Some(Secret::new(LOCAL_WEBHOOK_SECRET));
     let mut config = Config::with_secrets(table, SecretStore::given(secrets));
     config.allowed_origins = LOCAL_ORIGINS.iter().map(|o| (*o).to_owned()).collect();
+    if !config.allowed_origins.iter().any(|o| o == api_base) {
+        config.allowed_origins.push(api_base.to_owned());
+    }
     config.cookies.secure = false;
     config.allow_bearer = true;
     config.images.bucket = format!("{table}-images");
     config.images.path_style = true;
-    config.guest_entry_url = LOCAL_GUEST_ENTRY_URL.to_owned();
+    config.images.public_url = Some(format!("{api_base}{}", site::IMAGES_PATH));
+    config.guest_entry_url = format!("{api_base}/scan");
     // The demo hotels are in Portugal; their demo guests and staff have US and UK numbers.
     config.otp_countries = ["US", "GB"]
         .into_iter()
@@ -111,11 +116,6 @@ pub async fn local_app(endpoint: &str, mut config: Config) -> Result<App, String
         bootstrap::create_schedule_group(&sdk, &scheduler.group).await?;
     }
     bootstrap::create_bucket(&sdk, &config.images.bucket).await?;
-    config.images.public_url = Some(format!(
-        "{}/{}",
-        endpoint.trim_end_matches('/'),
-        config.images.bucket
-    ));
     Ok(App::new(config, &sdk))
 }
 

@@ -4,6 +4,9 @@
 //! route table (or to the `$default` fallback) and calls the very handler the function binary
 //! runs. CORS is answered here, as API Gateway's CORS configuration does in the cloud.
 //!
+//! Beside the API it serves what the site's distribution does: uploaded images at
+//! `/images/<key>` and, with a site, the built web app at every other path (see `site`).
+//!
 //! Paths under `/_local/` are the local stack's own (the Gupshup and push stand-ins and the
 //! outbox, see `outbox`; and, with a runner, `POST /_local/jobs/<job>` to run a job now,
 //! `POST /_local/clock {"advance_minutes": n}` to fast-forward, `POST /_local/tick` to poll
@@ -34,6 +37,7 @@ use tokio::net::TcpListener;
 
 use crate::outbox::{Answer, Outbox};
 use crate::runner::Runner;
+use crate::site::{IMAGES_PATH, Images, Site};
 
 /// Largest request body API Gateway accepts (10 MB); ours is the same.
 pub const MAX_BODY_BYTES: usize = 10 * 1024 * 1024;
@@ -46,16 +50,28 @@ const CORS_HEADERS: &str = "content-type, x-csrftoken, idempotency-key, last-eve
 pub struct LocalApi {
     app: &'static App,
     outbox: Outbox,
+    images: Images,
     runner: Option<Arc<Runner>>,
+    site: Option<Site>,
 }
 
 impl LocalApi {
-    pub fn new(app: &'static App, outbox: Outbox) -> Self {
+    /// Serves the API, the local stack's own endpoints and the images of `app`'s bucket in the
+    /// emulator at `emulator`.
+    pub fn new(app: &'static App, outbox: Outbox, emulator: &str) -> Self {
         Self {
             app,
             outbox,
+            images: Images::new(emulator, &app.config.images.bucket),
             runner: None,
+            site: None,
         }
+    }
+
+    /// Serves the built web app at every path outside `/api/`, as the site's distribution does.
+    pub fn with_site(mut self, site: Site) -> Self {
+        self.site = Some(site);
+        self
     }
 
     /// Serves the runner's endpoints too.
@@ -102,8 +118,15 @@ impl LocalApi {
         let started = Instant::now();
         let (parts, body) = req.into_parts();
         let origin = allowed_origin(&self.app.config.allowed_origins, &parts.headers);
-        if parts.uri.path().starts_with("/_local/") {
+        let path = parts.uri.path();
+        if path.starts_with("/_local/") {
             return self.local(&parts, body).await;
+        }
+        if path.starts_with(&format!("{IMAGES_PATH}/")) {
+            return self.images.serve(&parts.method, path).await;
+        }
+        if let Some(site) = self.site.as_ref().filter(|_| !path.starts_with("/api/")) {
+            return site.serve(&parts.method, path, &parts.headers).await;
         }
         let mut response = if parts.method == Method::OPTIONS
             && parts

@@ -14,6 +14,8 @@ pub struct Template {
     /// SAM's defaults for every resource of a kind (`Globals.Function`, `Globals.HttpApi`).
     #[serde(rename = "Globals", default)]
     pub globals: Value,
+    #[serde(rename = "Outputs", default)]
+    pub outputs: BTreeMap<String, Value>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -265,7 +265,7 @@ async fn qr_codes_are_unguessable_printable_and_retired() {
     let (_, scanned) = stack.get(&format!("/qr/{code}")).await;
     assert_eq!(scanned["location"], "301");
 
-    // The image encodes the guest entry URL of the code.
+    // The image encodes the guest app's page of the code, on the stack's own origin.
     let image = format!("{path}/{code}/image");
     let svg = admin
         .request(Method::GET, &format!("{image}?format=svg"))
@@ -274,7 +274,8 @@ async fn qr_codes_are_unguessable_printable_and_retired() {
         .unwrap();
     assert_eq!(svg.headers()["content-type"], "image/svg+xml");
     let svg = svg.text().await.unwrap();
-    let url = format!("{}/{code}", concierge_infra::LOCAL_GUEST_ENTRY_URL);
+    let origin = stack.base.strip_suffix("/api/v1").unwrap();
+    let url = format!("{origin}/scan/{code}");
     let expected = qrcode::QrCode::new(url.as_bytes())
         .unwrap()
         .render::<qrcode::render::svg::Color>()

@@ -23,7 +23,7 @@ use crate::support::{Stack, unique_table};
 enum Trigger {
     /// Its HTTP API route, (method, path); `("ANY", "$default")` for the fallback.
     Http(String, String),
-    /// A live stream's route, served by its Function URL through the live distribution.
+    /// A live stream's route, served by its Function URL through the site's distribution.
     Stream(String, String),
     /// Its recurring schedule.
     Schedule(Job),
@@ -385,14 +385,21 @@ fn each_consumers_queue_parks_what_keeps_failing_in_dead_letters() {
     assert_no_problems(problems);
 }
 
+/// The text of a template value (tags such as `!GetAtt` included), to look for names in.
+fn text(value: Option<&serde_yaml_ng::Value>) -> String {
+    value
+        .map(|v| serde_yaml_ng::to_string(v).unwrap_or_default())
+        .unwrap_or_default()
+}
+
 #[test]
-fn the_live_distribution_routes_each_stream_to_its_function() {
+fn the_site_distribution_serves_the_app_the_api_the_streams_and_the_images() {
     let template = Template::load_workspace().unwrap();
     let config = template
         .resources
-        .get("LiveDistribution")
+        .get("SiteDistribution")
         .and_then(|d| d.properties.get("DistributionConfig"))
-        .expect("template.yaml: a LiveDistribution (AWS::CloudFront::Distribution)");
+        .expect("template.yaml: a SiteDistribution (AWS::CloudFront::Distribution)");
     let list = |name: &str| {
         config
             .get(name)
@@ -400,12 +407,39 @@ fn the_live_distribution_routes_each_stream_to_its_function() {
             .cloned()
             .unwrap_or_default()
     };
-    let text = |v: &serde_yaml_ng::Value, name: &str| {
-        v.get(name)
-            .map(|v| serde_yaml_ng::to_string(v).unwrap_or_default())
-            .unwrap_or_default()
+    let origins = list("Origins");
+    let origin_of = |domain: &str| {
+        origins
+            .iter()
+            .find(|o| text(o.get("DomainName")).contains(domain))
+            .map(|o| text(o.get("Id")))
+    };
+    let behaviours = list("CacheBehaviors");
+    let position = |pattern: &str| {
+        behaviours
+            .iter()
+            .position(|b| text(b.get("PathPattern")).trim() == pattern)
     };
     let mut problems = Vec::new();
+    let expect_route = |problems: &mut Vec<String>, pattern: &str, domain: &str, what: &str| {
+        let origin = origin_of(domain);
+        let at = position(pattern);
+        let routed = at.is_some_and(|i| Some(text(behaviours[i].get("TargetOriginId"))) == origin);
+        if origin.is_none() || !routed {
+            problems.push(format!(
+                "template.yaml: SiteDistribution needs an origin whose DomainName is {domain} \
+                 ({what}), and a CacheBehavior with PathPattern {pattern} to that origin"
+            ));
+        }
+        at
+    };
+
+    let api = expect_route(
+        &mut problems,
+        "/api/v1/*",
+        "${HttpApi}.execute-api",
+        "the HTTP API",
+    );
     for route in STREAMS {
         let want = Expected {
             name: route.function_name(),
@@ -419,21 +453,116 @@ fn the_live_distribution_routes_each_stream_to_its_function() {
             .map(|s| if s.starts_with('{') { "*" } else { s })
             .collect::<Vec<_>>()
             .join("/");
-        let origin = list("Origins")
-            .into_iter()
-            .find(|o| text(o, "DomainName").contains(&url))
-            .map(|o| text(&o, "Id"));
-        let routed = list("CacheBehaviors").into_iter().any(|b| {
-            text(&b, "PathPattern").trim() == pattern && Some(text(&b, "TargetOriginId")) == origin
-        });
-        if origin.is_none() || !routed {
+        let stream = expect_route(
+            &mut problems,
+            &pattern,
+            &url,
+            "the host of the stream's Function URL",
+        );
+        if let (Some(stream), Some(api)) = (stream, api)
+            && stream > api
+        {
             problems.push(format!(
-                "template.yaml: LiveDistribution needs an origin whose DomainName is the host of \
-                 !GetAtt {url}, and a CacheBehavior with PathPattern {pattern} to that origin"
+                "template.yaml: SiteDistribution's {pattern} must come before /api/v1/* (the first match wins)"
+            ));
+        }
+    }
+    if let Some(images) = expect_route(
+        &mut problems,
+        "/images/*",
+        "ImagesBucket.RegionalDomainName",
+        "the images bucket",
+    ) {
+        let functions = text(behaviours[images].get("FunctionAssociations"));
+        if !functions.contains("ImagesPath") {
+            problems.push(
+                "template.yaml: /images/* needs the ImagesPath function (it strips /images)".into(),
+            );
+        }
+    }
+    if let Some(api) = api {
+        let methods = text(behaviours[api].get("AllowedMethods"));
+        if !["POST", "PATCH", "DELETE"]
+            .iter()
+            .all(|m| methods.contains(m))
+        {
+            problems.push("template.yaml: /api/v1/* must allow every method".into());
+        }
+    }
+    let default = config.get("DefaultCacheBehavior");
+    let site = origin_of("SiteBucket.RegionalDomainName");
+    let default_text = text(default);
+    if site.is_none()
+        || default
+            .and_then(|d| d.get("TargetOriginId"))
+            .map(|id| text(Some(id)))
+            != site
+        || !default_text.contains("SiteRoutes")
+        || !default_text.contains("SiteHeaders")
+    {
+        problems.push(
+            "template.yaml: SiteDistribution's default behaviour serves the SiteBucket origin, with \
+             the SiteRoutes function and the SiteHeaders policy"
+                .into(),
+        );
+    }
+    for origin in &origins {
+        if text(origin.get("DomainName")).contains("RegionalDomainName")
+            && origin.get("OriginAccessControlId").is_none()
+        {
+            problems.push(format!(
+                "template.yaml: origin {} reads a bucket without origin access control",
+                text(origin.get("Id")).trim()
+            ));
+        }
+    }
+    for output in ["SiteUrl", "SiteBucketName", "SiteDistributionId"] {
+        if !template.outputs.contains_key(output) {
+            problems.push(format!(
+                "template.yaml: output {output} (make deploy reads it)"
             ));
         }
     }
     assert_no_problems(problems);
+}
+
+#[test]
+fn the_site_sends_the_security_headers_the_local_api_sends() {
+    let template = Template::load_workspace().unwrap();
+    let headers = template
+        .resources
+        .get("SiteHeaders")
+        .and_then(|p| p.properties.get("ResponseHeadersPolicyConfig"))
+        .and_then(|c| c.get("SecurityHeadersConfig"))
+        .expect("template.yaml: SiteHeaders (AWS::CloudFront::ResponseHeadersPolicy)");
+    let field = |path: &[&str]| {
+        path.iter()
+            .try_fold(headers, |v, key| v.get(*key))
+            .map(|v| text(Some(v)).trim().trim_matches('"').to_owned())
+            .unwrap_or_default()
+    };
+    use concierge_infra::site;
+    assert_eq!(
+        field(&["ContentSecurityPolicy", "ContentSecurityPolicy"]),
+        site::CONTENT_SECURITY_POLICY
+    );
+    assert!(!site::CONTENT_SECURITY_POLICY.contains("unsafe-inline"));
+    assert!(site::CONTENT_SECURITY_POLICY.contains("frame-ancestors 'none'"));
+    let hsts = format!(
+        "max-age={}; includeSubDomains",
+        field(&["StrictTransportSecurity", "AccessControlMaxAgeSec"])
+    );
+    assert_eq!(hsts, site::STRICT_TRANSPORT_SECURITY);
+    assert_eq!(
+        field(&["StrictTransportSecurity", "IncludeSubdomains"]),
+        "true"
+    );
+    assert_eq!(field(&["ContentTypeOptions", "Override"]), "true");
+    assert_eq!(
+        field(&["ReferrerPolicy", "ReferrerPolicy"]),
+        site::REFERRER_POLICY
+    );
+    assert_eq!(field(&["FrameOptions", "FrameOption"]), "DENY");
 }
 
 #[test]

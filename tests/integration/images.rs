@@ -1,6 +1,6 @@
 //! The upload routes against a corpus the tests make (bombs included): each file gets its
-//! expected status, and what is stored is read back from the S3 emulator, upright, at most
-//! 1600 px, with no EXIF.
+//! expected status, and what is stored is fetched from the URL the response gives, as a
+//! browser would: upright, at most 1600 px, with no EXIF, with its content type.
 
 use std::io::{Cursor, Write};
 
@@ -137,34 +137,34 @@ async fn upload(browser: &Browser, path: &str, bytes: &[u8]) -> (u16, Value) {
     read(response).await
 }
 
-/// The object behind a public URL, read back from the S3 emulator with credentials (the
-/// bucket is private; a CDN serves it when deployed).
+/// What the URL a response gives serves, fetched as a browser would: anonymously, over HTTP
+/// (the local API serves the bucket at `/images/`, as the site's distribution does when
+/// deployed). It must be the stored image with its content type.
 async fn fetch(stack: &Stack, url: &str) -> Vec<u8> {
-    let images = &stack.app.config.images;
-    let prefix = format!(
-        "{}/",
-        images.public_url.as_deref().expect("local public URL")
-    );
-    let key = url.strip_prefix(&prefix).expect("a URL of the bucket");
-    let sdk = concierge_infra::emulator::sdk_config(crate::support::emulator()).await;
-    let s3 = aws_sdk_s3::Client::from_conf(
-        aws_sdk_s3::config::Builder::from(&sdk)
-            .force_path_style(true)
-            .build(),
-    );
-    let object = s3
-        .get_object()
-        .bucket(&images.bucket)
-        .key(key)
-        .send()
-        .await
-        .expect("stored image");
+    let origin = stack.base.strip_suffix("/api/v1").unwrap();
     assert!(
-        object
-            .content_type()
-            .is_some_and(|t| t == "image/jpeg" || t == "image/png")
+        url.starts_with(&format!("{origin}/images/hotels/")),
+        "served beside the app: {url}"
     );
-    object.body.collect().await.unwrap().into_bytes().to_vec()
+    let response = reqwest::get(url).await.expect("image request");
+    assert_eq!(response.status(), 200, "{url}");
+    let headers = response.headers().clone();
+    let bytes = response.bytes().await.unwrap().to_vec();
+    let expected = if bytes.starts_with(b"\x89PNG") {
+        "image/png"
+    } else {
+        assert!(bytes.starts_with(&[0xFF, 0xD8, 0xFF]), "a JPEG or a PNG");
+        "image/jpeg"
+    };
+    assert_eq!(headers["content-type"], expected, "{url}");
+    assert_eq!(headers["x-content-type-options"], "nosniff");
+    assert!(
+        headers["cache-control"]
+            .to_str()
+            .unwrap()
+            .contains("immutable")
+    );
+    bytes
 }
 
 fn has_exif(bytes: &[u8]) -> bool {
@@ -332,4 +332,33 @@ async fn stored_images_are_upright_small_and_without_metadata() {
     )
     .await;
     assert_eq!(status, 403, "an ADMIN may not change the logo");
+}
+
+#[tokio::test]
+async fn only_stored_images_are_served() {
+    let stack = Stack::demo().await;
+    let admin = stack.staff("admin@demo.test").await;
+    let (status, hotel) = upload(
+        &admin,
+        "/hotels/demo/admin/logo",
+        &encode(photo(16, 16), ImageFormat::Png),
+    )
+    .await;
+    assert_eq!(status, 200, "{hotel}");
+    let url = hotel["branding"]["logo_url"].as_str().unwrap();
+    let served = fetch(&stack, url).await;
+    let origin = stack.base.strip_suffix("/api/v1").unwrap();
+    let http = reqwest::Client::new();
+    let folder = url.rsplit_once('/').unwrap().0;
+    for missing in [
+        format!("{folder}/01m8xg6aej6qx2t6dtw0m858qz.jpg"),
+        format!("{origin}/images/other/x.png"),
+        format!("{origin}/images/"),
+    ] {
+        let response = http.get(&missing).send().await.unwrap();
+        assert_eq!(response.status(), 404, "{missing}");
+    }
+    let response = http.delete(url).send().await.unwrap();
+    assert_eq!(response.status(), 405);
+    assert_eq!(fetch(&stack, url).await, served, "still there");
 }

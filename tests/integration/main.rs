@@ -20,6 +20,7 @@ mod push;
 mod requests;
 mod round_trips;
 mod secrets;
+mod site;
 mod store;
 mod streams;
 mod support;

@@ -205,6 +205,12 @@ async fn a_guest_sees_their_request_change_live_until_it_is_final() {
     assert_eq!(kinds, [&json!("ACKNOWLEDGED"), &Value::Null], "{seen:?}");
     assert_eq!(seen[0].1["to_status"], "ACKNOWLEDGED");
     assert!(seen[0].1.get("actor").is_none(), "no staff ids: {seen:?}");
+    // The entry carries the id the request's history gives it, so a page shows it once.
+    let (status, detail) = guest.get(&format!("/me/requests/{request}")).await;
+    assert_eq!(status, 200);
+    let history: Vec<&Value> = detail["activity"].as_array().unwrap().iter().collect();
+    assert_eq!(history.last().unwrap()["id"], seen[0].1["id"], "{detail}");
+    assert!(history.iter().all(|entry| entry["id"].is_string()));
 
     let (status, _) = guest
         .post(&format!("/me/requests/{request}/cancel"), json!({}))

@@ -214,7 +214,7 @@ impl Stack {
                 .unwrap_or_default(),
         );
         let runner = Arc::new(Runner::new(app, emulator(), None).await);
-        let api = LocalApi::new(app, outbox).with_runner(runner.clone());
+        let api = LocalApi::new(app, outbox, emulator()).with_runner(runner.clone());
         tokio::spawn(api.serve(listener, std::future::pending()));
         Self {
             app,

@@ -100,7 +100,9 @@ async fn run(args: Args) -> Result<(), String> {
     let base = format!("{origin}/api/v1");
     let outbox = Outbox::new(&emulator.endpoint)
         .with_webhook(format!("{base}/webhooks/gupshup"), LOCAL_WEBHOOK_SECRET);
-    tokio::spawn(LocalApi::new(app, outbox).serve(listener, std::future::pending()));
+    tokio::spawn(
+        LocalApi::new(app, outbox, &emulator.endpoint).serve(listener, std::future::pending()),
+    );
 
     let http = reqwest::Client::new();
     let admin = login::staff(&http, &base, "admin@demo.test").await?;

@@ -8,13 +8,12 @@
 use async_trait::async_trait;
 use jiff::Timestamp;
 use lambda_http::Request;
-use serde::Serialize;
 
 use super::{GuestActivity, GuestView};
 use crate::app::App;
 use crate::error::{Error, Result};
 use crate::http;
-use crate::ids::{ActivityId, RequestId, UserId};
+use crate::ids::{RequestId, UserId};
 use crate::session::Session;
 use crate::stream::{self, Batch, Event, First, Position, Source, StreamResult};
 
@@ -37,14 +36,6 @@ pub async fn handle(app: &'static App, req: Request) -> StreamResult {
         return stream::finished();
     }
     stream::open(&app.config.streams, &session, source, position, first)
-}
-
-/// One history entry, as the guest sees it.
-#[derive(Serialize)]
-struct Entry<'a> {
-    id: ActivityId,
-    #[serde(flatten)]
-    activity: GuestActivity<'a>,
 }
 
 /// A request's changes, read from its own partition (strongly consistent).
@@ -71,10 +62,7 @@ impl Source for Changes {
             .iter()
             .filter(|a| a.visible_to_guest && position.is_new(a.id))
         {
-            let data = Entry {
-                id: entry.id,
-                activity: GuestActivity::from(entry),
-            };
+            let data = GuestActivity::from(entry);
             events.push(Event::json("activity", Some(entry.id), &data)?);
         }
         if self.version != Some(request.version) {

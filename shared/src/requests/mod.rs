@@ -226,9 +226,11 @@ impl<'a> From<&'a ServiceRequest> for GuestView<'a> {
     }
 }
 
-/// What the guest sees of one history entry.
+/// What the guest sees of one history entry; its id lets a page that read the history and
+/// then follows the stream show each entry once.
 #[derive(Debug, Serialize)]
 pub struct GuestActivity<'a> {
+    pub id: ActivityId,
     pub kind: ActivityKind,
     pub from_status: Option<Status>,
     pub to_status: Option<Status>,
@@ -239,6 +241,7 @@ pub struct GuestActivity<'a> {
 impl<'a> From<&'a Activity> for GuestActivity<'a> {
     fn from(a: &'a Activity) -> Self {
         Self {
+            id: a.id,
             kind: a.kind,
             from_status: a.from_status,
             to_status: a.to_status,
