@@ -643,29 +643,106 @@ async fn send_limits_hold_under_concurrency() {
     assert_eq!(accepted, 3);
 }
 
+/// Headers a client sets to claim an address (F39, F43).
+const FORGED: [&str; 7] = [
+    "x-forwarded-for",
+    "x-real-ip",
+    "forwarded",
+    "cf-connecting-ip",
+    "true-client-ip",
+    "x-client-ip",
+    "x-originating-ip",
+];
+
+/// The sample API Gateway event of `POST /auth/otp/send`, from `source_ip`, carrying every
+/// forged header with `forged`, asking a code for `phone`.
+fn raw_send_event(source_ip: Option<&str>, forged: &str, phone: &str) -> String {
+    let sample = concierge_infra::emulator::workspace_dir().join("events/auth-otp-send.json");
+    let mut event: Value = serde_json::from_str(&std::fs::read_to_string(sample).unwrap()).unwrap();
+    for header in FORGED {
+        event["headers"][header] = json!(forged);
+    }
+    match source_ip {
+        Some(ip) => event["requestContext"]["http"]["sourceIp"] = json!(ip),
+        None => {
+            event["requestContext"]["http"]
+                .as_object_mut()
+                .unwrap()
+                .remove("sourceIp");
+        }
+    }
+    event["body"] = json!(json!({ "phone": phone }).to_string());
+    event.to_string()
+}
+
+#[test]
+fn the_client_ip_is_api_gateways_source_ip_never_a_header() {
+    for forged in ["203.0.113.1", "198.51.100.9, 203.0.113.1", "for=192.0.2.60"] {
+        let event = raw_send_event(Some("198.51.100.7"), forged, "+12125550100");
+        let request = lambda_http::request::from_str(&event).unwrap();
+        assert_eq!(concierge::http::client_ip(&request), "198.51.100.7");
+    }
+    // Without a source address the caller is unknown, whatever the headers claim.
+    let event = raw_send_event(None, "203.0.113.1", "+12125550100");
+    let request = lambda_http::request::from_str(&event).unwrap();
+    assert_eq!(concierge::http::client_ip(&request), "unknown");
+}
+
+/// The local API sets `X-Forwarded-For` to the connection's address itself, so a test through
+/// it cannot tell a handler that reads the header from one that reads the request context:
+/// this one invokes the handler with raw API Gateway events.
 #[tokio::test]
-async fn the_client_ip_comes_from_the_connection_not_from_headers() {
+async fn the_per_ip_limit_counts_the_source_ip_whatever_the_headers_claim() {
     let stack = Stack::with_config(|config| {
         config.rate_limits.otp_send_per_ip = vec![Rule::new(2, 3600)];
     })
     .await;
+    let (index, _) = concierge::routes::find("POST", "/api/v1/auth/otp/send").unwrap();
+    let send = |source: &'static str, forged: &'static str| {
+        let event = raw_send_event(Some(source), forged, &unique_phone());
+        let app = stack.app;
+        async move {
+            let request = lambda_http::request::from_str(&event).unwrap();
+            let response =
+                concierge::http::respond(concierge::routes::HANDLERS[index](app, request).await);
+            response.status().as_u16()
+        }
+    };
     let mut statuses = Vec::new();
     for forged in ["203.0.113.1", "203.0.113.2", "203.0.113.3"] {
-        let response = stack
-            .http
-            .post(stack.url("/auth/otp/send"))
-            .header("x-forwarded-for", forged)
-            .header("x-real-ip", forged)
-            .json(&json!({ "phone": unique_phone() }))
-            .send()
-            .await
-            .unwrap();
-        statuses.push(response.status().as_u16());
+        statuses.push(send("198.51.100.7", forged).await);
     }
     assert_eq!(
         statuses,
         [200, 200, 429],
-        "forged headers do not reset the per-IP limit"
+        "forged headers do not reset the limit"
+    );
+    // Another source address has its own limit, though it claims the first one's.
+    assert_eq!(send("198.51.100.8", "198.51.100.7").await, 200);
+}
+
+#[tokio::test]
+async fn the_per_ip_limit_holds_under_concurrency() {
+    let stack = Stack::with_config(|config| {
+        config.rate_limits.otp_send_per_ip = vec![Rule::new(3, 3600)];
+    })
+    .await;
+    let sends = (0..12).map(|_| {
+        let request = stack
+            .http
+            .post(stack.url("/auth/otp/send"))
+            .json(&json!({ "phone": unique_phone() }));
+        async move { request.send().await.unwrap().status().as_u16() }
+    });
+    let statuses = join_all(sends).await;
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 200).count(),
+        3,
+        "{statuses:?}"
+    );
+    assert!(
+        statuses.iter().all(|s| *s == 200 || *s == 429),
+        "{statuses:?}"
     );
 }
 

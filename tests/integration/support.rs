@@ -130,7 +130,17 @@ impl Stack {
         adjust: impl FnOnce(&mut Config),
         finish: impl FnOnce(App) -> App,
     ) -> Self {
-        let mut stack = Self::with_app(adjust, finish).await;
+        Self::demo_at(emulator(), adjust, finish).await
+    }
+
+    /// `demo_with`, the app's AWS clients talking to `endpoint` (a recording proxy in front of
+    /// the emulator, say).
+    pub async fn demo_at(
+        endpoint: &str,
+        adjust: impl FnOnce(&mut Config),
+        finish: impl FnOnce(App) -> App,
+    ) -> Self {
+        let mut stack = Self::with_app_at(endpoint, adjust, finish).await;
         let summary = demo::seed(stack.app.store.as_ref(), stack.app.clock.as_ref())
             .await
             .expect("seeding the demo hotels");
@@ -157,9 +167,17 @@ impl Stack {
 
     /// A demo stack on a clock that stands still until the test moves it.
     pub async fn clocked(adjust: impl FnOnce(&mut Config)) -> (Self, Arc<ManualClock>) {
+        Self::clocked_at(emulator(), adjust).await
+    }
+
+    /// `clocked`, the app's AWS clients talking to `endpoint`.
+    pub async fn clocked_at(
+        endpoint: &str,
+        adjust: impl FnOnce(&mut Config),
+    ) -> (Self, Arc<ManualClock>) {
         let clock = Arc::new(ManualClock::at(Timestamp::now()));
         let app_clock = clock.clone();
-        let stack = Self::demo_with(adjust, move |mut app| {
+        let stack = Self::demo_at(endpoint, adjust, move |mut app| {
             app.clock = app_clock;
             app
         })
@@ -176,13 +194,21 @@ impl Stack {
         adjust: impl FnOnce(&mut Config),
         finish: impl FnOnce(App) -> App,
     ) -> Self {
+        Self::with_app_at(emulator(), adjust, finish).await
+    }
+
+    async fn with_app_at(
+        endpoint: &str,
+        adjust: impl FnOnce(&mut Config),
+        finish: impl FnOnce(App) -> App,
+    ) -> Self {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind");
         let origin = format!("http://{}", listener.local_addr().expect("address"));
         let mut config = local_config(&unique_table(), &origin, &random_secret()).expect("config");
         adjust(&mut config);
-        let mut app = finish(local_app(emulator(), config).await.expect("local app"));
+        let mut app = finish(local_app(endpoint, config).await.expect("local app"));
         let calls = Arc::new(CountingStore::new(app.store.clone()));
         app.store = calls.clone();
         Self::serve_on(listener, Box::leak(Box::new(app)), calls).await
