@@ -8,6 +8,7 @@ mod contract;
 mod dashboard;
 mod delivery;
 mod deployment;
+mod emulator;
 mod guards;
 mod images;
 mod jobs;
