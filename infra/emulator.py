@@ -200,6 +200,24 @@ def backup_once():
     models.DynamoDBBackend.transact_write_items = transact_write_items
 
 
+def untracked_dynamodb_models():
+    """Stops moto keeping every DynamoDB model it ever creates. moto remembers each model instance
+    for `/moto-api/data.json`, and DynamoDB makes many: every item, and a copy of each table a
+    transaction touches. Kept forever, they grow the emulator without bound and make each read of
+    data.json (where the outbox finds the SMS) slower than the one before; DynamoDB's state is
+    read through DynamoDB's API instead."""
+    from moto.core.common_models import BaseModel
+
+    track = BaseModel.__new__
+
+    def new(cls, *args, **kwargs):
+        if cls.__module__.startswith("moto.dynamodb."):
+            return object.__new__(cls)
+        return track(cls, *args, **kwargs)
+
+    BaseModel.__new__ = new
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--host", default="127.0.0.1")
@@ -208,6 +226,7 @@ def main() -> None:
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     backup_once()
     exact_item_sizes()
+    untracked_dynamodb_models()
     app = DomainDispatcherApplication(create_backend_app)
     run_simple(
         args.host,
