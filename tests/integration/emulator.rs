@@ -9,6 +9,12 @@ use std::collections::HashMap;
 use aws_sdk_dynamodb::Client;
 use aws_sdk_dynamodb::config::http::HttpResponse;
 use aws_sdk_dynamodb::error::{ProvideErrorMetadata, SdkError};
+use aws_sdk_dynamodb::operation::delete_item::builders::DeleteItemFluentBuilder;
+use aws_sdk_dynamodb::operation::get_item::builders::GetItemFluentBuilder;
+use aws_sdk_dynamodb::operation::put_item::builders::PutItemFluentBuilder;
+use aws_sdk_dynamodb::operation::query::builders::QueryFluentBuilder;
+use aws_sdk_dynamodb::operation::scan::builders::ScanFluentBuilder;
+use aws_sdk_dynamodb::operation::update_item::builders::UpdateItemFluentBuilder;
 use aws_sdk_dynamodb::primitives::Blob;
 use aws_sdk_dynamodb::types::{
     AttributeValue, ConditionCheck, Delete, DeleteRequest, KeysAndAttributes, Put, PutRequest,
@@ -82,10 +88,32 @@ fn refused<T: std::fmt::Debug, E: ProvideErrorMetadata + std::fmt::Debug>(
 }
 
 impl Table {
+    fn put_item(&self) -> PutItemFluentBuilder {
+        self.client.put_item().table_name(&self.name)
+    }
+
+    fn update_item(&self) -> UpdateItemFluentBuilder {
+        self.client.update_item().table_name(&self.name)
+    }
+
+    fn delete_item(&self) -> DeleteItemFluentBuilder {
+        self.client.delete_item().table_name(&self.name)
+    }
+
+    fn get_item(&self) -> GetItemFluentBuilder {
+        self.client.get_item().table_name(&self.name)
+    }
+
+    fn query(&self) -> QueryFluentBuilder {
+        self.client.query().table_name(&self.name)
+    }
+
+    fn scan(&self) -> ScanFluentBuilder {
+        self.client.scan().table_name(&self.name)
+    }
+
     async fn get(&self, key: Item) -> Option<Item> {
-        self.client
-            .get_item()
-            .table_name(&self.name)
+        self.get_item()
             .set_key(Some(key))
             .consistent_read(true)
             .send()
@@ -95,9 +123,7 @@ impl Table {
     }
 
     async fn put(&self, item: Item) {
-        self.client
-            .put_item()
-            .table_name(&self.name)
+        self.put_item()
             .set_item(Some(item))
             .send()
             .await
@@ -106,9 +132,7 @@ impl Table {
 
     /// How many items the partition `pk` holds.
     async fn count(&self, pk: &str) -> i32 {
-        self.client
-            .query()
-            .table_name(&self.name)
+        self.query()
             .key_condition_expression("PK = :pk")
             .expression_attribute_values(":pk", s(pk))
             .consistent_read(true)
@@ -142,9 +166,7 @@ async fn an_empty_expression_is_refused_whichever_it_is() {
     let t = table().await;
     t.put(key("held", "1")).await;
     let put = t
-        .client
         .put_item()
-        .table_name(&t.name)
         .set_item(Some(key("new", "1")))
         .condition_expression("")
         .send()
@@ -157,9 +179,7 @@ async fn an_empty_expression_is_refused_whichever_it_is() {
 
     // What deleting a push subscription sent before every condition took one road.
     let delete = t
-        .client
         .delete_item()
-        .table_name(&t.name)
         .set_key(Some(key("held", "1")))
         .condition_expression("")
         .send()
@@ -171,9 +191,7 @@ async fn an_empty_expression_is_refused_whichever_it_is() {
     assert!(t.get(key("held", "1")).await.is_some());
 
     let update = t
-        .client
         .update_item()
-        .table_name(&t.name)
         .set_key(Some(key("held", "1")))
         .update_expression("  ")
         .send()
@@ -183,22 +201,14 @@ async fn an_empty_expression_is_refused_whichever_it_is() {
         "Invalid UpdateExpression: The expression can not be empty;",
     );
 
-    let key_condition = t
-        .client
-        .query()
-        .table_name(&t.name)
-        .key_condition_expression("")
-        .send()
-        .await;
+    let key_condition = t.query().key_condition_expression("").send().await;
     refused(
         key_condition,
         "Invalid KeyConditionExpression: The expression can not be empty;",
     );
 
     let filter = t
-        .client
         .query()
-        .table_name(&t.name)
         .key_condition_expression("PK = :pk")
         .filter_expression("")
         .expression_attribute_values(":pk", s("held"))
@@ -210,9 +220,7 @@ async fn an_empty_expression_is_refused_whichever_it_is() {
     );
 
     let projection = t
-        .client
         .get_item()
-        .table_name(&t.name)
         .set_key(Some(key("held", "1")))
         .projection_expression("")
         .send()
@@ -251,9 +259,7 @@ async fn an_empty_expression_is_refused_whichever_it_is() {
 async fn every_placeholder_used_is_defined() {
     let t = table().await;
     let value = t
-        .client
         .put_item()
-        .table_name(&t.name)
         .set_item(Some(key("new", "1")))
         .condition_expression("attribute_not_exists(PK) OR hits < :missing")
         .send()
@@ -264,9 +270,7 @@ async fn every_placeholder_used_is_defined() {
          defined; attribute value: :missing",
     );
     let name = t
-        .client
         .update_item()
-        .table_name(&t.name)
         .set_key(Some(key("new", "1")))
         .update_expression("SET #missing = :one")
         .expression_attribute_values(":one", n(1))
@@ -284,9 +288,7 @@ async fn every_placeholder_used_is_defined() {
 async fn every_placeholder_defined_is_used() {
     let t = table().await;
     let value = t
-        .client
         .put_item()
-        .table_name(&t.name)
         .set_item(Some(key("new", "1")))
         .condition_expression("attribute_not_exists(PK)")
         .expression_attribute_values(":spare", s("x"))
@@ -297,9 +299,7 @@ async fn every_placeholder_defined_is_used() {
         "Value provided in ExpressionAttributeValues unused in expressions: keys: {:spare}",
     );
     let without_expression = t
-        .client
         .put_item()
-        .table_name(&t.name)
         .set_item(Some(key("new", "1")))
         .expression_attribute_values(":spare", s("x"))
         .send()
@@ -312,9 +312,7 @@ async fn every_placeholder_defined_is_used() {
     assert!(t.get(key("new", "1")).await.is_none());
 
     let name = t
-        .client
         .query()
-        .table_name(&t.name)
         .key_condition_expression("PK = :pk")
         .filter_expression("hits > :none")
         .expression_attribute_names("#spare", "hits")
@@ -359,9 +357,7 @@ async fn every_placeholder_defined_is_used() {
 async fn a_reserved_word_needs_a_placeholder() {
     let t = table().await;
     let condition = t
-        .client
         .put_item()
-        .table_name(&t.name)
         .set_item(Some(key("new", "1")))
         .condition_expression("attribute_not_exists(PK) OR status = :done")
         .expression_attribute_values(":done", s("DONE"))
@@ -373,9 +369,7 @@ async fn a_reserved_word_needs_a_placeholder() {
          status",
     );
     let nested = t
-        .client
         .update_item()
-        .table_name(&t.name)
         .set_key(Some(key("new", "1")))
         .update_expression("SET details.location = :room")
         .expression_attribute_values(":room", s("101"))
@@ -388,9 +382,7 @@ async fn a_reserved_word_needs_a_placeholder() {
     );
     assert!(t.get(key("new", "1")).await.is_none());
     let filter = t
-        .client
         .query()
-        .table_name(&t.name)
         .key_condition_expression("PK = :pk")
         .filter_expression("read = :no")
         .expression_attribute_values(":pk", s("new"))
@@ -402,9 +394,7 @@ async fn a_reserved_word_needs_a_placeholder() {
         "Invalid FilterExpression: Attribute name is a reserved keyword; reserved keyword: read",
     );
     let projection = t
-        .client
         .get_item()
-        .table_name(&t.name)
         .set_key(Some(key("new", "1")))
         .projection_expression("PK, State")
         .send()
@@ -603,9 +593,7 @@ async fn a_batch_writes_at_most_25_items_and_reads_at_most_100() {
 async fn a_set_is_never_empty() {
     let t = table().await;
     let strings = t
-        .client
         .put_item()
-        .table_name(&t.name)
         .set_item(Some(item(
             "new",
             "1",
@@ -622,9 +610,7 @@ async fn a_set_is_never_empty() {
         AttributeValue::Ns(vec![]),
     )]));
     let numbers = t
-        .client
         .put_item()
-        .table_name(&t.name)
         .set_item(Some(item("new", "1", &[("details", nested)])))
         .send()
         .await;
@@ -634,9 +620,7 @@ async fn a_set_is_never_empty() {
     );
     assert!(t.get(key("new", "1")).await.is_none());
     let binaries = t
-        .client
         .update_item()
-        .table_name(&t.name)
         .set_key(Some(key("new", "1")))
         .update_expression("ADD blobs :none")
         .expression_attribute_values(":none", AttributeValue::Bs(vec![]))
@@ -658,18 +642,14 @@ async fn an_item_holds_at_most_400_kb_counted_as_dynamodb_counts() {
     let limit = 400 * 1024;
     t.put(sized("x".repeat(limit - 15))).await;
     let over = t
-        .client
         .put_item()
-        .table_name(&t.name)
         .set_item(Some(sized("x".repeat(limit - 14))))
         .send()
         .await;
     refused(over, "Item size has exceeded the maximum allowed size");
     // Half as many characters, nearly all of two bytes in UTF-8: one byte over.
     let wide = t
-        .client
         .put_item()
-        .table_name(&t.name)
         .set_item(Some(sized(format!("{}xx", "é".repeat((limit - 15) / 2)))))
         .send()
         .await;
@@ -678,9 +658,7 @@ async fn an_item_holds_at_most_400_kb_counted_as_dynamodb_counts() {
     assert_eq!(stored["data"].as_s().unwrap().len(), limit - 15);
 
     let grown = t
-        .client
         .update_item()
-        .table_name(&t.name)
         .set_key(Some(key("big", "item")))
         .update_expression("SET more = :flag")
         .expression_attribute_values(":flag", AttributeValue::Bool(true))
@@ -693,9 +671,7 @@ async fn an_item_holds_at_most_400_kb_counted_as_dynamodb_counts() {
     assert_eq!(t.get(key("big", "item")).await, Some(stored));
 
     let created = t
-        .client
         .update_item()
-        .table_name(&t.name)
         .set_key(Some(key("big", "new")))
         .update_expression("SET payload = :payload")
         .expression_attribute_values(":payload", AttributeValue::B(Blob::new(vec![0; limit])))
@@ -744,9 +720,7 @@ async fn a_limit_is_at_least_one() {
     let t = table().await;
     t.put(key("page", "1")).await;
     let query = |limit: i32| {
-        t.client
-            .query()
-            .table_name(&t.name)
+        t.query()
             .key_condition_expression("PK = :pk")
             .expression_attribute_values(":pk", s("page"))
             .limit(limit)
@@ -771,9 +745,7 @@ async fn a_limit_is_at_least_one() {
 #[tokio::test]
 async fn well_formed_requests_of_every_kind_pass() {
     let t = table().await;
-    t.client
-        .put_item()
-        .table_name(&t.name)
+    t.put_item()
         .set_item(Some(item(
             "ok",
             "1",
@@ -789,9 +761,7 @@ async fn well_formed_requests_of_every_kind_pass() {
         .send()
         .await
         .expect("put");
-    t.client
-        .update_item()
-        .table_name(&t.name)
+    t.update_item()
         .set_key(Some(key("ok", "1")))
         .update_expression(
             "SET #status = if_not_exists(#status, :new), tags = list_append(tags, :more), \
@@ -816,9 +786,7 @@ async fn well_formed_requests_of_every_kind_pass() {
         .await
         .expect("update");
     let got = t
-        .client
         .get_item()
-        .table_name(&t.name)
         .set_key(Some(key("ok", "1")))
         .projection_expression("hits, tags, #location")
         .expression_attribute_names("#location", "location")
@@ -830,9 +798,7 @@ async fn well_formed_requests_of_every_kind_pass() {
     assert_eq!(got["hits"], n(2));
     assert_eq!(got["location"], s("101"));
     let page = t
-        .client
         .query()
-        .table_name(&t.name)
         .key_condition_expression("#pk = :pk and SK between :from and :to")
         .filter_expression("contains(tags, :b) AND hits > :one")
         .projection_expression("SK, #status")
@@ -849,9 +815,7 @@ async fn well_formed_requests_of_every_kind_pass() {
         .expect("query");
     assert_eq!(page.count, 1);
     let scanned = t
-        .client
         .scan()
-        .table_name(&t.name)
         .filter_expression("attribute_type(hits, :number)")
         .expression_attribute_values(":number", s("N"))
         .send()
@@ -925,9 +889,7 @@ async fn well_formed_requests_of_every_kind_pass() {
         .send()
         .await
         .expect("batch write");
-    t.client
-        .delete_item()
-        .table_name(&t.name)
+    t.delete_item()
         .set_key(Some(key("ok", "3")))
         .condition_expression("attribute_exists(#pk)")
         .expression_attribute_names("#pk", "PK")
@@ -935,9 +897,7 @@ async fn well_formed_requests_of_every_kind_pass() {
         .await
         .expect("delete");
     let left = t
-        .client
         .query()
-        .table_name(&t.name)
         .key_condition_expression("PK = :pk")
         .expression_attribute_values(":pk", s("ok"))
         .send()
