@@ -10,6 +10,11 @@ moto also backs up each table a transaction names (a deep copy of the whole tabl
 transaction); `backup_items` backs up only the items the transaction names, which is all the
 rollback needs.
 
+moto accepts DynamoDB requests the real service refuses (an empty condition, an unused value,
+a bare reserved word…), so a test could pass on a request DynamoDB rejects. Every DynamoDB
+request is checked first by `dynamodb_strict` and refused as DynamoDB refuses it, and items are
+measured as DynamoDB measures them (`exact_item_sizes`). docs/emulator.md lists the rules.
+
 Usage: emulator.py --port PORT [--host 127.0.0.1]
 """
 
@@ -22,8 +27,9 @@ import signal
 import sys
 import threading
 
-TABLE_NAME = re.compile(rb'"TableName"\s*:\s*"([^"]+)"')
-
+import dynamodb_strict
+from moto.core.models import DEFAULT_ACCOUNT_ID
+from moto.dynamodb.models import dynamodb_backends
 from moto.moto_server.werkzeug_app import (
     DomainDispatcherApplication,
     MotoRequestHandler,
@@ -32,14 +38,20 @@ from moto.moto_server.werkzeug_app import (
 from werkzeug.serving import run_simple
 
 
+DYNAMODB_TARGET = "DynamoDB_20120810."
+VALIDATION = "com.amazonaws.dynamodb.v20120810#ValidationException"
+REGION = re.compile(r"Credential=[^/]+/[^/]+/([^/]+)/")
+
+
 def serialised(app):
-    """Runs requests about one DynamoDB table one at a time, and all others one at a time."""
+    """Refuses what DynamoDB refuses, then runs requests about one DynamoDB table one at a time,
+    and all others one at a time. A DynamoDB request's body is parsed once, here, for both."""
     locks = {}
     locks_guard = threading.Lock()
     others = threading.Lock()
 
-    def lock_for(body):
-        tables = set(TABLE_NAME.findall(body))
+    def lock_for(request):
+        tables = tables_of(request)
         if len(tables) != 1:
             return others
         with locks_guard:
@@ -54,11 +66,110 @@ def serialised(app):
         length = int(environ.get("CONTENT_LENGTH") or 0)
         body = environ["wsgi.input"].read(length) if length else b""
         environ["wsgi.input"] = io.BytesIO(body)
-        with lock_for(body):
+        request = None
+        target = environ.get("HTTP_X_AMZ_TARGET", "")
+        if target.startswith(DYNAMODB_TARGET):
+            try:
+                request = json.loads(body)
+            except ValueError:
+                request = None
+            message = dynamodb_strict.refusal(
+                target[len(DYNAMODB_TARGET) :], request, key_attributes(environ)
+            )
+            if message is not None:
+                print(f"refused {target}: {message}", file=sys.stderr, flush=True)
+                return refuse(start_response, message)
+        with lock_for(request):
             # Drain the answer inside the lock: moto builds it from shared state.
             return list(app(environ, start_response))
 
     return handle
+
+
+def tables_of(request):
+    """The DynamoDB tables a request names."""
+    if not isinstance(request, dict):
+        return set()
+    tables = set(request.get("RequestItems") or ())
+    if "TableName" in request:
+        tables.add(request["TableName"])
+    for entry in request.get("TransactItems") or ():
+        for operation in entry.values():
+            if isinstance(operation, dict) and "TableName" in operation:
+                tables.add(operation["TableName"])
+    return tables
+
+
+def key_attributes(environ):
+    """The key attribute names of a table in the request's region (the local credentials belong
+    to moto's default account)."""
+    region = REGION.search(environ.get("HTTP_AUTHORIZATION", ""))
+    backend = dynamodb_backends[DEFAULT_ACCOUNT_ID][region.group(1) if region else "us-east-1"]
+
+    def names(table):
+        found = backend.tables.get(table)
+        if found is None:
+            return None
+        return [name for name in (found.hash_key_attr, found.range_key_attr) if name]
+
+    return names
+
+
+def refuse(start_response, message):
+    """A ValidationException, as DynamoDB sends it."""
+    body = json.dumps({"__type": VALIDATION, "message": message}).encode()
+    start_response(
+        "400 Bad Request",
+        [
+            ("Content-Type", "application/x-amz-json-1.0"),
+            ("Content-Length", str(len(body))),
+        ],
+    )
+    return [body]
+
+
+def exact_item_sizes():
+    """Makes moto measure items as DynamoDB does. moto adds up an approximation of an item's size
+    on each attribute it sets (quadratic in the attributes) against a limit of its own; puts are
+    measured by `dynamodb_strict` before moto sees them, and the result of an update here, after
+    it is applied: one too large is undone and refused, as DynamoDB refuses it."""
+    from moto.dynamodb.exceptions import ItemSizeTooLarge, ItemSizeToUpdateTooLarge
+    from moto.dynamodb.models import DynamoDBBackend, dynamo_type
+    from moto.dynamodb.parsing.executors import UpdateExpressionExecutor
+
+    dynamo_type.LimitedSizeDict.__setitem__ = dict.__setitem__
+    execute = UpdateExpressionExecutor.execute
+
+    def execute_within_size(self, node=None):
+        if node is not None:
+            return execute(self, node)
+        before = copy.deepcopy(self.item.attrs)
+        execute(self)
+        attributes = self.item.to_json()["Attributes"]
+        if dynamodb_strict.item_size(attributes) > dynamodb_strict.MAX_ITEM_BYTES:
+            self.item.attrs = before
+            raise ItemSizeTooLarge
+        return None
+
+    UpdateExpressionExecutor.execute = execute_within_size
+    update_item = DynamoDBBackend.update_item
+
+    def update_item_within_size(self, table_name, key, *args, **kwargs):
+        table = self.get_table(table_name)
+        hash_key = dynamo_type.DynamoType(key[table.hash_key_attr])
+        range_key = (
+            dynamo_type.DynamoType(key[table.range_key_attr]) if table.range_key_attr else None
+        )
+        existed = table.get_item(hash_key, range_key) is not None
+        try:
+            return update_item(self, table_name, key, *args, **kwargs)
+        except ItemSizeToUpdateTooLarge:
+            # moto creates the item before updating it; DynamoDB writes nothing.
+            if not existed:
+                table.delete_item(hash_key, range_key)
+            raise
+
+    DynamoDBBackend.update_item = update_item_within_size
 
 
 # The SMS SNS kept, as `[{message_id, phone_number, message}]`: what the local outbox shows.
@@ -144,6 +255,24 @@ def backup_items():
     models.DynamoDBBackend.transact_write_items = transact_write_items
 
 
+def untracked_dynamodb_models():
+    """Stops moto keeping every DynamoDB model it ever creates. moto remembers each model instance
+    for `/moto-api/data.json`, and DynamoDB makes many: every item, and a copy of each table a
+    transaction touches. Kept forever, they grow the emulator without bound and make each read of
+    data.json (where the outbox finds the SMS) slower than the one before; DynamoDB's state is
+    read through DynamoDB's API instead."""
+    from moto.core.common_models import BaseModel
+
+    track = BaseModel.__new__
+
+    def new(cls, *args, **kwargs):
+        if cls.__module__.startswith("moto.dynamodb."):
+            return object.__new__(cls)
+        return track(cls, *args, **kwargs)
+
+    BaseModel.__new__ = new
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--host", default="127.0.0.1")
@@ -151,6 +280,8 @@ def main() -> None:
     args = parser.parse_args()
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     backup_items()
+    exact_item_sizes()
+    untracked_dynamodb_models()
     app = DomainDispatcherApplication(create_backend_app)
     run_simple(
         args.host,

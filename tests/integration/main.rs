@@ -9,6 +9,7 @@ mod contract;
 mod dashboard;
 mod delivery;
 mod deployment;
+mod emulator;
 mod guards;
 mod hardening;
 mod iam;

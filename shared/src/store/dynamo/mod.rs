@@ -44,7 +44,7 @@ use crate::stays::GuestStay;
 use crate::timers::{Timer, TimerKind};
 use crate::users::{Email, Phone, User};
 use errors::{sdk_error, transaction_error};
-use ops::{Claim, Op, expression, held, key_map, names, ops_of, values};
+use ops::{Claim, Condition, Conditional, Op, held, key_map, ops_of};
 
 pub type Item = HashMap<String, AttributeValue>;
 
@@ -330,9 +330,7 @@ impl DynamoStore {
                 .put_item()
                 .table_name(&self.table)
                 .set_item(Some(item))
-                .set_condition_expression(expression(condition.expression))
-                .set_expression_attribute_names(names(condition.names))
-                .set_expression_attribute_values(values(condition.values))
+                .condition(condition)
                 .send()
                 .await
                 .map(drop)
@@ -350,9 +348,7 @@ impl DynamoStore {
                 .table_name(&self.table)
                 .set_key(Some(key_map(key)))
                 .update_expression(update)
-                .set_condition_expression(expression(condition.expression))
-                .set_expression_attribute_names(names(condition.names))
-                .set_expression_attribute_values(values(condition.values))
+                .condition(condition)
                 .send()
                 .await
                 .map(drop)
@@ -365,9 +361,7 @@ impl DynamoStore {
                 .delete_item()
                 .table_name(&self.table)
                 .set_key(Some(key_map(key)))
-                .condition_expression(condition.expression)
-                .set_expression_attribute_names(names(condition.names))
-                .set_expression_attribute_values(values(condition.values))
+                .condition(condition)
                 .send()
                 .await
                 .map(drop)
@@ -437,9 +431,11 @@ impl Store for DynamoStore {
             .table_name(&self.table)
             .set_key(Some(key_map(keys::qr_code(code))))
             .update_expression("ADD scan_count :one")
-            .condition_expression("attribute_exists(PK) AND active = :active")
-            .expression_attribute_values(":one", n(1))
-            .expression_attribute_values(":active", AttributeValue::Bool(true))
+            .condition(
+                Condition::new("attribute_exists(PK) AND active = :active")
+                    .value(":one", n(1))
+                    .value(":active", AttributeValue::Bool(true)),
+            )
             .return_values(ReturnValue::AllNew)
             .send()
             .await;
@@ -561,13 +557,13 @@ impl Store for DynamoStore {
             .table_name(&self.table)
             .set_key(Some(key_map(keys::otp(&otp.phone, &otp.scope, otp.id))))
             .update_expression("ADD #tries :one")
-            .condition_expression(
-                "used = :false AND (attribute_not_exists(#tries) OR #tries < :max)",
+            .condition(
+                Condition::new("used = :false AND (attribute_not_exists(#tries) OR #tries < :max)")
+                    .name("#tries", attribute)
+                    .value(":one", n(1))
+                    .value(":false", AttributeValue::Bool(false))
+                    .value(":max", n(max_attempts)),
             )
-            .expression_attribute_names("#tries", attribute)
-            .expression_attribute_values(":one", n(1))
-            .expression_attribute_values(":false", AttributeValue::Bool(false))
-            .expression_attribute_values(":max", n(max_attempts))
             .return_values(ReturnValue::UpdatedNew)
             .send()
             .await;
@@ -592,16 +588,11 @@ impl Store for DynamoStore {
             "SET channel = :channel, delivery_status = :status, delivery_rank = :rank, \
              provider_message_id = :message_id"
                 .to_owned();
-        let mut request = self
-            .client
-            .update_item()
-            .table_name(&self.table)
-            .set_key(Some(key_map(keys::otp(&otp.phone, &otp.scope, otp.id))))
-            .condition_expression("attribute_exists(PK)")
-            .expression_attribute_values(":channel", attribute(delivery.channel)?)
-            .expression_attribute_values(":status", attribute(delivery.status)?)
-            .expression_attribute_values(":rank", n(delivery.status.rank()))
-            .expression_attribute_values(
+        let mut condition = Condition::new("attribute_exists(PK)")
+            .value(":channel", attribute(delivery.channel)?)
+            .value(":status", attribute(delivery.status)?)
+            .value(":rank", n(delivery.status.rank()))
+            .value(
                 ":message_id",
                 delivery
                     .provider_message_id
@@ -610,7 +601,7 @@ impl Store for DynamoStore {
             );
         if delivery.burn {
             update.push_str(", used = :true");
-            request = request.expression_attribute_values(":true", AttributeValue::Bool(true));
+            condition = condition.value(":true", AttributeValue::Bool(true));
         }
         // A WhatsApp message id leads delivery events back to the code (GSI1).
         if let (Channel::Whatsapp, Some(message_id)) =
@@ -618,12 +609,16 @@ impl Store for DynamoStore {
         {
             let (pk, sk) = keys::otp_message(message_id);
             update.push_str(", GSI1PK = :message_pk, GSI1SK = :message_sk");
-            request = request
-                .expression_attribute_values(":message_pk", s(pk))
-                .expression_attribute_values(":message_sk", s(sk));
+            condition = condition
+                .value(":message_pk", s(pk))
+                .value(":message_sk", s(sk));
         }
-        request
+        self.client
+            .update_item()
+            .table_name(&self.table)
+            .set_key(Some(key_map(keys::otp(&otp.phone, &otp.scope, otp.id))))
             .update_expression(update)
+            .condition(condition)
             .send()
             .await
             .map(drop)
@@ -654,15 +649,17 @@ impl Store for DynamoStore {
             .set_key(Some(key_map(keys::otp(&otp.phone, &otp.scope, otp.id))))
             .update_expression("SET sms_fallback_claimed_at = :now")
             // `NOT claimed >= stale` holds for a missing or null claim and for a stale one.
-            .condition_expression(
-                "used = :false AND sms_fallback_sent = :false AND channel = :whatsapp \
-                 AND delivery_rank < :reached AND NOT sms_fallback_claimed_at >= :stale",
+            .condition(
+                Condition::new(
+                    "used = :false AND sms_fallback_sent = :false AND channel = :whatsapp \
+                     AND delivery_rank < :reached AND NOT sms_fallback_claimed_at >= :stale",
+                )
+                .value(":now", n(now.as_second()))
+                .value(":false", AttributeValue::Bool(false))
+                .value(":whatsapp", attribute(Channel::Whatsapp)?)
+                .value(":reached", n(DeliveryStatus::Delivered.rank()))
+                .value(":stale", n(stale_before.as_second())),
             )
-            .expression_attribute_values(":now", n(now.as_second()))
-            .expression_attribute_values(":false", AttributeValue::Bool(false))
-            .expression_attribute_values(":whatsapp", attribute(Channel::Whatsapp)?)
-            .expression_attribute_values(":reached", n(DeliveryStatus::Delivered.rank()))
-            .expression_attribute_values(":stale", n(stale_before.as_second()))
             .send()
             .await;
         applied(result)
@@ -686,19 +683,18 @@ impl Store for DynamoStore {
                  delivery_status = :status, delivery_rank = :rank, provider_message_id = :message_id, \
                  valid_until = :valid_until REMOVE GSI1PK, GSI1SK",
             )
-            .condition_expression("sms_fallback_claimed_at = :claimed AND used = :false")
-            .expression_attribute_values(":hash", s(new_hash))
-            .expression_attribute_values(":sms", attribute(Channel::Sms)?)
-            .expression_attribute_values(":true", AttributeValue::Bool(true))
-            .expression_attribute_values(":false", AttributeValue::Bool(false))
-            .expression_attribute_values(":status", attribute(DeliveryStatus::Submitted)?)
-            .expression_attribute_values(":rank", n(DeliveryStatus::Submitted.rank()))
-            .expression_attribute_values(
-                ":message_id",
-                message_id.map_or(AttributeValue::Null(true), s),
+            .condition(
+                Condition::new("sms_fallback_claimed_at = :claimed AND used = :false")
+                    .value(":hash", s(new_hash))
+                    .value(":sms", attribute(Channel::Sms)?)
+                    .value(":true", AttributeValue::Bool(true))
+                    .value(":false", AttributeValue::Bool(false))
+                    .value(":status", attribute(DeliveryStatus::Submitted)?)
+                    .value(":rank", n(DeliveryStatus::Submitted.rank()))
+                    .value(":message_id", message_id.map_or(AttributeValue::Null(true), s))
+                    .value(":valid_until", n(valid_until.as_second()))
+                    .value(":claimed", n(claimed_at.as_second())),
             )
-            .expression_attribute_values(":valid_until", n(valid_until.as_second()))
-            .expression_attribute_values(":claimed", n(claimed_at.as_second()))
             .send()
             .await;
         applied(result)
@@ -711,8 +707,10 @@ impl Store for DynamoStore {
             .table_name(&self.table)
             .set_key(Some(key_map(keys::otp(&otp.phone, &otp.scope, otp.id))))
             .update_expression("REMOVE sms_fallback_claimed_at")
-            .condition_expression("sms_fallback_claimed_at = :claimed")
-            .expression_attribute_values(":claimed", n(claimed_at.as_second()))
+            .condition(
+                Condition::new("sms_fallback_claimed_at = :claimed")
+                    .value(":claimed", n(claimed_at.as_second())),
+            )
             .send()
             .await;
         // A failed condition: taken over after it went stale, no longer ours to release.
@@ -726,9 +724,11 @@ impl Store for DynamoStore {
             .table_name(&self.table)
             .set_key(Some(key_map(keys::otp(&otp.phone, &otp.scope, otp.id))))
             .update_expression("SET delivery_status = :status, delivery_rank = :rank")
-            .condition_expression("attribute_exists(PK) AND NOT delivery_rank >= :rank")
-            .expression_attribute_values(":status", attribute(status)?)
-            .expression_attribute_values(":rank", n(status.rank()))
+            .condition(
+                Condition::new("attribute_exists(PK) AND NOT delivery_rank >= :rank")
+                    .value(":status", attribute(status)?)
+                    .value(":rank", n(status.rank())),
+            )
             .send()
             .await;
         applied(result)
@@ -799,13 +799,17 @@ impl Store for DynamoStore {
             .update_expression(
                 "SET previous_jti = current_jti, current_jti = :next, rotated_at = :now, expires_at = :expires",
             )
-            .condition_expression("current_jti = :presented AND revoked = :false AND expires_at > :now_secs")
-            .expression_attribute_values(":next", s(next.to_string()))
-            .expression_attribute_values(":presented", s(presented.to_string()))
-            .expression_attribute_values(":now", s(now.to_string()))
-            .expression_attribute_values(":now_secs", n(now.as_second()))
-            .expression_attribute_values(":expires", n(expires_at.as_second()))
-            .expression_attribute_values(":false", AttributeValue::Bool(false))
+            .condition(
+                Condition::new(
+                    "current_jti = :presented AND revoked = :false AND expires_at > :now_secs",
+                )
+                .value(":next", s(next.to_string()))
+                .value(":presented", s(presented.to_string()))
+                .value(":now", s(now.to_string()))
+                .value(":now_secs", n(now.as_second()))
+                .value(":expires", n(expires_at.as_second()))
+                .value(":false", AttributeValue::Bool(false)),
+            )
             .send()
             .await;
         applied(result)
@@ -818,8 +822,9 @@ impl Store for DynamoStore {
             .table_name(&self.table)
             .set_key(Some(key_map(keys::session(id))))
             .update_expression("SET revoked = :true")
-            .condition_expression("attribute_exists(PK)")
-            .expression_attribute_values(":true", AttributeValue::Bool(true))
+            .condition(
+                Condition::new("attribute_exists(PK)").value(":true", AttributeValue::Bool(true)),
+            )
             .send()
             .await;
         applied(result).map(drop)
@@ -1006,9 +1011,11 @@ impl Store for DynamoStore {
             .table_name(&self.table)
             .set_key(Some(key_map(keys::notification(user, id))))
             .update_expression("SET #read = :true REMOVE GSI2PK, GSI2SK")
-            .condition_expression("attribute_exists(PK)")
-            .expression_attribute_names("#read", "read")
-            .expression_attribute_values(":true", AttributeValue::Bool(true))
+            .condition(
+                Condition::new("attribute_exists(PK)")
+                    .name("#read", "read")
+                    .value(":true", AttributeValue::Bool(true)),
+            )
             .send()
             .await;
         applied(result)
@@ -1034,15 +1041,12 @@ impl Store for DynamoStore {
     }
 
     async fn release_idempotency(&self, record: &IdempotencyRecord) -> Result<()> {
-        let condition = held(record)?;
         let result = self
             .client
             .delete_item()
             .table_name(&self.table)
             .set_key(Some(key_map(keys::idempotency(record.user, &record.key))))
-            .condition_expression(condition.expression)
-            .set_expression_attribute_names(names(condition.names))
-            .set_expression_attribute_values(values(condition.values))
+            .condition(held(record)?)
             .send()
             .await;
         // A failed condition: someone took the claim over meanwhile, it is theirs now.

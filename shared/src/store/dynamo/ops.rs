@@ -3,6 +3,12 @@
 
 use std::collections::HashMap;
 
+use aws_sdk_dynamodb::operation::delete_item::builders::DeleteItemFluentBuilder;
+use aws_sdk_dynamodb::operation::put_item::builders::PutItemFluentBuilder;
+use aws_sdk_dynamodb::operation::update_item::builders::UpdateItemFluentBuilder;
+use aws_sdk_dynamodb::types::builders::{
+    ConditionCheckBuilder, DeleteBuilder, PutBuilder, UpdateBuilder,
+};
 use aws_sdk_dynamodb::types::{
     AttributeValue, ConditionCheck, Delete, Put, TransactWriteItem, Update,
 };
@@ -26,34 +32,65 @@ use crate::users::User;
 
 pub const NOT_EXISTS: &str = "attribute_not_exists(PK)";
 
-/// A condition expression with its names and values.
+/// A condition expression with its names and values (an update's values ride along with them);
+/// `Condition::default()` is no condition. It reaches a request only through `Conditional`.
 #[derive(Debug, Clone, Default)]
 pub struct Condition {
-    pub expression: String,
-    pub names: HashMap<String, String>,
-    pub values: HashMap<String, AttributeValue>,
+    expression: String,
+    names: HashMap<String, String>,
+    values: HashMap<String, AttributeValue>,
 }
 
 impl Condition {
-    fn new(expression: &str) -> Self {
+    pub fn new(expression: &str) -> Self {
         Self {
             expression: expression.to_owned(),
             ..Self::default()
         }
     }
 
-    fn value(mut self, placeholder: &str, value: AttributeValue) -> Self {
+    pub fn value(mut self, placeholder: &str, value: AttributeValue) -> Self {
         self.values.insert(placeholder.to_owned(), value);
         self
     }
 
     /// Names an attribute whose name DynamoDB reserves (`status`, `state`, `read`…).
-    fn name(mut self, placeholder: &str, attribute: &str) -> Self {
+    pub fn name(mut self, placeholder: &str, attribute: &str) -> Self {
         self.names
             .insert(placeholder.to_owned(), attribute.to_owned());
         self
     }
 }
+
+/// A request that can carry a condition: the one way a `Condition` reaches DynamoDB, in and out
+/// of transactions. DynamoDB refuses an empty expression and empty name or value maps, so an
+/// empty condition sends no expression and empty maps are left out.
+pub trait Conditional: Sized {
+    fn condition(self, condition: Condition) -> Self;
+}
+
+macro_rules! conditional {
+    ($($request:ty),*) => {$(
+        impl Conditional for $request {
+            fn condition(self, condition: Condition) -> Self {
+                let Condition { expression, names, values } = condition;
+                self.set_condition_expression((!expression.is_empty()).then_some(expression))
+                    .set_expression_attribute_names((!names.is_empty()).then_some(names))
+                    .set_expression_attribute_values((!values.is_empty()).then_some(values))
+            }
+        }
+    )*};
+}
+
+conditional!(
+    PutItemFluentBuilder,
+    UpdateItemFluentBuilder,
+    DeleteItemFluentBuilder,
+    PutBuilder,
+    UpdateBuilder,
+    DeleteBuilder,
+    ConditionCheckBuilder
+);
 
 /// One item operation.
 #[derive(Debug, Clone)]
@@ -86,9 +123,7 @@ impl Op {
                 Put::builder()
                     .table_name(table)
                     .set_item(Some(item))
-                    .set_condition_expression(expression(condition.expression))
-                    .set_expression_attribute_names(names(condition.names))
-                    .set_expression_attribute_values(values(condition.values))
+                    .condition(condition)
                     .build()
                     .map_err(Error::internal)?,
             ),
@@ -101,9 +136,7 @@ impl Op {
                     .table_name(table)
                     .set_key(Some(key_map(key)))
                     .update_expression(update)
-                    .set_condition_expression(expression(condition.expression))
-                    .set_expression_attribute_names(names(condition.names))
-                    .set_expression_attribute_values(values(condition.values))
+                    .condition(condition)
                     .build()
                     .map_err(Error::internal)?,
             ),
@@ -111,40 +144,22 @@ impl Op {
                 Delete::builder()
                     .table_name(table)
                     .set_key(Some(key_map(key)))
-                    .condition_expression(condition.expression)
-                    .set_expression_attribute_names(names(condition.names))
-                    .set_expression_attribute_values(values(condition.values))
+                    .condition(condition)
                     .build()
                     .map_err(Error::internal)?,
             ),
+            // Without an expression the builder refuses to build: a check needs a condition.
             Op::Check { key, condition } => TransactWriteItem::builder().condition_check(
                 ConditionCheck::builder()
                     .table_name(table)
                     .set_key(Some(key_map(key)))
-                    .condition_expression(condition.expression)
-                    .set_expression_attribute_names(names(condition.names))
-                    .set_expression_attribute_values(values(condition.values))
+                    .condition(condition)
                     .build()
                     .map_err(Error::internal)?,
             ),
         };
         Ok(built.build())
     }
-}
-
-/// No expression at all for an empty one (an unconditional write).
-pub fn expression(text: String) -> Option<String> {
-    (!text.is_empty()).then_some(text)
-}
-
-/// DynamoDB refuses an empty value map.
-pub fn values(map: HashMap<String, AttributeValue>) -> Option<HashMap<String, AttributeValue>> {
-    (!map.is_empty()).then_some(map)
-}
-
-/// DynamoDB refuses an empty name map.
-pub fn names(map: HashMap<String, String>) -> Option<HashMap<String, String>> {
-    (!map.is_empty()).then_some(map)
 }
 
 pub fn key_map((pk, sk): Key) -> Item {
