@@ -82,26 +82,30 @@ impl App {
 
     async fn resolve_secrets(&self) -> crate::Result<()> {
         let store = &self.config.secrets;
-        let Some(id) = store.secret_id() else {
+        if store.secret_id().is_none() || store.get().is_ok() {
             return store.get().map(drop);
-        };
+        }
+        let client = aws_sdk_secretsmanager::Client::new(&self.aws);
         store
-            .resolve(async {
-                let answer = aws_sdk_secretsmanager::Client::new(&self.aws)
-                    .get_secret_value()
-                    .secret_id(id)
-                    .send()
-                    .await
-                    .map_err(|err| {
-                        crate::Error::Unavailable(
-                            aws_sdk_secretsmanager::error::DisplayErrorContext(err)
-                                .to_string()
-                                .into(),
-                        )
-                    })?;
-                answer
-                    .secret_string
-                    .ok_or_else(|| crate::Error::internal_msg("the secret has no string value"))
+            .resolve(|id| {
+                let client = client.clone();
+                async move {
+                    let answer = client
+                        .get_secret_value()
+                        .secret_id(id)
+                        .send()
+                        .await
+                        .map_err(|err| {
+                            crate::Error::Unavailable(
+                                aws_sdk_secretsmanager::error::DisplayErrorContext(err)
+                                    .to_string()
+                                    .into(),
+                            )
+                        })?;
+                    answer
+                        .secret_string
+                        .ok_or_else(|| crate::Error::internal_msg("the secret has no string value"))
+                }
             })
             .await
             .map(drop)

@@ -170,6 +170,11 @@ impl Config {
         Ok(&self.secrets.get()?.keys)
     }
 
+    /// The origin secret, when configured (see `http::client_ip`).
+    pub fn origin_secret(&self) -> Option<&Secret> {
+        self.secrets.get().ok()?.origin_secret.as_ref()
+    }
+
     /// Defaults for everything but the table and the master secret.
     pub fn new(table_name: impl Into<String>, secret_key: &[u8]) -> Result<Self, BoxError> {
         Ok(Self::with_secrets(
@@ -231,7 +236,10 @@ impl Config {
         // Deployed, the secrets come from Secrets Manager, on first need. A development run
         // (`cargo lambda watch`) may give them in the environment instead.
         let secrets = match optional("SECRETS_ID") {
-            Some(id) => SecretStore::in_secrets_manager(id),
+            Some(id) => match optional("ORIGIN_SECRET_ID") {
+                Some(origin) => SecretStore::in_secrets_manager(id).with_origin_secret(origin),
+                None => SecretStore::in_secrets_manager(id),
+            },
             None => {
                 let master = required("SECRET_KEY")
                     .map_err(|_| "SECRETS_ID must be set (or, in development, SECRET_KEY)")?;
@@ -239,6 +247,7 @@ impl Config {
                 given.gupshup_api_key = optional("GUPSHUP_API_KEY").map(Secret::new);
                 given.vapid_private_key = optional("VAPID_PRIVATE_KEY").map(Secret::new);
                 given.gupshup_webhook_secret = optional("GUPSHUP_WEBHOOK_SECRET").map(Secret::new);
+                given.origin_secret = optional("ORIGIN_SECRET").map(Secret::new);
                 SecretStore::given(given)
             }
         };

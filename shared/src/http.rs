@@ -2,6 +2,7 @@
 //! `respond` is the one place a handler's result becomes a response, for the Lambdas and the
 //! local API alike.
 
+use std::net::IpAddr;
 use std::str::FromStr;
 
 use http::{HeaderValue, StatusCode, header};
@@ -12,6 +13,7 @@ use serde::de::DeserializeOwned;
 use serde_json::error::Category;
 
 use crate::error::{Error, Result};
+use crate::secrets::{Secret, secret_eq};
 use crate::store::PageRequest;
 
 pub type Response = lambda_http::Response<Body>;
@@ -38,14 +40,41 @@ pub fn query_as<T: FromStr<Err = Error>>(req: &Request, name: &str) -> Result<Op
     query(req, name).map(str::parse).transpose()
 }
 
-/// The caller's IP address as API Gateway saw it. Never from a header a client can set
-/// (F39, F43).
-pub fn client_ip(req: &Request) -> String {
+/// What the site's distribution adds to each request it forwards to the API, valued with the
+/// origin secret: the mark of a request that came through it.
+pub const ORIGIN_HEADER: &str = "x-concierge-origin";
+
+/// The viewer's address and port, as CloudFront saw the connection (`198.51.100.7:46532`,
+/// `2001:db8::1:46532`); CloudFront sets it, replacing any a client sends.
+pub const VIEWER_ADDRESS_HEADER: &str = "cloudfront-viewer-address";
+
+/// The caller's IP address. API Gateway's source address, unless the request carries the
+/// origin secret (`origin_secret`) in `x-concierge-origin`, compared in constant time: then it
+/// came through the site's distribution, whose edge is the source, and the caller is the
+/// viewer address CloudFront set. Never from a header a client can set (F39, F43): without the
+/// secret, `CloudFront-Viewer-Address` and `X-Forwarded-For` are ignored.
+pub fn client_ip(req: &Request, origin_secret: Option<&Secret>) -> String {
+    let header = |name: &str| req.headers().get(name).and_then(|v| v.to_str().ok());
+    let through_site = origin_secret.is_some_and(|secret| {
+        header(ORIGIN_HEADER)
+            .is_some_and(|sent| secret_eq(secret.expose().as_bytes(), sent.as_bytes()))
+    });
+    if through_site && let Some(viewer) = header(VIEWER_ADDRESS_HEADER).and_then(viewer_ip) {
+        return viewer.to_string();
+    }
     match req.request_context_ref() {
         Some(RequestContext::ApiGatewayV2(context)) => context.http.source_ip.clone(),
         _ => None,
     }
     .unwrap_or_else(|| "unknown".to_owned())
+}
+
+/// The address of a `CloudFront-Viewer-Address` value: what is before its last colon (the
+/// port follows it).
+fn viewer_ip(value: &str) -> Option<IpAddr> {
+    let (address, port) = value.trim().rsplit_once(':')?;
+    port.parse::<u16>().ok()?;
+    address.parse().ok()
 }
 
 /// The `limit` and `cursor` query parameters.
@@ -287,6 +316,55 @@ mod tests {
             HeaderValue::from_str(content_type).unwrap(),
         );
         req
+    }
+
+    /// A request from `source` (API Gateway's view) with `headers`.
+    fn from(source: &str, headers: &[(&'static str, &str)]) -> Request {
+        let mut event: serde_json::Value =
+            serde_json::from_str(include_str!("../../events/auth-otp-send.json")).unwrap();
+        event["requestContext"]["http"]["sourceIp"] = source.into();
+        event["headers"] = serde_json::json!({});
+        for (name, value) in headers {
+            event["headers"][*name] = (*value).into();
+        }
+        lambda_http::request::from_str(&event.to_string()).unwrap()
+    }
+
+    #[test]
+    fn the_viewer_address_counts_only_beside_the_origin_secret() {
+        let secret = Secret::new("origin-secret-of-the-site");
+        let edge = "130.176.0.10";
+        let viewer = [(VIEWER_ADDRESS_HEADER, "198.51.100.7:46532")];
+        let through_site = |address: &'static str| {
+            [
+                (VIEWER_ADDRESS_HEADER, address),
+                (ORIGIN_HEADER, "origin-secret-of-the-site"),
+            ]
+        };
+        // Through the site: the viewer, IPv4 or IPv6.
+        let req = from(edge, &through_site("198.51.100.7:46532"));
+        assert_eq!(client_ip(&req, Some(&secret)), "198.51.100.7");
+        let req = from(edge, &through_site("2001:db8::1:46532"));
+        assert_eq!(client_ip(&req, Some(&secret)), "2001:db8::1");
+        // A viewer address without the secret, with a wrong one, or where no secret is
+        // configured is a client's claim: the source address counts.
+        assert_eq!(client_ip(&from(edge, &viewer), Some(&secret)), edge);
+        let wrong = [viewer[0], (ORIGIN_HEADER, "origin-secret-of-the-sit")];
+        assert_eq!(client_ip(&from(edge, &wrong), Some(&secret)), edge);
+        assert_eq!(
+            client_ip(&from(edge, &through_site("198.51.100.7:1")), None),
+            edge
+        );
+        let forwarded = [
+            ("x-forwarded-for", "203.0.113.1"),
+            (ORIGIN_HEADER, "origin-secret-of-the-site"),
+        ];
+        assert_eq!(client_ip(&from(edge, &forwarded), Some(&secret)), edge);
+        // A viewer address that is not one is no address.
+        for malformed in ["198.51.100.7", "not-an-ip:443", "198.51.100.7:port", ""] {
+            let req = from(edge, &through_site(malformed));
+            assert_eq!(client_ip(&req, Some(&secret)), edge, "{malformed}");
+        }
     }
 
     fn refused(req: &Request) -> Error {

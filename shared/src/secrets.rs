@@ -43,6 +43,11 @@ pub struct Secrets {
     /// What the Gupshup subscription sends in `x-concierge-webhook-secret`; without it the
     /// webhook refuses everything (F30).
     pub gupshup_webhook_secret: Option<Secret>,
+    /// What the site's distribution sends in `x-concierge-origin` (`ORIGIN_SECRET_ID`, a secret
+    /// of its own, which CloudFront reads too): a request carrying it came through the
+    /// distribution, so its `CloudFront-Viewer-Address` is the caller's. Without it the caller
+    /// is always API Gateway's source address.
+    pub origin_secret: Option<Secret>,
 }
 
 impl Secrets {
@@ -53,6 +58,7 @@ impl Secrets {
             gupshup_api_key: None,
             vapid_private_key: None,
             gupshup_webhook_secret: None,
+            origin_secret: None,
         })
     }
 
@@ -84,6 +90,7 @@ impl Secrets {
             gupshup_api_key: given(stored.gupshup_api_key),
             vapid_private_key: given(stored.vapid_private_key),
             gupshup_webhook_secret: given(stored.gupshup_webhook_secret),
+            origin_secret: None,
         })
     }
 }
@@ -98,6 +105,8 @@ impl fmt::Debug for Secrets {
 pub struct SecretStore {
     /// The Secrets Manager secret (`SECRETS_ID`) to fetch them from; `None` when given.
     secret_id: Option<String>,
+    /// The secret holding the origin secret alone (`ORIGIN_SECRET_ID`), fetched beside it.
+    origin_secret_id: Option<String>,
     resolved: OnceCell<Secrets>,
 }
 
@@ -106,6 +115,7 @@ impl SecretStore {
     pub fn given(secrets: Secrets) -> Self {
         Self {
             secret_id: None,
+            origin_secret_id: None,
             resolved: OnceCell::new_with(Some(secrets)),
         }
     }
@@ -114,8 +124,15 @@ impl SecretStore {
     pub fn in_secrets_manager(secret_id: impl Into<String>) -> Self {
         Self {
             secret_id: Some(secret_id.into()),
+            origin_secret_id: None,
             resolved: OnceCell::new(),
         }
+    }
+
+    /// Fetches the origin secret too, from the secret `secret_id` (its whole value).
+    pub fn with_origin_secret(mut self, secret_id: impl Into<String>) -> Self {
+        self.origin_secret_id = Some(secret_id.into());
+        self
     }
 
     pub fn secret_id(&self) -> Option<&str> {
@@ -129,16 +146,31 @@ impl SecretStore {
             .ok_or_else(|| Error::internal_msg("the secrets were used before they were fetched"))
     }
 
-    /// Resolves the secrets with `fetch` (which returns the stored text) the first time, and
-    /// only once however many callers wait at once; a failed fetch is tried again next time.
-    pub async fn resolve<F>(&self, fetch: F) -> Result<&Secrets>
+    /// Resolves the secrets with `fetch` (which returns a secret's stored text, given its id)
+    /// the first time, the two secrets at once, and only once however many callers wait at
+    /// once; a failed fetch is tried again next time. Given secrets are resolved already.
+    pub async fn resolve<F, Fut>(&self, fetch: F) -> Result<&Secrets>
     where
-        F: Future<Output = Result<String>>,
+        F: Fn(String) -> Fut,
+        Fut: Future<Output = Result<String>>,
     {
         self.resolved
             .get_or_try_init(|| async {
-                let text = fetch.await?;
-                Secrets::from_json(&text).map_err(Error::Internal)
+                let id = self.secret_id.clone().ok_or_else(|| {
+                    Error::internal_msg("no secrets were given and none is named to fetch")
+                })?;
+                let origin = async {
+                    match &self.origin_secret_id {
+                        Some(id) => fetch(id.clone()).await.map(Some),
+                        None => Ok(None),
+                    }
+                };
+                let (text, origin) = tokio::try_join!(fetch(id), origin)?;
+                let mut secrets = Secrets::from_json(&text).map_err(Error::Internal)?;
+                secrets.origin_secret = origin
+                    .filter(|value| !value.trim().is_empty())
+                    .map(|value| Secret::new(value.trim()));
+                Ok(secrets)
             })
             .await
     }
@@ -148,6 +180,7 @@ impl fmt::Debug for SecretStore {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("SecretStore")
             .field("secret_id", &self.secret_id)
+            .field("origin_secret_id", &self.origin_secret_id)
             .field("resolved", &self.resolved.initialized())
             .finish()
     }

@@ -6,6 +6,7 @@ use std::sync::Arc;
 use concierge::delivery::sns::SnsSms;
 use concierge::otp::{DeliveryStatus, OtpScope};
 use concierge::ratelimit::Rule;
+use concierge::secrets::{Secret, SecretStore, Secrets};
 use concierge::store::Write;
 use concierge::users::{Email, Phone};
 use futures::future::join_all;
@@ -680,12 +681,12 @@ fn the_client_ip_is_api_gateways_source_ip_never_a_header() {
     for forged in ["203.0.113.1", "198.51.100.9, 203.0.113.1", "for=192.0.2.60"] {
         let event = raw_send_event(Some("198.51.100.7"), forged, "+12125550100");
         let request = lambda_http::request::from_str(&event).unwrap();
-        assert_eq!(concierge::http::client_ip(&request), "198.51.100.7");
+        assert_eq!(concierge::http::client_ip(&request, None), "198.51.100.7");
     }
     // Without a source address the caller is unknown, whatever the headers claim.
     let event = raw_send_event(None, "203.0.113.1", "+12125550100");
     let request = lambda_http::request::from_str(&event).unwrap();
-    assert_eq!(concierge::http::client_ip(&request), "unknown");
+    assert_eq!(concierge::http::client_ip(&request, None), "unknown");
 }
 
 /// The local API sets `X-Forwarded-For` to the connection's address itself, so a test through
@@ -719,6 +720,51 @@ async fn the_per_ip_limit_counts_the_source_ip_whatever_the_headers_claim() {
     );
     // Another source address has its own limit, though it claims the first one's.
     assert_eq!(send("198.51.100.8", "198.51.100.7").await, 200);
+}
+
+/// Behind the site's distribution every request's source is a CloudFront edge: the viewer's
+/// address counts, but only on a request that carries the origin secret the distribution adds.
+#[tokio::test]
+async fn behind_the_site_each_viewer_has_its_own_limit_and_only_the_site_names_the_viewer() {
+    let stack = Stack::with_config(|config| {
+        config.rate_limits.otp_send_per_ip = vec![Rule::new(2, 3600)];
+        let mut secrets = Secrets::new(concierge_infra::LOCAL_SECRET).unwrap();
+        secrets.origin_secret = Some(Secret::new("the-site-origin-secret"));
+        config.secrets = SecretStore::given(secrets);
+    })
+    .await;
+    let (index, _) = concierge::routes::find("POST", "/api/v1/auth/otp/send").unwrap();
+    let edge = "130.176.0.10";
+    let send = |viewer: &'static str, origin: &'static str| {
+        let mut event: Value =
+            serde_json::from_str(&raw_send_event(Some(edge), edge, &unique_phone())).unwrap();
+        event["headers"]["cloudfront-viewer-address"] = json!(viewer);
+        event["headers"]["x-concierge-origin"] = json!(origin);
+        let app = stack.app;
+        async move {
+            let request = lambda_http::request::from_str(&event.to_string()).unwrap();
+            let response =
+                concierge::http::respond(concierge::routes::HANDLERS[index](app, request).await);
+            response.status().as_u16()
+        }
+    };
+    let site = "the-site-origin-secret";
+    // Guests at two hotels' rooms reach the same edge: each has a limit of their own.
+    for viewer in [
+        "198.51.100.7:40001",
+        "198.51.100.7:40002",
+        "2001:db8::7:40003",
+    ] {
+        assert_eq!(send(viewer, site).await, 200, "{viewer}");
+    }
+    assert_eq!(send("198.51.100.7:40004", site).await, 429);
+    assert_eq!(send("2001:db8::7:40005", site).await, 200);
+    // Straight to the API, without the secret, a viewer address is the client's word: the
+    // source counts, and a new claimed viewer does not get a new limit.
+    for forged in ["203.0.113.1:1", "203.0.113.2:1"] {
+        assert_eq!(send(forged, "guessed").await, 200);
+    }
+    assert_eq!(send("203.0.113.3:1", "").await, 429);
 }
 
 #[tokio::test]

@@ -29,7 +29,10 @@ const MODELLED: [&str; 7] = [
 /// What every function needs though no test sees it: `App::ready` fetches the secrets on the
 /// first invocation, and tests give them instead (`secrets::secrets_are_fetched_on_first_need_and_kept`
 /// fetches them from the emulator once).
-pub const EVERY_FUNCTION: (&str, &str) = ("secretsmanager:GetSecretValue", "AppSecrets");
+pub const EVERY_FUNCTION: [(&str, &str); 2] = [
+    ("secretsmanager:GetSecretValue", "AppSecrets"),
+    ("secretsmanager:GetSecretValue", "OriginSecret"),
+];
 
 /// What the app's resources are called in the template.
 pub struct Names {

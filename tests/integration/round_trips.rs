@@ -1575,11 +1575,12 @@ fn policy_problems(by_function: &BTreeMap<String, Vec<Call>>, names: &Names) -> 
             }
         };
         let mut needed: BTreeMap<Grant, BTreeSet<String>> = BTreeMap::new();
-        let (action, resource) = iam::EVERY_FUNCTION;
-        needed.insert(
-            (action.to_owned(), resource.to_owned()),
-            BTreeSet::from(["App::ready".to_owned()]),
-        );
+        for (action, resource) in iam::EVERY_FUNCTION {
+            needed.insert(
+                (action.to_owned(), resource.to_owned()),
+                BTreeSet::from(["App::ready".to_owned()]),
+            );
+        }
         for call in calls {
             for grant in iam::needed(call, names) {
                 needed

@@ -20,14 +20,25 @@ fn stored(secret_key: &str) -> String {
 #[tokio::test]
 async fn secrets_are_fetched_on_first_need_and_kept() {
     let name = format!("{}-secrets", unique_table());
-    let adjusted = name.clone();
+    let origin = format!("{name}-origin");
+    let (adjusted, adjusted_origin) = (name.clone(), origin.clone());
     let stack = Stack::demo_with(
-        move |config| config.secrets = SecretStore::in_secrets_manager(adjusted),
+        move |config| {
+            config.secrets =
+                SecretStore::in_secrets_manager(adjusted).with_origin_secret(adjusted_origin)
+        },
         |app| app,
     )
     .await;
-    // The stack started and seeded with no secret in the store: nothing was fetched yet.
     let client = aws_sdk_secretsmanager::Client::new(&sdk_config(emulator()).await);
+    client
+        .create_secret()
+        .name(&origin)
+        .secret_string("origin-secret-in-the-store")
+        .send()
+        .await
+        .unwrap();
+    // The stack started and seeded with no secret in the store: nothing was fetched yet.
     let browser = Browser::new(&stack);
     let (status, body) = browser.get("/auth/csrf").await;
     assert_eq!(status, 503, "no secret to fetch yet: {body}");
@@ -43,6 +54,11 @@ async fn secrets_are_fetched_on_first_need_and_kept() {
     let staff = stack.staff("staff@demo.test").await;
     let (status, me) = staff.get("/auth/profile").await;
     assert_eq!(status, 200, "{me}");
+    assert_eq!(
+        stack.app.config.origin_secret().map(|s| s.expose()),
+        Some("origin-secret-in-the-store"),
+        "the origin secret is fetched beside the others"
+    );
 
     // Changed in the store, the secret is not fetched again: the session still checks out.
     client
@@ -56,7 +72,11 @@ async fn secrets_are_fetched_on_first_need_and_kept() {
     assert_eq!(status, 200, "the keys were kept, not fetched again");
 
     let printed = format!("{:?}", stack.app.config);
-    for secret in ["first-master-secret", "hook-secret-in-the-store"] {
+    for secret in [
+        "first-master-secret",
+        "hook-secret-in-the-store",
+        "origin-secret-in-the-store",
+    ] {
         assert!(!printed.contains(secret), "{printed}");
     }
 }

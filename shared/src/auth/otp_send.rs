@@ -62,7 +62,7 @@ pub async fn handle(app: &App, req: Request) -> HandlerResult {
         SendRequest {
             phone: body.phone,
             purpose,
-            client_ip: http::client_ip(&req),
+            client_ip: http::client_ip(&req, app.config.origin_secret()),
         },
     )
     .await?;

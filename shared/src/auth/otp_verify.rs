@@ -33,7 +33,7 @@ pub async fn handle(app: &App, req: Request) -> HandlerResult {
             hotel: body.hotel,
             qr: body.qr,
             name: body.name,
-            client_ip: http::client_ip(&req),
+            client_ip: http::client_ip(&req, app.config.origin_secret()),
         },
     )
     .await?;

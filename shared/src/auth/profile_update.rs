@@ -72,7 +72,14 @@ pub async fn handle(app: &App, req: Request) -> HandlerResult {
         (Some(phone), Some(code)) => {
             user.phone = Some(phone);
             user.managed_by = None;
-            move_phone(app, &previous, &user, &code, &http::client_ip(&req)).await?;
+            move_phone(
+                app,
+                &previous,
+                &user,
+                &code,
+                &http::client_ip(&req, app.config.origin_secret()),
+            )
+            .await?;
         }
         _ => {
             app.store

@@ -25,12 +25,13 @@ pub struct Credentials {
 pub async fn handle(app: &App, req: Request) -> HandlerResult {
     csrf::check_origin(&app.config, &req, false)?;
     let credentials: Credentials = http::json(&req, app.config.max_json_body_bytes)?;
-    let user = login(app, &credentials, &http::client_ip(&req)).await?;
+    let client_ip = http::client_ip(&req, app.config.origin_secret());
+    let user = login(app, &credentials, &client_ip).await?;
     let now = app.clock.now();
     let (family, issued) = session::start(&app.config, &user, now)?;
     let owned = user.signed_in(now);
     let mut writes = vec![Write::InsertSession(&family)];
-    let network = ratelimit::network(&http::client_ip(&req));
+    let network = ratelimit::network(&client_ip);
     if let Some(phone) = &user.phone {
         writes.push(Write::RememberNetwork {
             phone,
