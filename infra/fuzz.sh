@@ -56,11 +56,12 @@ cargo_fuzz build --fuzz-dir fuzz --sanitizer "$sanitizer" "${profile[@]}"
 failed=()
 for target in "${targets[@]}"; do
     echo "== $target: ${seconds}s"
-    # -timeout: one input taking over 10 s is a hang. -rss_limit_mb: the image limits keep
+    # -timeout: one input taking over 30 s is a hang (on a loaded 2-core machine the first
+    # phone number, which loads phonenumber's metadata, once took 12 s in the dev profile). -rss_limit_mb: the image limits keep
     # decoding far below this, so passing it means a limit does not hold.
     if ! cargo_fuzz run --fuzz-dir fuzz --sanitizer "$sanitizer" "${profile[@]}" "$target" \
         "fuzz/corpus/$target" -- \
-        -max_total_time="$seconds" -timeout=10 -rss_limit_mb=1024 \
+        -max_total_time="$seconds" -timeout=30 -rss_limit_mb=1024 \
         -print_final_stats=1; then
         failed+=("$target")
     fi
