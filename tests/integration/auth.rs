@@ -3,10 +3,16 @@
 
 use std::sync::Arc;
 
+use concierge::clock::ManualClock;
 use concierge::delivery::sns::SnsSms;
+use concierge::hotels::{Contact, TimeZoneName};
+use concierge::ids::{QrCode, SessionId};
+use concierge::operator::{self, NewHotel, NewStaff};
 use concierge::otp::{DeliveryStatus, OtpScope};
+use concierge::qr::QrCodeRecord;
 use concierge::ratelimit::Rule;
 use concierge::secrets::{Secret, SecretStore, Secrets};
+use concierge::session::tokens::{self, Claims, TokenType};
 use concierge::store::Write;
 use concierge::users::{Email, Phone};
 use futures::future::join_all;
@@ -172,29 +178,101 @@ async fn a_hundred_concurrent_verifies_of_one_code_log_in_once() {
     assert_eq!(stack.app.store.stays_of(user.id).await.unwrap().len(), 1);
 }
 
+/// A hotel `slug` (with a superadmin of its own) and a room "101" with its QR code.
+async fn hotel_with_a_room(stack: &Stack, slug: &str) -> QrCode {
+    let (store, clock) = (stack.app.store.as_ref(), stack.app.clock.as_ref());
+    let hotel = NewHotel {
+        slug: slug.parse().unwrap(),
+        name: format!("Hotel {slug}"),
+        timezone: TimeZoneName::parse("Europe/Lisbon").unwrap(),
+        contact: Contact::default(),
+        default_stay_nights: 2,
+    };
+    let superadmin = NewStaff {
+        name: "Sofia".into(),
+        phone: Phone::parse(&unique_phone()).unwrap(),
+        email: Some(Email::parse(&format!("admin@{slug}.test")).unwrap()),
+        password: None,
+        is_operator: false,
+    };
+    operator::create_hotel(store, clock, hotel, superadmin)
+        .await
+        .unwrap();
+    let room = QrCodeRecord {
+        hotel: slug.parse().unwrap(),
+        code: QrCode::generate(),
+        label: "101 door".into(),
+        location: "101".into(),
+        active: true,
+        scan_count: 0,
+        created_at: clock.now(),
+    };
+    store.transact(&[Write::InsertQrCode(&room)]).await.unwrap();
+    room.code
+}
+
 #[tokio::test]
-async fn concurrent_first_logins_of_one_phone_make_one_user() {
-    let stack = Stack::demo().await;
+async fn twenty_concurrent_first_logins_of_one_phone_make_one_user() {
+    let stack = Stack::demo_with(
+        |config| {
+            let plenty = vec![Rule::new(1000, 600)];
+            config.rate_limits.otp_send_per_phone = plenty.clone();
+            config.rate_limits.otp_send_phone_ceiling = plenty.clone();
+            config.rate_limits.otp_verify_per_phone = plenty;
+        },
+        |app| app,
+    )
+    .await;
+    // One new phone with a live code in each of twenty hotels (a code is per phone and
+    // hotel), all verified at the same moment.
+    let mut rooms = vec![
+        stack.demo_qr("demo", "201"),
+        stack.demo_qr("demo-annex", "201"),
+    ];
+    for n in 0..18 {
+        rooms.push(hotel_with_a_room(&stack, &format!("race-{n}")).await);
+    }
     let phone = unique_phone();
-    let mut browser = Browser::new(&stack);
-    // Two codes for one new phone, in two hotels, verified at the same moment.
-    let demo_code = guest_code(&stack, &mut browser, &phone, "demo", "201").await;
-    let annex_code = guest_code(&stack, &mut browser, &phone, "demo-annex", "201").await;
-    let (mut first, mut second) = (Browser::new(&stack), Browser::new(&stack));
-    let (a, b) = tokio::join!(
-        verify(&mut first, &stack, &phone, &demo_code, "demo", "201"),
-        verify(
-            &mut second,
-            &stack,
-            &phone,
-            &annex_code,
-            "demo-annex",
-            "201"
-        ),
+    let mut sender = Browser::new(&stack);
+    let mut codes = Vec::new();
+    for qr in &rooms {
+        let (status, body) = sender
+            .post("/auth/otp/send", json!({ "phone": phone, "qr": qr }))
+            .await;
+        assert_eq!(status, 200, "{body}");
+        codes.push(stack.last_code(&phone).await);
+    }
+    let logins = rooms.iter().zip(&codes).map(|(qr, code)| {
+        let request = stack
+            .http
+            .post(stack.url("/auth/otp/verify"))
+            .json(&json!({ "phone": phone, "code": code, "qr": qr, "name": "Alex" }));
+        async move { read(request.send().await.unwrap()).await }
+    });
+    let answers = join_all(logins).await;
+    for (status, body) in &answers {
+        assert_eq!(*status, 200, "every login succeeds: {body}");
+    }
+    let distinct = |pointer: &str| -> std::collections::BTreeSet<String> {
+        answers
+            .iter()
+            .map(|(_, body)| body.pointer(pointer).unwrap_or(&Value::Null).to_string())
+            .collect()
+    };
+    let user = stack
+        .app
+        .store
+        .user_by_phone(&Phone::parse(&phone).unwrap())
+        .await
+        .unwrap()
+        .expect("the phone's user");
+    assert_eq!(
+        distinct("/user/id"),
+        [json!(user.id.to_string()).to_string()].into(),
+        "one phone, one user"
     );
-    assert_eq!((a.0, b.0), (200, 200), "{} {}", a.1, b.1);
-    assert_eq!(a.1["user"]["id"], b.1["user"]["id"], "one phone, one user");
-    assert_ne!(a.1["stay"]["hotel"], b.1["stay"]["hotel"]);
+    assert_eq!(distinct("/stay/hotel").len(), 20, "a stay in each hotel");
+    assert_eq!(stack.app.store.stays_of(user.id).await.unwrap().len(), 20);
 }
 
 #[tokio::test]
@@ -275,6 +353,83 @@ async fn failed_preconditions_leave_the_code_usable() {
 
     let (status, body) = verify(&mut browser, &stack, &phone, &code, "demo", "101").await;
     assert_eq!(status, 200, "{body}");
+}
+
+#[tokio::test]
+async fn otp_verify_refusals_are_controlled_and_unexpected_failures_opaque() {
+    let (stack, clock) = Stack::clocked(|_| {}).await;
+    let mut browser = Browser::new(&stack);
+    let guest = unique_phone();
+    let code = guest_code(&stack, &mut browser, &guest, "demo", "101").await;
+    let wrong = if code == "000000" { "111111" } else { "000000" };
+
+    // A wrong code and a phone no code was sent to get one answer: it tells nobody whether
+    // a phone has a code, and says what to do.
+    let wrong_code = verify(&mut browser, &stack, &guest, wrong, "demo", "101").await;
+    assert_error(&wrong_code, 400, "otp_invalid");
+    assert!(
+        wrong_code.1["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("request a new code"),
+        "{}",
+        wrong_code.1
+    );
+    let unknown_phone = verify(&mut browser, &stack, &unique_phone(), wrong, "demo", "101").await;
+    assert_eq!(unknown_phone, wrong_code);
+    // Staff logins likewise: a staff member's wrong code, and a phone that is nobody's staff
+    // account (its send answered as for a member and sent nothing).
+    let staff_phone = "+12025550103";
+    let stranger = unique_phone();
+    for phone in [staff_phone, stranger.as_str()] {
+        let (status, body) = browser
+            .post("/auth/otp/send", json!({ "phone": phone }))
+            .await;
+        assert_eq!(status, 200, "{body}");
+    }
+    let staff_code = stack.last_code(staff_phone).await;
+    let staff_wrong = if staff_code == "000000" {
+        "111111"
+    } else {
+        "000000"
+    };
+    for phone in [staff_phone, stranger.as_str()] {
+        let answer = browser
+            .post(
+                "/auth/otp/verify",
+                json!({ "phone": phone, "code": staff_wrong }),
+            )
+            .await;
+        assert_eq!(answer, wrong_code, "{phone}");
+    }
+
+    // Unexpected failures of the table are a 503 that says nothing of the cause, at each
+    // step of a verify, and leave the code usable.
+    let opaque = json!({ "error": {
+        "code": "unavailable", "message": "The service is busy. Try again shortly." } });
+    for step in ["increment_counter", "latest_otp", "transact"] {
+        stack.calls.fail(Some(step));
+        let failed = verify(&mut browser, &stack, &guest, &code, "demo", "101").await;
+        stack.calls.fail(None);
+        assert_eq!(failed, (503, opaque.clone()), "{step}");
+    }
+
+    let (status, body) = verify(&mut browser, &stack, &guest, &code, "demo", "101").await;
+    assert_eq!(status, 200, "no failure above used the code up: {body}");
+
+    // A code past its five minutes says so, and what to do.
+    let late = unique_phone();
+    let late_code = guest_code(&stack, &mut browser, &late, "demo", "101").await;
+    clock.advance(jiff::SignedDuration::from_secs(5 * 60 + 1));
+    let expired = verify(&mut browser, &stack, &late, &late_code, "demo", "101").await;
+    assert_eq!(
+        expired,
+        (
+            400,
+            json!({ "error": {
+                "code": "otp_expired", "message": "That code has expired. Request a new code." } })
+        )
+    );
 }
 
 #[tokio::test]
@@ -565,9 +720,13 @@ async fn whatsapp_timing_out_falls_back_to_sms_within_its_timeout() {
 async fn every_channel_down_is_a_502_and_still_counts() {
     // SMS through SNS at a closed port: the real SDK, failing to connect.
     let dead_sns = concierge_infra::emulator::sdk_config("http://127.0.0.1:9").await;
+    // A clock that stands still: the three sends fall in one window of the limit, however
+    // slowly a loaded machine makes them (a real clock may cross the window's edge between).
+    let clock = Arc::new(ManualClock::at(jiff::Timestamp::now()));
     let stack = Stack::demo_with(
         |config| config.rate_limits.otp_send_per_phone = vec![Rule::new(2, 600)],
-        move |app| {
+        move |mut app| {
+            app.clock = clock;
             app.with_sms(Arc::new(SnsSms::new(
                 aws_sdk_sns::Client::new(&dead_sns),
                 None,
@@ -1005,7 +1164,7 @@ async fn a_refresh_racing_within_the_grace_window_is_refused_without_revoking() 
 }
 
 #[tokio::test]
-async fn fifty_concurrent_refreshes_of_one_token_succeed_once() {
+async fn fifty_concurrent_refreshes_of_one_token_succeed_once_and_the_winner_stays_signed_in() {
     let stack = Stack::demo().await;
     let browser = logged_in(&stack, "manager@demo.test").await;
     let refresh = cookie(&stack, &browser, "refresh_token");
@@ -1020,18 +1179,64 @@ async fn fifty_concurrent_refreshes_of_one_token_succeed_once() {
                 format!("refresh_token={refresh}; csrftoken={csrf}"),
             )
             .header("x-csrftoken", &csrf);
-        async move { request.send().await.unwrap().status().as_u16() }
+        async move {
+            let response = request.send().await.unwrap();
+            let cookies = set_cookies(&response);
+            (read(response).await, cookies)
+        }
     });
-    let statuses = join_all(attempts).await;
-    assert_eq!(
-        statuses.iter().filter(|s| **s == 200).count(),
-        1,
-        "{statuses:?}"
-    );
-    assert!(
-        statuses.iter().all(|s| *s == 200 || *s == 401),
-        "{statuses:?}"
-    );
+    let answers = join_all(attempts).await;
+    let (winners, losers): (Vec<_>, Vec<_>) =
+        answers.iter().partition(|((status, _), _)| *status == 200);
+    assert_eq!(winners.len(), 1, "{answers:?}");
+    for (answer, cookies) in &losers {
+        assert_error(answer, 401, "unauthenticated");
+        let issued = |c: &&String| {
+            ["access_token=", "refresh_token="]
+                .iter()
+                .any(|name| c.strip_prefix(name).is_some_and(|v| !v.starts_with(';')))
+        };
+        assert!(
+            !cookies.iter().any(|c| issued(&c)),
+            "a loser gets no session: {cookies:?}"
+        );
+    }
+    // The winner's new tokens work: the access token signs in, and the refresh token is the
+    // family's current one (the losers' late copies did not revoke the session).
+    let value = |name: &str| {
+        winners[0]
+            .1
+            .iter()
+            .find_map(|c| c.strip_prefix(&format!("{name}=")))
+            .and_then(|c| c.split(';').next())
+            .unwrap_or_else(|| panic!("the winner got no {name}"))
+            .to_owned()
+    };
+    let (access, next_refresh) = (value("access_token"), value("refresh_token"));
+    let profile = stack
+        .http
+        .get(stack.url("/auth/profile"))
+        .header("cookie", format!("access_token={access}"))
+        .send()
+        .await
+        .unwrap();
+    let (status, me) = read(profile).await;
+    assert_eq!(status, 200, "{me}");
+    assert_eq!(me["user"]["email"], "manager@demo.test");
+    let again = stack
+        .http
+        .post(stack.url("/auth/token/refresh"))
+        .header("origin", ORIGIN)
+        .header(
+            "cookie",
+            format!("refresh_token={next_refresh}; csrftoken={csrf}"),
+        )
+        .header("x-csrftoken", &csrf)
+        .send()
+        .await
+        .unwrap();
+    let (status, body) = read(again).await;
+    assert_eq!(status, 200, "the winner's session lives on: {body}");
 }
 
 #[tokio::test]
@@ -1099,7 +1304,7 @@ async fn logout_revokes_the_session_and_clears_its_cookies() {
 }
 
 #[tokio::test]
-async fn cookie_authenticated_changes_need_the_csrf_token_and_a_trusted_origin() {
+async fn cookie_authenticated_changes_need_the_sessions_own_csrf_pair_and_a_trusted_origin() {
     let stack = Stack::demo().await;
     let browser = logged_in(&stack, "admin@demo.test").await;
     let token = browser.csrf.clone().unwrap();
@@ -1138,6 +1343,41 @@ async fn cookie_authenticated_changes_need_the_csrf_token_and_a_trusted_origin()
     let (status, body) = patch(Some(ORIGIN), Some(&token)).await;
     assert_eq!(status, 200, "{body}");
     assert_eq!(body["user"]["name"], "Ana Updated");
+
+    // A cookie and header that match each other but were minted for someone else: plain
+    // double-submit would take them; a token bound to the session does not.
+    let access = browser
+        .cookie(&stack.url("/auth/profile"), "access_token")
+        .unwrap();
+    let with_pair = |pair: &str| {
+        let request = stack
+            .http
+            .patch(stack.url("/auth/profile"))
+            .header("origin", ORIGIN)
+            .header("cookie", format!("access_token={access}; csrftoken={pair}"))
+            .header("x-csrftoken", pair)
+            .json(&json!({ "name": "Ana Forged" }));
+        async move { read(request.send().await.unwrap()).await }
+    };
+    let another_session = logged_in(&stack, "staff@demo.test").await.csrf.unwrap();
+    let anonymous = Browser::new(&stack);
+    let (status, minted) = anonymous.get("/auth/csrf").await;
+    assert_eq!(status, 200, "{minted}");
+    let no_session = minted["csrf_token"].as_str().unwrap().to_owned();
+    assert_eq!(
+        anonymous.cookie(&stack.url("/auth/profile"), "csrftoken"),
+        Some(no_session.clone()),
+        "the page's pair: the cookie and the token it shows"
+    );
+    for pair in [&another_session, &no_session] {
+        assert_error(&with_pair(pair).await, 403, "csrf_failed");
+    }
+    let (_, me) = browser.get("/auth/profile").await;
+    assert_eq!(me["user"]["name"], "Ana Updated", "no forged change landed");
+    // The session's own pair, sent the same way, passes: only the binding refused the others.
+    let (status, body) = with_pair(&token).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["user"]["name"], "Ana Forged");
 }
 
 #[tokio::test]
@@ -1164,34 +1404,56 @@ async fn bearer_tokens_work_only_where_enabled_and_need_no_csrf() {
 #[tokio::test]
 async fn a_stale_or_forged_access_cookie_leaves_public_routes_anonymous() {
     let stack = Stack::demo().await;
+    // Tokens signed with the stack's own key for a real user: one fresh, one whose `exp` is a
+    // minute past (the leeway is seconds).
+    let admin = stack.user("admin@demo.test").await;
+    let signed = |issued: jiff::Timestamp| {
+        let claims = Claims::new(
+            TokenType::Access,
+            admin.id,
+            admin.kind,
+            SessionId::generate(),
+            issued,
+            std::time::Duration::from_secs(15 * 60),
+        );
+        tokens::sign(stack.app.config.keys().unwrap(), &claims).unwrap()
+    };
+    let now = jiff::Timestamp::now();
+    let expired = signed(now - jiff::SignedDuration::from_mins(16));
+    let fresh = signed(now);
+    let profile = |cookie: String| {
+        let request = stack
+            .http
+            .get(stack.url("/auth/profile"))
+            .header("cookie", cookie);
+        async move { read(request.send().await.unwrap()).await }
+    };
+    let (status, me) = profile(format!("access_token={fresh}")).await;
+    assert_eq!(status, 200, "the forge is sound: {me}");
+    assert_eq!(me["user"]["email"], "admin@demo.test");
+
     for cookie in [
-        "access_token=not-a-token",
-        "access_token=eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0.",
+        format!("access_token={expired}"),
+        "access_token=not-a-token".to_owned(),
+        "access_token=eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0.".to_owned(),
     ] {
         let public = stack
             .http
             .get(stack.url("/hotels/demo"))
-            .header("cookie", cookie)
+            .header("cookie", &cookie)
             .send()
             .await
             .unwrap();
-        assert_eq!(public.status(), 200);
+        assert_eq!(public.status(), 200, "{cookie}");
         let csrf = stack
             .http
             .get(stack.url("/auth/csrf"))
-            .header("cookie", cookie)
+            .header("cookie", &cookie)
             .send()
             .await
             .unwrap();
-        assert_eq!(csrf.status(), 200);
-        let private = stack
-            .http
-            .get(stack.url("/auth/profile"))
-            .header("cookie", cookie)
-            .send()
-            .await
-            .unwrap();
-        assert_error(&read(private).await, 401, "unauthenticated");
+        assert_eq!(csrf.status(), 200, "{cookie}");
+        assert_error(&profile(cookie).await, 401, "unauthenticated");
     }
 }
 

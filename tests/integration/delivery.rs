@@ -19,7 +19,8 @@ use futures::future::join_all;
 use jiff::{SignedDuration, Timestamp};
 use serde_json::{Value, json};
 
-use crate::support::{Browser, Stack, assert_error, random_secret, read, unique_phone};
+use crate::sdk_calls::{Call, SdkCalls};
+use crate::support::{Browser, Stack, assert_error, emulator, random_secret, read, unique_phone};
 
 /// A stack whose fallback messages are visible at once, on a clock the test moves.
 async fn fallback_stack() -> (Stack, Arc<ManualClock>) {
@@ -118,6 +119,101 @@ async fn a_whatsapp_code_that_did_not_arrive_is_replaced_by_one_sms() {
     assert_eq!(sms_count(&stack.outbox(&phone).await), 1);
 }
 
+/// The DynamoDB writes among `calls`, with their positions.
+fn table_writes(calls: &[Call]) -> Vec<(usize, &Call)> {
+    calls
+        .iter()
+        .enumerate()
+        .filter(|(_, call)| {
+            call.service == "dynamodb"
+                && matches!(
+                    call.operation.as_str(),
+                    "PutItem"
+                        | "UpdateItem"
+                        | "DeleteItem"
+                        | "TransactWriteItems"
+                        | "BatchWriteItem"
+                )
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn the_fallback_stores_hash_channel_and_flags_in_one_update_after_the_sms() {
+    let calls = SdkCalls::start(emulator()).await;
+    let (stack, _) = Stack::clocked_at(&calls.endpoint, |config| {
+        config.delivery.sms_fallback_delay = Duration::ZERO;
+    })
+    .await;
+    stack.whatsapp_mode("silent").await;
+    let (phone, _) = whatsapp_code(&stack).await;
+    calls.reset();
+    assert_eq!(stack.runner.poll_queue().await.unwrap(), 1);
+
+    // On the wire: the claim, the SMS, then one write with everything the new code needs
+    // (F29). Nothing about the code changes before the SMS is out (F9).
+    let seen = calls.calls();
+    let publishes: Vec<usize> = seen
+        .iter()
+        .enumerate()
+        .filter(|(_, call)| call.service == "sns" && call.operation == "Publish")
+        .map(|(at, _)| at)
+        .collect();
+    assert_eq!(publishes.len(), 1, "{seen:#?}");
+    let (before, after): (Vec<_>, Vec<_>) = table_writes(&seen)
+        .into_iter()
+        .map(|(at, call)| (at < publishes[0], call))
+        .partition(|(early, _)| *early);
+    let expression = |call: &Call| {
+        call.body["UpdateExpression"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned()
+    };
+    assert_eq!(
+        before.len(),
+        1,
+        "only the claim before the SMS: {before:#?}"
+    );
+    let claim = before[0].1;
+    assert_eq!(claim.operation, "UpdateItem");
+    assert!(
+        !expression(claim).contains("code_hash") && !expression(claim).contains("channel"),
+        "the claim leaves the old code alone: {}",
+        expression(claim)
+    );
+    assert_eq!(after.len(), 1, "one write after the SMS: {after:#?}");
+    let stored = after[0].1;
+    assert_eq!(stored.operation, "UpdateItem");
+    assert_eq!(
+        stored.body["Key"], claim.body["Key"],
+        "the same code's item"
+    );
+    let set = expression(stored);
+    for attribute in [
+        "code_hash",
+        "channel",
+        "sms_fallback_sent",
+        "provider_message_id",
+    ] {
+        assert!(set.contains(attribute), "{attribute} in {set}");
+    }
+    assert!(
+        stored.body["ConditionExpression"].is_string(),
+        "conditional: {stored:?}"
+    );
+
+    let after = record(&stack, &phone).await;
+    assert_eq!(
+        (after.channel, after.sms_fallback_sent),
+        (Channel::Sms, true)
+    );
+    assert_eq!(
+        verify(&stack, &phone, &stack.last_code(&phone).await).await,
+        200
+    );
+}
+
 #[tokio::test]
 async fn sweep_queue_and_webhook_racing_on_one_code_send_exactly_one_sms() {
     let (stack, clock) = fallback_stack().await;
@@ -206,10 +302,11 @@ async fn a_failed_sms_releases_the_claim_and_the_old_code_keeps_working() {
 }
 
 #[tokio::test]
-async fn an_undeliverable_whatsapp_message_brings_the_sms_at_once() {
-    let stack = Stack::demo().await;
+async fn an_undeliverable_whatsapp_message_brings_one_sms_at_once_and_no_later_duplicate() {
+    let delay = Duration::from_secs(1);
+    let (stack, clock) = Stack::clocked(|config| config.delivery.sms_fallback_delay = delay).await;
     stack.whatsapp_mode("undeliverable").await;
-    let (phone, _) = whatsapp_code(&stack).await;
+    let (phone, otp) = whatsapp_code(&stack).await;
     // The stand-in reports `failed` to the webhook, which falls back without waiting (F42).
     // The SMS goes out first and the code's record follows it: wait for both.
     let mut sent = Vec::new();
@@ -222,6 +319,37 @@ async fn an_undeliverable_whatsapp_message_brings_the_sms_at_once() {
     }
     assert_eq!(sms_count(&sent), 1, "{sent:?}");
     assert_eq!(record(&stack, &phone).await.channel, Channel::Sms);
+
+    // Everything else that asks for this code's SMS still comes: the queue's message once the
+    // fallback delay is past, Gupshup retrying its report, and the sweep once its timer is due.
+    // None of them may send another.
+    tokio::time::sleep(delay).await;
+    let mut delivered = 0;
+    for _ in 0..50 {
+        delivered += stack.runner.poll_queue().await.unwrap();
+        if delivered > 0 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(
+        delivered, 1,
+        "the delayed fallback message came and was handled"
+    );
+    let message_id = otp
+        .provider_message_id
+        .clone()
+        .expect("Gupshup's message id");
+    let retried = gupshup_event(&stack, Some(LOCAL_WEBHOOK_SECRET), &message_id, "failed").await;
+    assert_eq!(retried.0, 200, "{retried:?}");
+    clock.advance(SignedDuration::from_mins(2));
+    let report = otp_sweep::JOB
+        .run_once(stack.app, JobEvent::default())
+        .await
+        .unwrap();
+    assert_eq!(report.get("sent"), 0, "{report:?}");
+    let sent = stack.outbox(&phone).await;
+    assert_eq!(sms_count(&sent), 1, "exactly one SMS: {sent:?}");
 }
 
 #[tokio::test]
