@@ -1,5 +1,6 @@
 //! Reminders, every five minutes and at each reminder's moment: shortly before a request's
-//! requested-for time, its department's staff (and its assignee) are reminded, once.
+//! requested-for time, its department's staff (and its assignee) are reminded, once; the
+//! hotel's admins when nobody works the department.
 
 use jiff::SignedDuration;
 
@@ -53,14 +54,8 @@ async fn remind(app: &App, timer: Timer) -> Result<&'static str> {
         Err(err) => return Err(err),
     }
     let members = store.members(&request.hotel).await?;
-    let recipients: Vec<_> = members
-        .iter()
-        .filter(|m| {
-            m.active
-                && (m.departments.contains(&request.department) || Some(m.user) == request.assignee)
-        })
-        .map(|m| m.user)
-        .collect();
+    let assignee: Vec<_> = request.assignee.into_iter().collect();
+    let recipients = notifications::recipients(&members, &request.department, &assignee).users;
     let title = format!("Coming up: request from {}", request.location);
     notifications::send(
         app,

@@ -9,8 +9,8 @@ pub mod unread_count;
 use jiff::{SignedDuration, Timestamp};
 use serde::{Deserialize, Serialize};
 
-use crate::ids::{HotelSlug, NotificationId, RequestId, UserId};
-use crate::members::Membership;
+use crate::ids::{DepartmentSlug, HotelSlug, NotificationId, RequestId, UserId};
+use crate::members::{Membership, Role};
 use crate::requests::ServiceRequest;
 
 /// How long a notification is kept before DynamoDB's TTL removes it.
@@ -142,7 +142,58 @@ pub async fn deliver(app: &crate::app::App, notices: &[Notification]) {
     crate::push::enqueue(app, &written).await;
 }
 
-/// Notifications to the members who work the request's department.
+/// Who hears of a request at its first level (new, reminded, first escalation).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Recipients {
+    pub users: Vec<UserId>,
+    /// Nobody works the department (nor is its contact): the hotel's admins hear instead.
+    pub admins_instead: bool,
+}
+
+/// The active members who work `department` or are among `also` (its escalation contacts, a
+/// request's assignee), or, when that is nobody, the hotel's active admins: a request never
+/// reaches nobody while the hotel has an admin.
+pub fn recipients(
+    members: &[Membership],
+    department: &DepartmentSlug,
+    also: &[UserId],
+) -> Recipients {
+    let users: Vec<UserId> = members
+        .iter()
+        .filter(|m| m.active && (m.departments.contains(department) || also.contains(&m.user)))
+        .map(|m| m.user)
+        .collect();
+    if users.is_empty() {
+        Recipients {
+            users: admins(members),
+            admins_instead: true,
+        }
+    } else {
+        Recipients {
+            users,
+            admins_instead: false,
+        }
+    }
+}
+
+/// The hotel's active admins and superadmins.
+pub fn admins(members: &[Membership]) -> Vec<UserId> {
+    members
+        .iter()
+        .filter(|m| m.active && m.role >= Role::Admin)
+        .map(|m| m.user)
+        .collect()
+}
+
+/// How many active members receive `department`'s new requests (0: its admins do).
+pub fn receivers(members: &[Membership], department: &DepartmentSlug) -> usize {
+    members
+        .iter()
+        .filter(|m| m.active && m.departments.contains(department))
+        .count()
+}
+
+/// Notifications of a new request to those who receive its department's requests.
 pub fn to_department(
     request: &ServiceRequest,
     members: &[Membership],
@@ -156,12 +207,12 @@ pub fn to_department(
             .as_deref()
             .unwrap_or(request.department.as_str())
     );
-    members
-        .iter()
-        .filter(|m| m.active && m.departments.contains(&request.department))
-        .map(|m| {
+    recipients(members, &request.department, &[])
+        .users
+        .into_iter()
+        .map(|user| {
             Notification::new(
-                m.user,
+                user,
                 request,
                 NotificationKind::NewRequest,
                 title.clone(),

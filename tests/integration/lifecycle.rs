@@ -1,0 +1,110 @@
+//! A request's life as a hotel lives it: nobody left unnotified, nothing open forever,
+//! deadlines that respect the booking, outcomes told, hotel time in what people read.
+
+use concierge::ids::{RequestId, UserId};
+use concierge::jobs::{JobEvent, escalation};
+use concierge::notifications::{Notification, NotificationKind};
+use concierge::requests::{Activity, ActivityKind, ServiceRequest};
+use concierge::store::PageRequest;
+use jiff::SignedDuration;
+use serde_json::{Value, json};
+
+use crate::support::{Browser, Stack};
+
+async fn ask(guest: &mut Browser, body: Value) -> RequestId {
+    let (status, created) = guest.post("/hotels/demo/requests", body).await;
+    assert_eq!(status, 201, "{created}");
+    created["id"].as_str().unwrap().parse().unwrap()
+}
+
+async fn history(stack: &Stack, id: RequestId) -> (ServiceRequest, Vec<Activity>) {
+    stack
+        .app
+        .store
+        .request_with_activity(id)
+        .await
+        .unwrap()
+        .unwrap()
+}
+
+/// The notifications `user` has about request `id`.
+async fn notices_about(stack: &Stack, user: UserId, id: RequestId) -> Vec<Notification> {
+    let page = PageRequest {
+        limit: 100,
+        cursor: None,
+    };
+    stack
+        .app
+        .store
+        .notifications(user, &page)
+        .await
+        .unwrap()
+        .items
+        .into_iter()
+        .filter(|n| n.request == Some(id))
+        .collect()
+}
+
+#[tokio::test]
+async fn a_department_nobody_works_sends_its_requests_to_the_admins_and_admins_see_it() {
+    let (stack, clock) = Stack::clocked(|_| {}).await;
+    let mut guest = stack.guest("demo", "101").await;
+    // Nobody works the spa in the demo hotel; Sam works housekeeping.
+    let spa = ask(
+        &mut guest,
+        json!({ "department": "spa", "details": "A massage" }),
+    )
+    .await;
+    let admins = [
+        stack.user("admin@demo.test").await.id,
+        stack.user("manager@demo.test").await.id,
+    ];
+    let sam = stack.user("staff@demo.test").await.id;
+    for admin in admins {
+        let told = notices_about(&stack, admin, spa).await;
+        assert_eq!(told.len(), 1, "{told:?}");
+        assert_eq!(told[0].kind, NotificationKind::NewRequest);
+    }
+    assert!(notices_about(&stack, sam, spa).await.is_empty());
+
+    clock.advance(SignedDuration::from_hours(5));
+    let report = escalation::JOB
+        .run_once(stack.app, JobEvent::default())
+        .await
+        .unwrap();
+    assert_eq!(report.get("escalated"), 1, "{report:?}");
+    let (request, activity) = history(&stack, spa).await;
+    assert_eq!(request.escalation_level, 1);
+    let escalated = activity
+        .iter()
+        .find(|a| a.kind == ActivityKind::Escalated)
+        .unwrap();
+    let text = escalated.text.as_deref().unwrap();
+    assert!(
+        text.contains("the hotel's admins were told (2 people)"),
+        "{text}"
+    );
+    for admin in admins {
+        let kinds: Vec<_> = notices_about(&stack, admin, spa)
+            .await
+            .iter()
+            .map(|n| n.kind)
+            .collect();
+        assert!(kinds.contains(&NotificationKind::Escalation), "{kinds:?}");
+    }
+
+    let manager = stack.staff("manager@demo.test").await;
+    let (status, listing) = manager.get("/hotels/demo/admin/departments").await;
+    assert_eq!(status, 200, "{listing}");
+    let receivers = |slug: &str| {
+        listing["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|d| d["slug"] == slug)
+            .map(|d| d["receivers"].clone())
+            .unwrap()
+    };
+    assert_eq!(receivers("spa"), 0);
+    assert_eq!(receivers("housekeeping"), 1);
+}
