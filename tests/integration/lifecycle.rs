@@ -108,3 +108,48 @@ async fn a_department_nobody_works_sends_its_requests_to_the_admins_and_admins_s
     assert_eq!(receivers("spa"), 0);
     assert_eq!(receivers("housekeeping"), 1);
 }
+
+#[tokio::test]
+async fn a_member_removed_from_the_hotel_no_longer_sees_its_notifications() {
+    let stack = Stack::demo().await;
+    let mut sam = stack.staff("staff@demo.test").await;
+    let sam_id = stack.user("staff@demo.test").await.id;
+    let mut guest = stack.guest("demo", "101").await;
+    let towels = ask(
+        &mut guest,
+        json!({ "department": "housekeeping", "details": "Towels for room 101" }),
+    )
+    .await;
+    let (_, before) = sam.get("/notifications").await;
+    assert_eq!(before["items"].as_array().unwrap().len(), 1, "{before}");
+    let (_, count) = sam.get("/notifications/unread-count").await;
+    assert_eq!(count["unread"], 1);
+
+    let mut manager = stack.staff("manager@demo.test").await;
+    let (status, body) = manager
+        .send(
+            http::Method::DELETE,
+            &format!("/hotels/demo/admin/members/{sam_id}"),
+            json!({}),
+        )
+        .await;
+    assert_eq!(status, 204, "{body}");
+
+    // Sam's access token still works for a few minutes, but shows nothing of the hotel.
+    let notice = notices_about(&stack, sam_id, towels).await[0].id;
+    let (status, after) = sam.get("/notifications").await;
+    assert_eq!(status, 200, "{after}");
+    assert_eq!(after["items"], json!([]), "{after}");
+    let (_, count) = sam.get("/notifications/unread-count").await;
+    assert_eq!(count["unread"], 0);
+    let (status, _) = sam
+        .post(&format!("/notifications/{notice}/read"), json!({}))
+        .await;
+    assert_eq!(status, 404);
+    let (status, marked) = sam.post("/notifications/read-all", json!({})).await;
+    assert_eq!((status, marked["marked"].clone()), (200, json!(0)));
+    // The guest still sees their own news.
+    let (status, mine) = guest.get("/notifications").await;
+    assert_eq!(status, 200);
+    assert!(mine["items"].is_array());
+}

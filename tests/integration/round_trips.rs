@@ -750,7 +750,7 @@ async fn every_route_makes_the_round_trips_the_data_model_documents() {
         .check(
             "`GET /notifications`",
             "STAFF's notifications",
-            &[],
+            &[("hotel", 1)],
             get(&staff, "/notifications"),
         )
         .await;
@@ -758,7 +758,7 @@ async fn every_route_makes_the_round_trips_the_data_model_documents() {
         .check(
             "`GET /notifications/unread-count`",
             "their unread count",
-            &[],
+            &[("hotel", 1)],
             get(&staff, "/notifications/unread-count"),
         )
         .await;
@@ -783,7 +783,7 @@ async fn every_route_makes_the_round_trips_the_data_model_documents() {
         .check(
             "`POST /notifications/read-all`",
             "all read",
-            &[("unread", unread)],
+            &[("hotel", unread.min(1)), ("unread", unread)],
             post(&mut staff, "/notifications/read-all", json!({})),
         )
         .await;

@@ -1,10 +1,13 @@
 //! In-app notifications: department staff hear of new requests, guests of every change to
-//! theirs. Those written by `deliver` are also queued for web push (`push::enqueue`).
+//! theirs. Those written by `deliver` are also queued for web push (`push::enqueue`). A member
+//! sees the hotel's notifications only while their membership of it is active (`visible`).
 
 pub mod list;
 pub mod read;
 pub mod read_all;
 pub mod unread_count;
+
+use std::collections::BTreeSet;
 
 use jiff::{SignedDuration, Timestamp};
 use serde::{Deserialize, Serialize};
@@ -20,10 +23,48 @@ pub const RETENTION: SignedDuration = SignedDuration::from_hours(90 * 24);
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum NotificationKind {
     NewRequest,
+    /// To the guest: their request changed.
     RequestUpdated,
     Escalation,
     Reminder,
     Digest,
+}
+
+impl NotificationKind {
+    /// Whether it tells a guest of their own request; every other kind is hotel business,
+    /// seen only through an active membership of its hotel.
+    pub fn is_for_guest(self) -> bool {
+        self == NotificationKind::RequestUpdated
+    }
+}
+
+/// Of `notices` to `user`, those they may see now: a guest's news of their own requests, and
+/// the rest only while `user` is an active member of the notification's hotel (one consistent
+/// read per hotel, in parallel).
+pub async fn visible(
+    app: &crate::app::App,
+    user: UserId,
+    notices: Vec<Notification>,
+) -> crate::error::Result<Vec<Notification>> {
+    let hotels: BTreeSet<&HotelSlug> = notices
+        .iter()
+        .filter(|n| !n.kind.is_for_guest())
+        .map(|n| &n.hotel)
+        .collect();
+    let memberships = futures_util::future::try_join_all(
+        hotels.iter().map(|hotel| app.store.membership(hotel, user)),
+    )
+    .await?;
+    let active: BTreeSet<HotelSlug> = memberships
+        .into_iter()
+        .flatten()
+        .filter(|m| m.active)
+        .map(|m| m.hotel)
+        .collect();
+    Ok(notices
+        .into_iter()
+        .filter(|n| n.kind.is_for_guest() || active.contains(&n.hotel))
+        .collect())
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

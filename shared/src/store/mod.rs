@@ -128,13 +128,14 @@ pub trait Store: Send + Sync {
     /// A user's notifications, newest first.
     async fn notifications(&self, user: UserId, page: &PageRequest) -> Result<Page<Notification>>;
 
-    async fn unread_notifications(&self, user: UserId) -> Result<u64>;
+    /// A user's unread notifications, oldest first.
+    async fn unread_notifications(&self, user: UserId) -> Result<Vec<Notification>>;
+
+    /// One of `user`'s notifications, read consistently.
+    async fn notification(&self, user: UserId, id: NotificationId) -> Result<Option<Notification>>;
 
     /// Marks one of `user`'s notifications read; `false` when they have no such notification.
     async fn mark_notification_read(&self, user: UserId, id: NotificationId) -> Result<bool>;
-
-    /// Marks all of `user`'s unread notifications read, returning how many.
-    async fn mark_all_notifications_read(&self, user: UserId) -> Result<u64>;
 
     async fn idempotency_record(
         &self,

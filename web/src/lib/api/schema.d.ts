@@ -505,7 +505,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The caller's notifications, newest first. */
+        /**
+         * The caller's notifications, newest first.
+         * @description A guest's news of their own requests, and a hotel's notifications only while the caller is an active member of that hotel (the same holds for the unread count, read and read-all). A page may hold fewer items than `limit` and still have a `next_cursor`.
+         */
         get: operations["notifications-list"];
         put?: never;
         post?: never;
