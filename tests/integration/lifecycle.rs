@@ -1,10 +1,11 @@
 //! A request's life as a hotel lives it: nobody left unnotified, nothing open forever,
 //! deadlines that respect the booking, outcomes told, hotel time in what people read.
 
+use concierge::clock::Clock;
 use concierge::ids::{RequestId, UserId};
-use concierge::jobs::{JobEvent, escalation};
+use concierge::jobs::{JobEvent, escalation, expiry, reminder};
 use concierge::notifications::{Notification, NotificationKind};
-use concierge::requests::{Activity, ActivityKind, ServiceRequest};
+use concierge::requests::{Activity, ActivityKind, ServiceRequest, Status};
 use concierge::store::PageRequest;
 use jiff::SignedDuration;
 use serde_json::{Value, json};
@@ -152,4 +153,132 @@ async fn a_member_removed_from_the_hotel_no_longer_sees_its_notifications() {
     let (status, mine) = guest.get("/notifications").await;
     assert_eq!(status, 200);
     assert!(mine["items"].is_array());
+}
+
+#[tokio::test]
+async fn ending_a_stay_cancels_what_the_guest_could_cancel_and_flags_what_is_in_progress() {
+    let (stack, clock) = Stack::clocked(|_| {}).await;
+    let mut guest = stack.guest("demo", "101").await;
+    let mut sam = stack.staff("staff@demo.test").await;
+    let sam_id = stack.user("staff@demo.test").await.id;
+    let in_two_hours = clock
+        .now()
+        .saturating_add(SignedDuration::from_hours(2))
+        .unwrap();
+    let fresh = ask(
+        &mut guest,
+        json!({ "department": "housekeeping", "details": "Towels" }),
+    )
+    .await;
+    let seen = ask(
+        &mut guest,
+        json!({ "department": "housekeeping", "details": "Pillows" }),
+    )
+    .await;
+    let doing = ask(
+        &mut guest,
+        json!({ "department": "housekeeping", "details": "Turn-down", "requested_for": in_two_hours.to_string() }),
+    )
+    .await;
+    for id in [seen, doing] {
+        let (status, body) = sam
+            .post(
+                &format!("/hotels/demo/admin/requests/{id}/acknowledge"),
+                json!({}),
+            )
+            .await;
+        assert_eq!(status, 200, "{body}");
+    }
+    let (status, body) = sam
+        .send(
+            http::Method::PATCH,
+            &format!("/hotels/demo/admin/requests/{doing}"),
+            json!({ "status": "IN_PROGRESS" }),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+
+    let (_, stays) = guest.get("/me/stays").await;
+    let stay = stays["items"][0]["id"].as_str().unwrap().to_owned();
+    let (status, body) = sam
+        .send(
+            http::Method::PATCH,
+            &format!("/hotels/demo/admin/stays/{stay}"),
+            json!({ "action": "end" }),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+
+    for id in [fresh, seen] {
+        let (request, activity) = history(&stack, id).await;
+        assert_eq!(request.status, Status::Cancelled, "{id}");
+        assert!(request.guest_left_at.is_some());
+        let last = activity.last().unwrap();
+        assert_eq!(last.text.as_deref(), Some("guest checked out"));
+    }
+    let (request, activity) = history(&stack, doing).await;
+    assert_eq!(request.status, Status::InProgress);
+    assert!(request.guest_left_at.is_some());
+    assert_eq!(activity.last().unwrap().kind, ActivityKind::GuestLeft);
+    // Sam acknowledged two of them and hears of both; nobody had the NEW one.
+    let kinds = |notices: Vec<Notification>| notices.iter().map(|n| n.kind).collect::<Vec<_>>();
+    assert!(
+        kinds(notices_about(&stack, sam_id, seen).await)
+            .contains(&NotificationKind::RequestCancelled)
+    );
+    assert!(
+        kinds(notices_about(&stack, sam_id, doing).await).contains(&NotificationKind::GuestLeft)
+    );
+
+    // Hours later nothing escalates, and the in-progress one is not reminded.
+    clock.advance(SignedDuration::from_hours(3));
+    let escalated = escalation::JOB
+        .run_once(stack.app, JobEvent::default())
+        .await
+        .unwrap();
+    assert_eq!(escalated.get("escalated"), 0, "{escalated:?}");
+    let reminded = reminder::JOB
+        .run_once(stack.app, JobEvent::default())
+        .await
+        .unwrap();
+    assert_eq!(reminded.get("reminded"), 0, "{reminded:?}");
+    let (_, activity) = history(&stack, doing).await;
+    assert!(!activity.iter().any(|a| a.kind == ActivityKind::Reminder));
+    // And the guest cannot ask again on the ended stay.
+    let (status, body) = guest
+        .post(
+            "/hotels/demo/requests",
+            json!({ "department": "housekeeping", "details": "More" }),
+        )
+        .await;
+    assert_eq!(status, 403, "{body}");
+}
+
+#[tokio::test]
+async fn a_stay_past_check_out_closes_its_requests_when_the_expiry_job_ends_it() {
+    // Requests go stale after ten days here, so this one is still open at check-out.
+    let (stack, clock) = Stack::clocked(|config| {
+        config.requests.stale_after = std::time::Duration::from_secs(10 * 24 * 3600);
+    })
+    .await;
+    let mut guest = stack.guest("demo", "102").await;
+    let id = ask(
+        &mut guest,
+        json!({ "department": "spa", "details": "A massage" }),
+    )
+    .await;
+    // Past check-out (three nights), before the request would expire.
+    clock.advance(SignedDuration::from_hours(4 * 24));
+    let report = expiry::JOB
+        .run_once(stack.app, JobEvent { timer: None })
+        .await
+        .unwrap();
+    assert_eq!(report.get("stays_ended"), 1, "{report:?}");
+    assert_eq!(report.get("requests_cancelled"), 1, "{report:?}");
+    let (request, activity) = history(&stack, id).await;
+    assert_eq!(request.status, Status::Cancelled);
+    assert_eq!(
+        activity.last().unwrap().text.as_deref(),
+        Some("guest checked out")
+    );
 }

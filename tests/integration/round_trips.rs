@@ -1030,8 +1030,8 @@ async fn every_route_makes_the_round_trips_the_data_model_documents() {
     meter
         .check(
             "`PATCH …/admin/stays/{stay}`",
-            "a stay ended",
-            &[],
+            "a stay ended, its one open request cancelled and its acknowledger told",
+            &[("open", 1), ("recipient", 1)],
             send(
                 &mut staff,
                 Method::PATCH,
@@ -1145,13 +1145,22 @@ async fn every_route_makes_the_round_trips_the_data_model_documents() {
             stream(&staff, "/hotels/demo/admin/events"),
         )
         .await;
+    // The first guest's requests closed with their stay: this guest's moves on.
+    let moving = guest.ask("housekeeping").await;
+    let (status, body) = staff
+        .post(
+            &format!("/hotels/demo/admin/requests/{moving}/acknowledge"),
+            json!({}),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
     meter
         .record(
             "a request moved on",
             send(
                 &mut staff,
                 Method::PATCH,
-                &format!("/hotels/demo/admin/requests/{request}"),
+                &format!("/hotels/demo/admin/requests/{moving}"),
                 json!({ "status": "IN_PROGRESS" }),
             ),
         )

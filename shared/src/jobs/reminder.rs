@@ -25,7 +25,8 @@ pub async fn run(app: &App, event: JobEvent) -> Result<JobReport> {
 async fn remind(app: &App, timer: Timer) -> Result<&'static str> {
     let store = app.store.as_ref();
     let request = store.request(timer.request()?).await?;
-    let Some(request) = request.filter(|r| !r.status.is_final()) else {
+    let Some(request) = request.filter(|r| !r.status.is_final() && r.guest_left_at.is_none())
+    else {
         return drop_timer(app, &timer).await;
     };
     let now = app.clock.now();

@@ -28,6 +28,10 @@ pub enum NotificationKind {
     Escalation,
     Reminder,
     Digest,
+    /// To the staff who acknowledged or were assigned a request: it was cancelled.
+    RequestCancelled,
+    /// To the staff working a request: its guest checked out.
+    GuestLeft,
 }
 
 impl NotificationKind {
@@ -181,6 +185,19 @@ pub async fn deliver(app: &crate::app::App, notices: &[Notification]) {
         }
     }
     crate::push::enqueue(app, &written).await;
+}
+
+/// Tells the staff who acknowledged or were assigned `request` (no one when neither).
+pub async fn to_workers(
+    app: &crate::app::App,
+    request: &ServiceRequest,
+    kind: NotificationKind,
+    title: &str,
+    now: Timestamp,
+) {
+    let mut workers: Vec<UserId> = request.acknowledged_by.into_iter().collect();
+    workers.extend(request.assignee.filter(|a| !workers.contains(a)));
+    send(app, request, &workers, kind, title, now).await;
 }
 
 /// Who hears of a request at its first level (new, reminded, first escalation).

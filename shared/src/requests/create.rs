@@ -165,6 +165,7 @@ async fn create(
         confirmation_reason: None,
         escalation_level: 0,
         escalated_at: None,
+        guest_left_at: None,
         version: 1,
         created_at: now,
         updated_at: now,
@@ -179,6 +180,7 @@ async fn create(
     let response = serde_json::to_string(&GuestView::from(&request)).map_err(Error::internal)?;
     let timers = timers_of(&request, &app.config.requests, now)?;
     let mut writes = vec![
+        Write::CheckStay(&stay),
         Write::InsertRequest(&request),
         Write::InsertActivity(&activity),
     ];

@@ -442,6 +442,8 @@ pub enum Write<'a> {
     PutHeartbeat(&'a Heartbeat),
     /// Ends a stay that is still active with the check-out read.
     EndStay(&'a GuestStay),
+    /// Writes nothing, but fails the transaction unless the stay is still active.
+    CheckStay(&'a GuestStay),
     /// Deletes a code's record (retention over).
     DeleteOtp(&'a OtpCode),
     /// Replaces a hotel unchanged since `previous` was read.
@@ -563,6 +565,10 @@ impl Write<'_> {
                 Error::conflict("timer_gone", "Another run already handled this.")
             }
             (Write::UpdateQrCode(_), Part::Main) => Error::NotFound("QR code"),
+            (Write::CheckStay(_), Part::Main) => Error::denied(
+                "no_active_stay",
+                "Your stay at this hotel has ended. Scan the QR code in your room to log in.",
+            ),
             (Write::EndStay(_) | Write::ExtendStay { .. }, Part::Main) => {
                 Error::conflict("stay_changed", "This stay changed meanwhile.")
             }

@@ -494,7 +494,10 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        /** Ends a current stay, or extends it to a later check-out (at most a year ahead). */
+        /**
+         * Ends a current stay, or extends it to a later check-out (at most a year ahead).
+         * @description Ending a stay cancels its NEW, ACKNOWLEDGED and CONFIRMED requests ("guest checked out") and flags its IN_PROGRESS ones to the staff working them (docs/lifecycle.md).
+         */
         patch: operations["stays-update"];
         trace?: never;
     };
@@ -989,7 +992,7 @@ export interface components {
         Status: "NEW" | "ACKNOWLEDGED" | "IN_PROGRESS" | "COMPLETED" | "CONFIRMED" | "DECLINED" | "CANCELLED" | "EXPIRED";
         NullableStatus: components["schemas"]["Status"] | null;
         /** @enum {string} */
-        ActivityKind: "CREATED" | "ACKNOWLEDGED" | "STATUS_CHANGED" | "ASSIGNED" | "PRIORITY_CHANGED" | "NOTE" | "ESCALATED" | "REMINDER";
+        ActivityKind: "CREATED" | "ACKNOWLEDGED" | "STATUS_CHANGED" | "ASSIGNED" | "PRIORITY_CHANGED" | "NOTE" | "ESCALATED" | "REMINDER" | "GUEST_LEFT";
         Profile: {
             id: components["schemas"]["Ulid"];
             kind: components["schemas"]["UserKind"];
@@ -1224,6 +1227,8 @@ export interface components {
             confirmation_reason: string | null;
             escalation_level: number;
             escalated_at: components["schemas"]["NullableTimestamp"];
+            /** @description Present when the guest's stay ended while the request was open: it was cancelled ("guest checked out"), or, being worked, flagged to its staff (docs/lifecycle.md). */
+            guest_left_at?: components["schemas"]["Timestamp"];
             version: number;
             created_at: components["schemas"]["Timestamp"];
             updated_at: components["schemas"]["Timestamp"];
@@ -1260,7 +1265,7 @@ export interface components {
             id: components["schemas"]["Ulid"];
             hotel: components["schemas"]["Slug"];
             /** @enum {string} */
-            kind: "NEW_REQUEST" | "REQUEST_UPDATED" | "ESCALATION" | "REMINDER" | "DIGEST";
+            kind: "NEW_REQUEST" | "REQUEST_UPDATED" | "ESCALATION" | "REMINDER" | "DIGEST" | "REQUEST_CANCELLED" | "GUEST_LEFT";
             title: string;
             body: string;
             request: components["schemas"]["Ulid"] | null;
