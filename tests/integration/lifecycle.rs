@@ -282,3 +282,53 @@ async fn a_stay_past_check_out_closes_its_requests_when_the_expiry_job_ends_it()
         Some("guest checked out")
     );
 }
+
+#[tokio::test]
+async fn a_booked_request_is_due_before_its_booking_by_the_departments_lead() {
+    let (stack, clock) = Stack::clocked(|_| {}).await;
+    let mut guest = stack.guest("demo", "101").await;
+    let now = clock.now();
+    let at = |minutes: i64| {
+        now.saturating_add(SignedDuration::from_mins(minutes))
+            .unwrap()
+    };
+    // Spa answers within 30 minutes (120 after hours); a booking in 40 minutes is due 15 before.
+    let soon = ask(
+        &mut guest,
+        json!({ "department": "spa", "details": "Massage", "requested_for": at(40).to_string() }),
+    )
+    .await;
+    let (request, _) = history(&stack, soon).await;
+    assert_eq!(request.response_due_at.as_second(), at(25).as_second());
+
+    // A lead set by the admin; a booking closer than it is due now, never before.
+    let mut manager = stack.staff("manager@demo.test").await;
+    let (status, body) = manager
+        .send(
+            http::Method::PATCH,
+            "/hotels/demo/admin/departments/spa",
+            json!({ "booking_lead_minutes": 60 }),
+        )
+        .await;
+    assert_eq!(
+        (status, body["booking_lead_minutes"].clone()),
+        (200, json!(60)),
+        "{body}"
+    );
+    let closer = ask(
+        &mut guest,
+        json!({ "department": "spa", "details": "Sauna", "requested_for": at(40).to_string() }),
+    )
+    .await;
+    let (request, _) = history(&stack, closer).await;
+    assert_eq!(request.response_due_at.as_second(), now.as_second());
+    let (status, body) = manager
+        .send(
+            http::Method::PATCH,
+            "/hotels/demo/admin/departments/spa",
+            json!({ "booking_lead_minutes": 5000 }),
+        )
+        .await;
+    assert_eq!(status, 400, "{body}");
+    assert!(body["error"]["fields"]["booking_lead_minutes"].is_string());
+}

@@ -139,7 +139,11 @@ async fn create(
     let department = department
         .filter(|d| d.active)
         .ok_or_else(|| Error::field("department", "not a department of this hotel"))?;
-    let sla = response_sla(&department, &hotel_record.timezone.zone(), now);
+    let sla = response_sla(&department, &hotel_record.timezone.zone(), now).before_booking(
+        body.requested_for,
+        department.booking_lead_minutes,
+        now,
+    );
 
     let request = ServiceRequest {
         id: RequestId::generate(),

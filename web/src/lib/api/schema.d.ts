@@ -979,6 +979,8 @@ export interface components {
         StayNights: number;
         /** @description 1 minute to 7 days. */
         SlaMinutes: number;
+        /** @description 0 minutes to a day (default 15). */
+        BookingLeadMinutes: number;
         SortOrder: number;
         /** @enum {string} */
         Channel: "WHATSAPP" | "SMS";
@@ -1138,6 +1140,8 @@ export interface components {
             description: string;
             response_sla_minutes: number;
             after_hours_sla_minutes: number;
+            /** @description A request booked for a time (`requested_for`) must be acknowledged at least this long before it: its `response_due_at` is the earlier of now + the SLA and the booked time less this lead, and never in the past. */
+            booking_lead_minutes: number;
             after_hours: components["schemas"]["Window"][];
             escalation_contacts: components["schemas"]["Ulid"][];
             active: boolean;
@@ -2961,6 +2965,7 @@ export interface operations {
                     description?: string | null;
                     response_sla_minutes: components["schemas"]["SlaMinutes"];
                     after_hours_sla_minutes: components["schemas"]["SlaMinutes"];
+                    booking_lead_minutes?: components["schemas"]["BookingLeadMinutes"];
                     after_hours?: components["schemas"]["AfterHoursInput"];
                     escalation_contacts?: components["schemas"]["EscalationContactsInput"];
                 };
@@ -3051,6 +3056,7 @@ export interface operations {
                     description?: string | null;
                     response_sla_minutes?: components["schemas"]["SlaMinutes"] | null;
                     after_hours_sla_minutes?: components["schemas"]["SlaMinutes"] | null;
+                    booking_lead_minutes?: components["schemas"]["BookingLeadMinutes"] | null;
                     after_hours?: components["schemas"]["AfterHoursInput"] | null;
                     escalation_contacts?: components["schemas"]["EscalationContactsInput"] | null;
                     active?: boolean | null;
