@@ -3,7 +3,7 @@
 
 use concierge::clock::Clock;
 use concierge::ids::{RequestId, UserId};
-use concierge::jobs::{JobEvent, escalation, expiry, reminder};
+use concierge::jobs::{JobEvent, digest, escalation, expiry, reminder};
 use concierge::notifications::{Notification, NotificationKind};
 use concierge::requests::{Activity, ActivityKind, ServiceRequest, Status};
 use concierge::store::PageRequest;
@@ -331,4 +331,105 @@ async fn a_booked_request_is_due_before_its_booking_by_the_departments_lead() {
         .await;
     assert_eq!(status, 400, "{body}");
     assert!(body["error"]["fields"]["booking_lead_minutes"].is_string());
+}
+
+#[tokio::test]
+async fn times_people_read_are_in_the_hotels_zone_and_name_it() {
+    let (stack, clock) = Stack::clocked(|_| {}).await;
+    let mut admin = stack.staff("admin@demo.test").await;
+    let (status, body) = admin
+        .send(
+            http::Method::PATCH,
+            "/hotels/demo/admin/settings",
+            json!({ "timezone": "Asia/Kolkata" }),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    let kolkata = jiff::tz::TimeZone::get("Asia/Kolkata").unwrap();
+    let local = |at: jiff::Timestamp| {
+        format!(
+            "{} (Asia/Kolkata)",
+            at.to_zoned_datetime(kolkata.clone())
+                .strftime("%a %-d %b %Y, %H:%M")
+        )
+    };
+    let booked = clock
+        .now()
+        .saturating_add(SignedDuration::from_hours(2))
+        .unwrap();
+    let mut guest = stack.guest("demo", "101").await;
+    let id = ask(
+        &mut guest,
+        json!({ "department": "housekeeping", "details": "Turn-down", "requested_for": booked.to_string() }),
+    )
+    .await;
+    let sam = stack.user("staff@demo.test").await.id;
+    let told = notices_about(&stack, sam, id).await;
+    assert_eq!(
+        told[0].title,
+        format!("New request from 101 (housekeeping) for {}", local(booked))
+    );
+
+    clock.advance(SignedDuration::from_mins(100));
+    let report = reminder::JOB
+        .run_once(stack.app, JobEvent::default())
+        .await
+        .unwrap();
+    assert_eq!(report.get("reminded"), 1, "{report:?}");
+    let (_, activity) = history(&stack, id).await;
+    let reminded = activity
+        .iter()
+        .find(|a| a.kind == ActivityKind::Reminder)
+        .unwrap();
+    assert_eq!(
+        reminded.text.as_deref(),
+        Some(format!("Requested for {}.", local(booked)).as_str())
+    );
+    let titles: Vec<String> = notices_about(&stack, sam, id)
+        .await
+        .into_iter()
+        .filter(|n| n.kind == NotificationKind::Reminder)
+        .map(|n| n.title)
+        .collect();
+    assert_eq!(
+        titles,
+        [format!("Coming up at {}: request from 101", local(booked))]
+    );
+
+    // The digest names the hotel's yesterday and its zone.
+    let hour = clock.now().to_zoned_datetime(kolkata.clone()).hour();
+    clock.advance(SignedDuration::from_hours((34 - i64::from(hour)) % 24));
+    let report = digest::JOB
+        .run_once(stack.app, JobEvent::default())
+        .await
+        .unwrap();
+    assert!(report.get("sent") >= 1, "{report:?}");
+    let yesterday = clock
+        .now()
+        .to_zoned_datetime(kolkata)
+        .date()
+        .yesterday()
+        .unwrap();
+    let page = PageRequest {
+        limit: 100,
+        cursor: None,
+    };
+    let digests: Vec<String> = stack
+        .app
+        .store
+        .notifications(stack.user("admin@demo.test").await.id, &page)
+        .await
+        .unwrap()
+        .items
+        .into_iter()
+        .filter(|n| n.kind == NotificationKind::Digest)
+        .map(|n| n.title)
+        .collect();
+    assert_eq!(
+        digests,
+        [format!(
+            "Demo Grand Hotel: yesterday, {} (Asia/Kolkata)",
+            yesterday.strftime("%A %-d %B %Y")
+        )]
+    );
 }

@@ -30,10 +30,15 @@ async fn remind(app: &App, timer: Timer) -> Result<&'static str> {
         return drop_timer(app, &timer).await;
     };
     let now = app.clock.now();
+    let (hotel, members) =
+        tokio::try_join!(store.hotel(&request.hotel), store.members(&request.hotel),)?;
+    let Some(zone) = hotel.map(|h| h.timezone) else {
+        return drop_timer(app, &timer).await;
+    };
     let activity = Activity::new(&request, ActivityKind::Reminder, None, now).text(
         request
             .requested_for
-            .map(|at| format!("Requested for {at}.")),
+            .map(|at| format!("Requested for {}.", zone.local_text(at))),
     );
     let written = store
         .transact(&[
@@ -54,10 +59,16 @@ async fn remind(app: &App, timer: Timer) -> Result<&'static str> {
         }) => return Ok("retry"),
         Err(err) => return Err(err),
     }
-    let members = store.members(&request.hotel).await?;
     let assignee: Vec<_> = request.assignee.into_iter().collect();
     let recipients = notifications::recipients(&members, &request.department, &assignee).users;
-    let title = format!("Coming up: request from {}", request.location);
+    let title = match request.requested_for {
+        Some(at) => format!(
+            "Coming up at {}: request from {}",
+            zone.local_text(at),
+            request.location
+        ),
+        None => format!("Coming up: request from {}", request.location),
+    };
     notifications::send(
         app,
         &request,

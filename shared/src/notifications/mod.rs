@@ -251,20 +251,26 @@ pub fn receivers(members: &[Membership], department: &DepartmentSlug) -> usize {
         .count()
 }
 
-/// Notifications of a new request to those who receive its department's requests.
+/// Notifications of a new request to those who receive its department's requests; a booked
+/// time is given in the hotel's zone.
 pub fn to_department(
     request: &ServiceRequest,
     members: &[Membership],
+    zone: &crate::hotels::TimeZoneName,
     now: Timestamp,
 ) -> Vec<Notification> {
-    let title = format!(
-        "New request from {} ({})",
-        request.location,
-        request
-            .experience_name
-            .as_deref()
-            .unwrap_or(request.department.as_str())
-    );
+    let what = request
+        .experience_name
+        .as_deref()
+        .unwrap_or(request.department.as_str());
+    let title = match request.requested_for {
+        Some(at) => format!(
+            "New request from {} ({what}) for {}",
+            request.location,
+            zone.local_text(at)
+        ),
+        None => format!("New request from {} ({what})", request.location),
+    };
     recipients(members, &request.department, &[])
         .users
         .into_iter()
