@@ -433,3 +433,120 @@ async fn times_people_read_are_in_the_hotels_zone_and_name_it() {
         )]
     );
 }
+
+#[tokio::test]
+async fn outcomes_are_told_to_the_staff_who_took_a_request_and_to_the_guest() {
+    let (stack, clock) = Stack::clocked(|_| {}).await;
+    let mut guest = stack.guest("demo", "101").await;
+    let guest_id = history(
+        &stack,
+        ask(
+            &mut guest,
+            json!({ "department": "housekeeping", "details": "Soap" }),
+        )
+        .await,
+    )
+    .await
+    .0
+    .guest;
+    let mut sam = stack.staff("staff@demo.test").await;
+    let sam_id = stack.user("staff@demo.test").await.id;
+
+    // A cancellation reaches whoever acknowledged the request.
+    let taken = ask(
+        &mut guest,
+        json!({ "department": "housekeeping", "details": "Robe" }),
+    )
+    .await;
+    let (status, _) = sam
+        .post(
+            &format!("/hotels/demo/admin/requests/{taken}/acknowledge"),
+            json!({}),
+        )
+        .await;
+    assert_eq!(status, 200);
+    let (status, body) = guest
+        .post(&format!("/me/requests/{taken}/cancel"), json!({}))
+        .await;
+    assert_eq!(status, 200, "{body}");
+    let cancelled: Vec<_> = notices_about(&stack, sam_id, taken)
+        .await
+        .into_iter()
+        .filter(|n| n.kind == NotificationKind::RequestCancelled)
+        .collect();
+    assert_eq!(cancelled.len(), 1, "{cancelled:?}");
+    assert_eq!(
+        cancelled[0].title,
+        "Cancelled by the guest: request from 101"
+    );
+
+    // The guest hears of a confirmation and of a decline with its reason.
+    let (_, spa) = guest.get("/hotels/demo/experiences?department=spa").await;
+    let massage = spa["items"][0]["id"].as_str().unwrap().to_owned();
+    let confirmed = ask(&mut guest, json!({ "experience": massage })).await;
+    let declined = ask(&mut guest, json!({ "experience": massage })).await;
+    let mut manager = stack.staff("manager@demo.test").await;
+    for (id, change) in [
+        (confirmed, json!({ "status": "CONFIRMED" })),
+        (
+            declined,
+            json!({ "status": "DECLINED", "reason": "Fully booked tonight" }),
+        ),
+    ] {
+        let (status, body) = manager
+            .send(
+                http::Method::PATCH,
+                &format!("/hotels/demo/admin/requests/{id}"),
+                change,
+            )
+            .await;
+        assert_eq!(status, 200, "{body}");
+    }
+    let told = |notices: Vec<Notification>| {
+        notices
+            .into_iter()
+            .filter(|n| n.kind == NotificationKind::RequestUpdated)
+            .map(|n| (n.title, n.body))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        told(notices_about(&stack, guest_id, confirmed).await),
+        [(
+            "Swedish massage (60 min) is confirmed".to_owned(),
+            String::new()
+        )]
+    );
+    assert_eq!(
+        told(notices_about(&stack, guest_id, declined).await),
+        [(
+            "Swedish massage (60 min) could not be accepted".to_owned(),
+            "Fully booked tonight".to_owned()
+        )]
+    );
+
+    // An expiry carries its reason, in the history and to the guest.
+    let waiting = ask(
+        &mut guest,
+        json!({ "department": "housekeeping", "details": "Iron" }),
+    )
+    .await;
+    clock.advance(SignedDuration::from_hours(25));
+    let report = expiry::JOB
+        .run_once(stack.app, JobEvent::default())
+        .await
+        .unwrap();
+    assert!(report.get("expired") >= 1, "{report:?}");
+    let (request, activity) = history(&stack, waiting).await;
+    assert_eq!(request.status, Status::Expired);
+    let reason = concierge::notifications::EXPIRED_REASON;
+    assert_eq!(activity.last().unwrap().text.as_deref(), Some(reason));
+    let (_, mine) = guest.get(&format!("/me/requests/{waiting}")).await;
+    assert!(mine.to_string().contains(reason), "{mine}");
+    assert_eq!(
+        told(notices_about(&stack, guest_id, waiting).await),
+        [(
+            "Your request expired without an answer".to_owned(),
+            reason.to_owned()
+        )]
+    );
+}

@@ -655,11 +655,32 @@ async fn every_route_makes_the_round_trips_the_data_model_documents() {
     meter
         .check(
             "`POST /me/requests/{id}/cancel`",
-            "a cancellation",
-            &[],
+            "a cancellation nobody had taken",
+            &[("recipient", 0)],
             post(
                 &mut guest,
                 &format!("/me/requests/{second}/cancel"),
+                json!({}),
+            ),
+        )
+        .await;
+
+    let third = guest.ask("housekeeping").await;
+    let (status, body) = staff
+        .post(
+            &format!("/hotels/demo/admin/requests/{third}/acknowledge"),
+            json!({}),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    meter
+        .check(
+            "`POST /me/requests/{id}/cancel`",
+            "a cancellation its acknowledger hears of",
+            &[("recipient", 1)],
+            post(
+                &mut guest,
+                &format!("/me/requests/{third}/cancel"),
                 json!({}),
             ),
         )

@@ -67,7 +67,8 @@ async fn expire(app: &App, timer: Timer) -> Result<&'static str> {
     let mut next = request.next(now);
     next.status = Status::Expired;
     let activity = Activity::new(&next, ActivityKind::StatusChanged, None, now)
-        .status_change(request.status, Status::Expired);
+        .status_change(request.status, Status::Expired)
+        .text(Some(notifications::EXPIRED_REASON.to_owned()));
     let notice = notifications::to_guest(&next, now);
     let written = store
         .transact(&[

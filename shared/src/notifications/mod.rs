@@ -111,7 +111,12 @@ impl Notification {
     }
 }
 
-/// The notification to the guest about a change to their request.
+/// Why a request expired, in its history and in the guest's notification.
+pub const EXPIRED_REASON: &str =
+    "Nobody could answer in time. Ask again, or call reception if it is urgent.";
+
+/// The notification to the guest about a change to their request: a decline's reason, an
+/// expiry's, or what they asked.
 pub fn to_guest(request: &ServiceRequest, now: Timestamp) -> Notification {
     let what = request.experience_name.as_deref().unwrap_or("Your request");
     let status = match request.status {
@@ -129,10 +134,11 @@ pub fn to_guest(request: &ServiceRequest, now: Timestamp) -> Notification {
         request,
         NotificationKind::RequestUpdated,
         format!("{what} {status}"),
-        request
-            .confirmation_reason
-            .clone()
-            .unwrap_or_else(|| request.details.chars().take(140).collect()),
+        match (request.status, &request.confirmation_reason) {
+            (crate::requests::Status::Expired, _) => EXPIRED_REASON.to_owned(),
+            (_, Some(reason)) => reason.clone(),
+            (_, None) => request.details.chars().take(140).collect(),
+        },
         now,
     )
 }
