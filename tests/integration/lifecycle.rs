@@ -550,3 +550,69 @@ async fn outcomes_are_told_to_the_staff_who_took_a_request_and_to_the_guest() {
         )]
     );
 }
+
+#[tokio::test]
+async fn a_hotels_contact_is_an_address_a_web_page_and_a_phone_or_it_is_refused() {
+    let stack = Stack::demo().await;
+    let mut admin = stack.staff("admin@demo.test").await;
+    let contact = |field: &str, value: &str| {
+        let mut contact = json!({
+            "phone": "+351 210 000 000",
+            "email": "frontdesk@demo.test",
+            "website": "https://demo.test/stay",
+        });
+        contact[field] = json!(value);
+        json!({ "contact": contact })
+    };
+    for (field, value) in [
+        ("website", "javascript:alert(1)"),
+        ("website", "data:text/html,<script>alert(1)</script>"),
+        ("website", "ftp://demo.test"),
+        ("website", "https://user:pass@evil.test"),
+        ("website", "demo.test"),
+        ("email", "not-an-email"),
+        ("phone", "call us"),
+        ("phone", "12"),
+    ] {
+        let (status, body) = admin
+            .send(
+                http::Method::PATCH,
+                "/hotels/demo/admin/settings",
+                contact(field, value),
+            )
+            .await;
+        assert_eq!(status, 400, "{field} {value}: {body}");
+        assert!(
+            body["error"]["fields"][format!("contact.{field}")].is_string(),
+            "{field} {value}: {body}"
+        );
+    }
+    let (status, body) = admin
+        .send(
+            http::Method::PATCH,
+            "/hotels/demo/admin/settings",
+            contact("website", "HTTPS://Demo.test/stay"),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    let (_, public) = stack.get("/hotels/demo").await;
+    assert_eq!(public["contact"]["phone"], "+351210000000", "{public}");
+    assert_eq!(public["contact"]["website"], "HTTPS://Demo.test/stay");
+
+    let mut operator = stack.staff("operator@demo.test").await;
+    let (status, body) = operator
+        .post(
+            "/operator/hotels",
+            json!({
+                "slug": "lakeside", "name": "Lakeside", "timezone": "Europe/Lisbon",
+                "contact": { "website": "javascript:alert(1)" },
+                "superadmin": { "name": "Lee Lake", "phone": crate::support::unique_phone() },
+            }),
+        )
+        .await;
+    assert_eq!(status, 400, "{body}");
+    assert!(
+        body["error"]["fields"]["contact.website"].is_string(),
+        "{body}"
+    );
+}

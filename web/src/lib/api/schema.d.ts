@@ -1053,16 +1053,21 @@ export interface components {
             active: boolean;
         };
         Contact: {
+            /** @description E.164. */
             phone: string | null;
             email: string | null;
             address: string | null;
+            /** @description An http or https address. */
             website: string | null;
         };
         /** @description Replaces the whole contact block; a missing or blank field clears it. */
         ContactInput: {
+            /** @description An international number; stored in E.164. Anything else is 400 (`contact.phone`). */
             phone?: string | null;
+            /** @description An email address; anything else is 400 (`contact.email`). */
             email?: string | null;
             address?: string | null;
+            /** @description An http or https address with a host and no credentials; anything else (`javascript:`, `data:`…) is 400 (`contact.website`). */
             website?: string | null;
         };
         Branding: {
