@@ -616,3 +616,61 @@ async fn a_hotels_contact_is_an_address_a_web_page_and_a_phone_or_it_is_refused(
         "{body}"
     );
 }
+
+#[tokio::test]
+async fn assigning_names_the_assignee_tells_them_and_repeating_it_changes_nothing() {
+    let stack = Stack::demo().await;
+    let mut guest = stack.guest("demo", "101").await;
+    let id = ask(
+        &mut guest,
+        json!({ "department": "housekeeping", "details": "Kettle" }),
+    )
+    .await;
+    let mut manager = stack.staff("manager@demo.test").await;
+    let sam = stack.user("staff@demo.test").await.id;
+    let path = format!("/hotels/demo/admin/requests/{id}");
+    let mut patch = async |body: Value| {
+        let (status, body) = manager.send(http::Method::PATCH, &path, body).await;
+        assert_eq!(status, 200, "{body}");
+        body
+    };
+    let assigned = patch(json!({ "assignee": sam, "priority": "HIGH" })).await;
+    assert_eq!(assigned["assignee"], sam.to_string());
+    let version = assigned["version"].clone();
+
+    // The same assignee and priority again: no history, no new version.
+    let again = patch(json!({ "assignee": sam, "priority": "HIGH" })).await;
+    assert_eq!(again["version"], version);
+    let (_, activity) = history(&stack, id).await;
+    let assignments: Vec<_> = activity
+        .iter()
+        .filter(|a| a.kind == ActivityKind::Assigned)
+        .map(|a| a.text.clone().unwrap_or_default())
+        .collect();
+    assert_eq!(assignments, ["Assigned to Sam Staff."]);
+    assert_eq!(
+        activity
+            .iter()
+            .filter(|a| a.kind == ActivityKind::PriorityChanged)
+            .count(),
+        1
+    );
+    let told: Vec<_> = notices_about(&stack, sam, id)
+        .await
+        .into_iter()
+        .filter(|n| n.kind == NotificationKind::Assigned)
+        .collect();
+    assert_eq!(told.len(), 1, "{told:?}");
+
+    // `null` removes the assignee.
+    let removed = patch(json!({ "assignee": null })).await;
+    assert_eq!(removed["assignee"], Value::Null);
+    assert_ne!(removed["version"], version);
+    let (_, activity) = history(&stack, id).await;
+    assert_eq!(
+        activity.last().unwrap().text.as_deref(),
+        Some("No longer assigned.")
+    );
+    let unchanged = patch(json!({ "assignee": null })).await;
+    assert_eq!(unchanged["version"], removed["version"]);
+}

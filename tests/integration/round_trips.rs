@@ -716,7 +716,7 @@ async fn every_route_makes_the_round_trips_the_data_model_documents() {
         .check(
             "`POST …/acknowledge`, `PATCH …`",
             "an acknowledgement",
-            &[],
+            &[("recipient", 0)],
             post(
                 &mut staff,
                 &format!("/hotels/demo/admin/requests/{request}/acknowledge"),
@@ -728,12 +728,26 @@ async fn every_route_makes_the_round_trips_the_data_model_documents() {
         .check(
             "`POST …/acknowledge`, `PATCH …`",
             "a new priority",
-            &[],
+            &[("recipient", 0)],
             send(
                 &mut manager,
                 Method::PATCH,
                 &format!("/hotels/demo/admin/requests/{request}"),
                 json!({ "priority": "HIGH" }),
+            ),
+        )
+        .await;
+    let sam = stack.user("staff@demo.test").await.id;
+    meter
+        .check(
+            "`POST …/acknowledge`, `PATCH …`",
+            "an assignment, its assignee told",
+            &[("recipient", 1)],
+            send(
+                &mut manager,
+                Method::PATCH,
+                &format!("/hotels/demo/admin/requests/{request}"),
+                json!({ "assignee": sam }),
             ),
         )
         .await;

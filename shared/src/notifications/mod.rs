@@ -32,6 +32,8 @@ pub enum NotificationKind {
     RequestCancelled,
     /// To the staff working a request: its guest checked out.
     GuestLeft,
+    /// To a member: a request was assigned to them.
+    Assigned,
 }
 
 impl NotificationKind {

@@ -1274,7 +1274,7 @@ export interface components {
             id: components["schemas"]["Ulid"];
             hotel: components["schemas"]["Slug"];
             /** @enum {string} */
-            kind: "NEW_REQUEST" | "REQUEST_UPDATED" | "ESCALATION" | "REMINDER" | "DIGEST" | "REQUEST_CANCELLED" | "GUEST_LEFT";
+            kind: "NEW_REQUEST" | "REQUEST_UPDATED" | "ESCALATION" | "REMINDER" | "DIGEST" | "REQUEST_CANCELLED" | "GUEST_LEFT" | "ASSIGNED";
             title: string;
             body: string;
             request: components["schemas"]["Ulid"] | null;
@@ -2305,6 +2305,7 @@ export interface operations {
                 "application/json": {
                     status?: components["schemas"]["Status"] | null;
                     reason?: string | null;
+                    /** @description An active member who works the request's department (told by a notification), or `null` to remove the assignee. An assignee or priority the request already has changes nothing: no history, no new version. */
                     assignee?: components["schemas"]["NullableUlid"];
                     priority?: components["schemas"]["Priority"] | null;
                 };
