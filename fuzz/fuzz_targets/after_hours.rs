@@ -110,6 +110,7 @@ fn department(windows: Vec<AfterHoursWindow>, input: &Input<'_>) -> Department {
         description: String::new(),
         response_sla_minutes: input.response_sla_minutes,
         after_hours_sla_minutes: input.after_hours_sla_minutes,
+        booking_lead_minutes: concierge::departments::DEFAULT_BOOKING_LEAD_MINUTES,
         after_hours: windows,
         escalation_contacts: Vec::new(),
         active: true,

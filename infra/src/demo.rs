@@ -192,6 +192,7 @@ fn departments(hotel: &HotelSlug, now: jiff::Timestamp) -> Result<Vec<Department
             description: description.to_owned(),
             response_sla_minutes: sla,
             after_hours_sla_minutes: after,
+            booking_lead_minutes: concierge::departments::DEFAULT_BOOKING_LEAD_MINUTES,
             after_hours: windows,
             escalation_contacts: Vec::new(),
             active: true,

@@ -150,6 +150,7 @@ async fn departments_list_the_active_ones_by_name() {
         description: String::new(),
         response_sla_minutes: 60,
         after_hours_sla_minutes: 60,
+        booking_lead_minutes: concierge::departments::DEFAULT_BOOKING_LEAD_MINUTES,
         after_hours: vec![],
         escalation_contacts: vec![],
         active: false,

@@ -16,6 +16,7 @@ mod iam;
 mod identity;
 mod images;
 mod jobs;
+mod lifecycle;
 mod matrix;
 mod members;
 mod push;

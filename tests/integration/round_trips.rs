@@ -655,11 +655,32 @@ async fn every_route_makes_the_round_trips_the_data_model_documents() {
     meter
         .check(
             "`POST /me/requests/{id}/cancel`",
-            "a cancellation",
-            &[],
+            "a cancellation nobody had taken",
+            &[("recipient", 0)],
             post(
                 &mut guest,
                 &format!("/me/requests/{second}/cancel"),
+                json!({}),
+            ),
+        )
+        .await;
+
+    let third = guest.ask("housekeeping").await;
+    let (status, body) = staff
+        .post(
+            &format!("/hotels/demo/admin/requests/{third}/acknowledge"),
+            json!({}),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    meter
+        .check(
+            "`POST /me/requests/{id}/cancel`",
+            "a cancellation its acknowledger hears of",
+            &[("recipient", 1)],
+            post(
+                &mut guest,
+                &format!("/me/requests/{third}/cancel"),
                 json!({}),
             ),
         )
@@ -695,7 +716,7 @@ async fn every_route_makes_the_round_trips_the_data_model_documents() {
         .check(
             "`POST …/acknowledge`, `PATCH …`",
             "an acknowledgement",
-            &[],
+            &[("recipient", 0)],
             post(
                 &mut staff,
                 &format!("/hotels/demo/admin/requests/{request}/acknowledge"),
@@ -707,12 +728,26 @@ async fn every_route_makes_the_round_trips_the_data_model_documents() {
         .check(
             "`POST …/acknowledge`, `PATCH …`",
             "a new priority",
-            &[],
+            &[("recipient", 0)],
             send(
                 &mut manager,
                 Method::PATCH,
                 &format!("/hotels/demo/admin/requests/{request}"),
                 json!({ "priority": "HIGH" }),
+            ),
+        )
+        .await;
+    let sam = stack.user("staff@demo.test").await.id;
+    meter
+        .check(
+            "`POST …/acknowledge`, `PATCH …`",
+            "an assignment, its assignee told",
+            &[("recipient", 1)],
+            send(
+                &mut manager,
+                Method::PATCH,
+                &format!("/hotels/demo/admin/requests/{request}"),
+                json!({ "assignee": sam }),
             ),
         )
         .await;
@@ -750,7 +785,7 @@ async fn every_route_makes_the_round_trips_the_data_model_documents() {
         .check(
             "`GET /notifications`",
             "STAFF's notifications",
-            &[],
+            &[("hotel", 1)],
             get(&staff, "/notifications"),
         )
         .await;
@@ -758,7 +793,7 @@ async fn every_route_makes_the_round_trips_the_data_model_documents() {
         .check(
             "`GET /notifications/unread-count`",
             "their unread count",
-            &[],
+            &[("hotel", 1)],
             get(&staff, "/notifications/unread-count"),
         )
         .await;
@@ -783,7 +818,7 @@ async fn every_route_makes_the_round_trips_the_data_model_documents() {
         .check(
             "`POST /notifications/read-all`",
             "all read",
-            &[("unread", unread)],
+            &[("hotel", unread.min(1)), ("unread", unread)],
             post(&mut staff, "/notifications/read-all", json!({})),
         )
         .await;
@@ -1030,8 +1065,8 @@ async fn every_route_makes_the_round_trips_the_data_model_documents() {
     meter
         .check(
             "`PATCH …/admin/stays/{stay}`",
-            "a stay ended",
-            &[],
+            "a stay ended, its one open request cancelled and its acknowledger told",
+            &[("open", 1), ("recipient", 1)],
             send(
                 &mut staff,
                 Method::PATCH,
@@ -1145,13 +1180,22 @@ async fn every_route_makes_the_round_trips_the_data_model_documents() {
             stream(&staff, "/hotels/demo/admin/events"),
         )
         .await;
+    // The first guest's requests closed with their stay: this guest's moves on.
+    let moving = guest.ask("housekeeping").await;
+    let (status, body) = staff
+        .post(
+            &format!("/hotels/demo/admin/requests/{moving}/acknowledge"),
+            json!({}),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
     meter
         .record(
             "a request moved on",
             send(
                 &mut staff,
                 Method::PATCH,
-                &format!("/hotels/demo/admin/requests/{request}"),
+                &format!("/hotels/demo/admin/requests/{moving}"),
                 json!({ "status": "IN_PROGRESS" }),
             ),
         )

@@ -394,9 +394,9 @@ counted! {
     fn open_requests(&self, hotel: &HotelSlug, limit: u16) -> Result<Vec<ServiceRequest>>;
     fn requests(&self, listing: &RequestListing, filter: &RequestFilter, limit: u16, after: Option<Position>) -> Result<Listed>;
     fn notifications(&self, user: UserId, page: &PageRequest) -> Result<Page<Notification>>;
-    fn unread_notifications(&self, user: UserId) -> Result<u64>;
+    fn unread_notifications(&self, user: UserId) -> Result<Vec<Notification>>;
+    fn notification(&self, user: UserId, id: NotificationId) -> Result<Option<Notification>>;
     fn mark_notification_read(&self, user: UserId, id: NotificationId) -> Result<bool>;
-    fn mark_all_notifications_read(&self, user: UserId) -> Result<u64>;
     fn idempotency_record(&self, user: UserId, key: &str) -> Result<Option<IdempotencyRecord>>;
     fn release_idempotency(&self, record: &IdempotencyRecord) -> Result<()>;
     fn heartbeats(&self) -> Result<Vec<Heartbeat>>;

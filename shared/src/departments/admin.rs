@@ -15,6 +15,8 @@ use crate::store::{PageRequest, Store, Write};
 
 /// A week: the longest response time a department may promise.
 const MAX_SLA_MINUTES: u32 = 7 * 24 * 60;
+/// A day: the longest a department may ask to be told ahead of a booked time.
+const MAX_BOOKING_LEAD_MINUTES: u32 = 24 * 60;
 const MAX_WINDOWS: usize = 28;
 const MAX_CONTACTS: usize = 20;
 /// A transaction holds at most 100 items.
@@ -28,6 +30,7 @@ pub struct Changes {
     pub description: Option<String>,
     pub response_sla_minutes: Option<u32>,
     pub after_hours_sla_minutes: Option<u32>,
+    pub booking_lead_minutes: Option<u32>,
     pub after_hours: Option<Vec<AfterHoursWindow>>,
     pub escalation_contacts: Option<Vec<UserId>>,
     pub active: Option<bool>,
@@ -54,6 +57,15 @@ impl Changes {
             .after_hours_sla_minutes
             .map(|minutes| sla("after_hours_sla_minutes", minutes))
             .transpose()?;
+        if self
+            .booking_lead_minutes
+            .is_some_and(|minutes| minutes > MAX_BOOKING_LEAD_MINUTES)
+        {
+            return Err(Error::field(
+                "booking_lead_minutes",
+                format!("use 0 to {MAX_BOOKING_LEAD_MINUTES} minutes"),
+            ));
+        }
         if self
             .after_hours
             .as_ref()
@@ -83,6 +95,7 @@ impl Changes {
             description,
             response_sla_minutes,
             after_hours_sla_minutes,
+            booking_lead_minutes: self.booking_lead_minutes,
             after_hours: self.after_hours,
             escalation_contacts,
             active: self.active,
@@ -102,6 +115,9 @@ impl Changes {
         }
         if let Some(minutes) = self.after_hours_sla_minutes {
             department.after_hours_sla_minutes = minutes;
+        }
+        if let Some(minutes) = self.booking_lead_minutes {
+            department.booking_lead_minutes = minutes;
         }
         if let Some(windows) = self.after_hours {
             department.after_hours = windows;

@@ -24,6 +24,7 @@ struct NewDepartment {
     description: Option<String>,
     response_sla_minutes: u32,
     after_hours_sla_minutes: u32,
+    booking_lead_minutes: Option<u32>,
     #[serde(default)]
     after_hours: Vec<AfterHoursWindow>,
     #[serde(default)]
@@ -40,6 +41,11 @@ pub async fn handle(app: &App, req: Request) -> HandlerResult {
         description: input.description,
         response_sla_minutes: Some(input.response_sla_minutes),
         after_hours_sla_minutes: Some(input.after_hours_sla_minutes),
+        booking_lead_minutes: Some(
+            input
+                .booking_lead_minutes
+                .unwrap_or(super::DEFAULT_BOOKING_LEAD_MINUTES),
+        ),
         after_hours: Some(input.after_hours),
         escalation_contacts: Some(input.escalation_contacts),
         active: None,
@@ -53,6 +59,7 @@ pub async fn handle(app: &App, req: Request) -> HandlerResult {
         description: String::new(),
         response_sla_minutes: 0,
         after_hours_sla_minutes: 0,
+        booking_lead_minutes: 0,
         after_hours: Vec::new(),
         escalation_contacts: Vec::new(),
         active: true,

@@ -168,6 +168,26 @@ pub fn response_sla(department: &Department, zone: &TimeZone, now: Timestamp) ->
     }
 }
 
+impl ResponseSla {
+    /// The deadline of a request booked for `requested_for`: no later than `lead_minutes` before
+    /// the booking, and never in the past.
+    pub fn before_booking(
+        self,
+        requested_for: Option<Timestamp>,
+        lead_minutes: u32,
+        now: Timestamp,
+    ) -> Self {
+        let Some(at) = requested_for else { return self };
+        let latest = at
+            .saturating_sub(SignedDuration::from_mins(i64::from(lead_minutes)))
+            .unwrap_or(at);
+        Self {
+            response_due_at: self.response_due_at.min(latest).max(now),
+            ..self
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -286,6 +306,24 @@ mod tests {
         let after = "2026-03-08T07:00:00Z".parse::<Timestamp>().unwrap(); // 03:00 EDT
         assert!(!is_after_hours(&windows, &zone, before));
         assert!(!is_after_hours(&windows, &zone, after));
+    }
+
+    #[test]
+    fn a_booking_brings_the_deadline_forward_but_never_into_the_past() {
+        let now: Timestamp = "2026-12-06T08:00:00Z".parse().unwrap();
+        let sla = ResponseSla {
+            after_hours: true,
+            response_due_at: "2026-12-06T10:00:00Z".parse().unwrap(),
+        };
+        let at = |s: &str| Some(s.parse::<Timestamp>().unwrap());
+        let due = |requested_for| sla.before_booking(requested_for, 15, now).response_due_at;
+        assert_eq!(due(None), sla.response_due_at);
+        assert_eq!(
+            due(at("2026-12-06T08:39:00Z")),
+            at("2026-12-06T08:24:00Z").unwrap()
+        );
+        assert_eq!(due(at("2026-12-06T08:10:00Z")), now);
+        assert_eq!(due(at("2026-12-07T08:00:00Z")), sla.response_due_at);
     }
 
     #[test]

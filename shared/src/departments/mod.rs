@@ -26,6 +26,10 @@ pub struct Department {
     pub response_sla_minutes: u32,
     /// Minutes staff have to acknowledge a request made inside an after-hours window.
     pub after_hours_sla_minutes: u32,
+    /// How long before a booked time (`requested_for`) a request must be acknowledged, at the
+    /// latest: its deadline is the earlier of the SLA's and this.
+    #[serde(default = "default_booking_lead")]
+    pub booking_lead_minutes: u32,
     /// Windows in the hotel's time zone; a window may run past midnight.
     #[serde(default)]
     pub after_hours: Vec<AfterHoursWindow>,
@@ -35,6 +39,13 @@ pub struct Department {
     pub active: bool,
     pub created_at: Timestamp,
     pub updated_at: Timestamp,
+}
+
+/// The booking lead of a department that was not given one.
+pub const DEFAULT_BOOKING_LEAD_MINUTES: u32 = 15;
+
+fn default_booking_lead() -> u32 {
+    DEFAULT_BOOKING_LEAD_MINUTES
 }
 
 /// What anyone may see of a department.

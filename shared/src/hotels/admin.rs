@@ -7,7 +7,7 @@ use crate::error::{Error, Result};
 use crate::operator::required_text;
 use crate::requests::optional_text;
 use crate::store::{Store, Write};
-use crate::users::CountryCode;
+use crate::users::{CountryCode, Email, Phone};
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -26,23 +26,74 @@ pub struct HotelChanges {
     pub active: Option<bool>,
 }
 
+impl Contact {
+    /// The contact block checked, as the public pages will show it: the phone in E.164, the
+    /// email an address, the website an http(s) address on a host; blank fields left out.
+    pub fn checked(self) -> Result<Self> {
+        let phone = optional_text("contact.phone", self.phone, 50)?
+            .map(|phone| {
+                Phone::parse(&phone)
+                    .map(|phone| phone.as_str().to_owned())
+                    .map_err(|_| {
+                        Error::field(
+                            "contact.phone",
+                            "use an international number such as +351 210 000 000",
+                        )
+                    })
+            })
+            .transpose()?;
+        let email = optional_text("contact.email", self.email, 254)?
+            .map(|email| {
+                Email::parse(&email)
+                    .map(|email| email.as_str().to_owned())
+                    .map_err(|_| {
+                        Error::field(
+                            "contact.email",
+                            "use an email address such as frontdesk@example.com",
+                        )
+                    })
+            })
+            .transpose()?;
+        let website = optional_text("contact.website", self.website, 300)?
+            .map(|website| checked_website(&website).map(|()| website))
+            .transpose()?;
+        Ok(Contact {
+            phone,
+            email,
+            address: optional_text("contact.address", self.address, 300)?,
+            website,
+        })
+    }
+}
+
+/// A website a guest's browser may open from the hotel's page: http or https, a host, no
+/// credentials, nothing a browser would run (`javascript:`, `data:`).
+fn checked_website(website: &str) -> Result<()> {
+    let refused = || {
+        Error::field(
+            "contact.website",
+            "use a web address such as https://example.com",
+        )
+    };
+    let uri: http::Uri = website.parse().map_err(|_| refused())?;
+    let web = matches!(uri.scheme_str(), Some("http" | "https"));
+    match uri.authority() {
+        Some(authority)
+            if web && !authority.host().is_empty() && !authority.as_str().contains('@') =>
+        {
+            Ok(())
+        }
+        _ => Err(refused()),
+    }
+}
+
 impl HotelChanges {
     pub fn checked(self) -> Result<Self> {
         let name = self
             .name
             .map(|name| required_text("name", name))
             .transpose()?;
-        let contact = self
-            .contact
-            .map(|contact| {
-                Ok::<_, Error>(Contact {
-                    phone: optional_text("contact.phone", contact.phone, 50)?,
-                    email: optional_text("contact.email", contact.email, 254)?,
-                    address: optional_text("contact.address", contact.address, 300)?,
-                    website: optional_text("contact.website", contact.website, 300)?,
-                })
-            })
-            .transpose()?;
+        let contact = self.contact.map(Contact::checked).transpose()?;
         let accent_color = self
             .accent_color
             .map(|color| {

@@ -77,6 +77,13 @@ impl TimeZoneName {
     pub fn zone(&self) -> jiff::tz::TimeZone {
         jiff::tz::TimeZone::get(&self.0).unwrap_or(jiff::tz::TimeZone::UTC)
     }
+
+    /// `at` as people at the hotel read it, the zone named: "Sun 6 Dec 2026, 19:54
+    /// (Asia/Kolkata)".
+    pub fn local_text(&self, at: jiff::Timestamp) -> String {
+        let local = at.to_zoned_datetime(self.zone());
+        format!("{} ({})", local.strftime("%a %-d %b %Y, %H:%M"), self.0)
+    }
 }
 
 impl TryFrom<String> for TimeZoneName {

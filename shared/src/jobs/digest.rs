@@ -57,6 +57,13 @@ async fn digest(app: &App, hotel: &Hotel) -> Result<&'static str> {
         .filter(|m| m.active && m.role >= Role::Admin)
         .collect();
     let body = describe(&figures);
+    let yesterday = today.yesterday().map_err(Error::internal)?;
+    let title = format!(
+        "{}: yesterday, {} ({})",
+        hotel.name,
+        yesterday.strftime("%A %-d %B %Y"),
+        hotel.timezone.as_str()
+    );
     let notices: Vec<Notification> = admins
         .iter()
         .map(|m| Notification {
@@ -64,7 +71,7 @@ async fn digest(app: &App, hotel: &Hotel) -> Result<&'static str> {
             id: crate::ids::NotificationId::generate(),
             hotel: hotel.slug.clone(),
             kind: NotificationKind::Digest,
-            title: format!("Yesterday at {}", hotel.name),
+            title: title.clone(),
             body: body.clone(),
             request: None,
             read: false,

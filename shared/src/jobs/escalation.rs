@@ -1,6 +1,7 @@
 //! Escalation, every minute and at each request's deadline: a request nobody acknowledged by
 //! its `response_due_at` escalates to level 1 (the department's staff and its escalation
-//! contacts hear of it); still unacknowledged one SLA later, to level 2 (the hotel's admins).
+//! contacts hear of it, or the hotel's admins when that is nobody); still unacknowledged one SLA
+//! later, to level 2 (the hotel's admins). An escalation nobody could be told of is not recorded.
 //! Each level is recorded once: the request's version and the timer's deletion are conditions
 //! of the one transaction that records it.
 
@@ -9,7 +10,6 @@ use jiff::SignedDuration;
 use super::{Job, JobEvent, JobReport, drop_timer, handle_due};
 use crate::app::App;
 use crate::error::{Error, Result};
-use crate::members::Role;
 use crate::notifications::{self, NotificationKind};
 use crate::requests::{Activity, ActivityKind, Status};
 use crate::store::Write;
@@ -23,6 +23,9 @@ pub const JOB: Job = Job {
 
 /// The highest level: after it there is no one left to tell.
 pub const TOP_LEVEL: u8 = 2;
+
+/// How long an escalation with nobody to tell waits before it is tried again.
+const NOBODY_RETRY: SignedDuration = SignedDuration::from_mins(15);
 
 pub async fn run(app: &App, event: JobEvent) -> Result<JobReport> {
     handle_due(app, TimerKind::Escalate, &event, escalate).await
@@ -38,19 +41,74 @@ async fn escalate(app: &App, timer: Timer) -> Result<&'static str> {
     };
     let now = app.clock.now();
     let level = request.escalation_level + 1;
+    // Who is told decides what the history says, so they are found before anything is written.
+    let (members, department) = tokio::try_join!(
+        store.members(&request.hotel),
+        store.department(&request.hotel, &request.department),
+    )?;
+    let (recipients, told) = match level {
+        1 => {
+            let contacts = department
+                .as_ref()
+                .map(|d| d.escalation_contacts.as_slice())
+                .unwrap_or_default();
+            let found = notifications::recipients(&members, &request.department, contacts);
+            let told = if found.admins_instead {
+                "nobody receives this department's requests, so the hotel's admins were told"
+            } else {
+                "the department's staff were told"
+            };
+            (found.users, told)
+        }
+        _ => (
+            notifications::admins(&members),
+            "the hotel's admins were told",
+        ),
+    };
+    if recipients.is_empty() {
+        // Only a hotel without an active admin gets here: nothing is recorded as told, and the
+        // escalation is tried again later.
+        tracing::error!(request = %request.id, level, "an escalation has nobody to tell");
+        let retry = Timer::new(
+            TimerKind::Escalate,
+            now.saturating_add(NOBODY_RETRY).unwrap_or(now),
+            request.id.to_string(),
+        );
+        return match store
+            .transact(&[Write::DeleteTimer(&timer), Write::InsertTimer(&retry)])
+            .await
+        {
+            Ok(())
+            | Err(Error::Conflict {
+                code: "timer_gone", ..
+            }) => Ok("nobody_to_tell"),
+            Err(err) => Err(err),
+        };
+    }
     let mut next = request.next(now);
     next.escalation_level = level;
     next.escalated_at = Some(now);
     let activity = Activity::new(&next, ActivityKind::Escalated, None, now).text(Some(format!(
-        "Escalated to level {level}: not acknowledged in time."
+        "Escalated to level {level}: not acknowledged in time; {told} ({}).",
+        people(recipients.len())
     )));
     // Level 2 comes one more SLA after the deadline.
-    let sla = request.response_due_at.duration_since(request.created_at);
+    let sla = department
+        .as_ref()
+        .map(|d| {
+            SignedDuration::from_mins(i64::from(if request.after_hours {
+                d.after_hours_sla_minutes
+            } else {
+                d.response_sla_minutes
+            }))
+        })
+        .unwrap_or_else(|| request.response_due_at.duration_since(request.created_at));
     let next_level = (level < TOP_LEVEL).then(|| {
         Timer::new(
             TimerKind::Escalate,
             request
                 .response_due_at
+                .max(now)
                 .saturating_add(sla)
                 .unwrap_or(request.response_due_at),
             request.id.to_string(),
@@ -74,20 +132,6 @@ async fn escalate(app: &App, timer: Timer) -> Result<&'static str> {
         }) => return Ok("skipped"),
         Err(err) => return Err(err),
     }
-    let members = store.members(&next.hotel).await?;
-    let department = store.department(&next.hotel, &next.department).await?;
-    let contacts = department
-        .map(|d| d.escalation_contacts)
-        .unwrap_or_default();
-    let recipients: Vec<_> = members
-        .iter()
-        .filter(|m| m.active)
-        .filter(|m| match level {
-            1 => m.departments.contains(&next.department) || contacts.contains(&m.user),
-            _ => m.role >= Role::Admin,
-        })
-        .map(|m| m.user)
-        .collect();
     let title = format!(
         "Level {level} escalation: request from {} waiting",
         next.location
@@ -102,4 +146,13 @@ async fn escalate(app: &App, timer: Timer) -> Result<&'static str> {
     )
     .await;
     Ok("escalated")
+}
+
+/// "1 person", "3 people".
+fn people(count: usize) -> String {
+    if count == 1 {
+        "1 person".to_owned()
+    } else {
+        format!("{count} people")
+    }
 }

@@ -1,5 +1,6 @@
 //! Expiry, every five minutes: requests still NEW when their expiry timer comes due become
-//! EXPIRED (the guest is told), and stays past their check-out end.
+//! EXPIRED (the guest is told), and stays past their check-out end, closing their open requests
+//! (`stays::departure`).
 
 use jiff::SignedDuration;
 
@@ -9,6 +10,7 @@ use crate::error::{Error, Result};
 use crate::notifications;
 use crate::requests::state::{Actor, allowed};
 use crate::requests::{Activity, ActivityKind, Status};
+use crate::stays::departure;
 use crate::store::Write;
 use crate::timers::{Timer, TimerKind};
 
@@ -30,7 +32,12 @@ pub async fn run(app: &App, event: JobEvent) -> Result<JobReport> {
             .await?
         {
             match app.store.transact(&[Write::EndStay(&stay)]).await {
-                Ok(()) => report.count("stays_ended"),
+                Ok(()) => {
+                    report.count("stays_ended");
+                    let closed = departure::close_requests(app, &stay, app.clock.now()).await?;
+                    report.add("requests_cancelled", closed.cancelled);
+                    report.add("requests_flagged", closed.flagged);
+                }
                 // Ended or extended meanwhile.
                 Err(Error::Conflict {
                     code: "stay_changed",
@@ -60,7 +67,8 @@ async fn expire(app: &App, timer: Timer) -> Result<&'static str> {
     let mut next = request.next(now);
     next.status = Status::Expired;
     let activity = Activity::new(&next, ActivityKind::StatusChanged, None, now)
-        .status_change(request.status, Status::Expired);
+        .status_change(request.status, Status::Expired)
+        .text(Some(notifications::EXPIRED_REASON.to_owned()));
     let notice = notifications::to_guest(&next, now);
     let written = store
         .transact(&[

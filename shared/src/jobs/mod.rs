@@ -106,7 +106,14 @@ pub struct JobReport {
 
 impl JobReport {
     pub fn count(&mut self, outcome: &str) {
-        *self.counts.entry(outcome.to_owned()).or_default() += 1;
+        self.add(outcome, 1);
+    }
+
+    /// Counts `n` of an outcome (none: nothing is recorded).
+    pub fn add(&mut self, outcome: &str, n: u64) {
+        if n > 0 {
+            *self.counts.entry(outcome.to_owned()).or_default() += n;
+        }
     }
 
     pub fn get(&self, outcome: &str) -> u64 {

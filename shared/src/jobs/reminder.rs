@@ -1,5 +1,6 @@
 //! Reminders, every five minutes and at each reminder's moment: shortly before a request's
-//! requested-for time, its department's staff (and its assignee) are reminded, once.
+//! requested-for time, its department's staff (and its assignee) are reminded, once; the
+//! hotel's admins when nobody works the department.
 
 use jiff::SignedDuration;
 
@@ -24,14 +25,20 @@ pub async fn run(app: &App, event: JobEvent) -> Result<JobReport> {
 async fn remind(app: &App, timer: Timer) -> Result<&'static str> {
     let store = app.store.as_ref();
     let request = store.request(timer.request()?).await?;
-    let Some(request) = request.filter(|r| !r.status.is_final()) else {
+    let Some(request) = request.filter(|r| !r.status.is_final() && r.guest_left_at.is_none())
+    else {
         return drop_timer(app, &timer).await;
     };
     let now = app.clock.now();
+    let (hotel, members) =
+        tokio::try_join!(store.hotel(&request.hotel), store.members(&request.hotel),)?;
+    let Some(zone) = hotel.map(|h| h.timezone) else {
+        return drop_timer(app, &timer).await;
+    };
     let activity = Activity::new(&request, ActivityKind::Reminder, None, now).text(
         request
             .requested_for
-            .map(|at| format!("Requested for {at}.")),
+            .map(|at| format!("Requested for {}.", zone.local_text(at))),
     );
     let written = store
         .transact(&[
@@ -52,16 +59,16 @@ async fn remind(app: &App, timer: Timer) -> Result<&'static str> {
         }) => return Ok("retry"),
         Err(err) => return Err(err),
     }
-    let members = store.members(&request.hotel).await?;
-    let recipients: Vec<_> = members
-        .iter()
-        .filter(|m| {
-            m.active
-                && (m.departments.contains(&request.department) || Some(m.user) == request.assignee)
-        })
-        .map(|m| m.user)
-        .collect();
-    let title = format!("Coming up: request from {}", request.location);
+    let assignee: Vec<_> = request.assignee.into_iter().collect();
+    let recipients = notifications::recipients(&members, &request.department, &assignee).users;
+    let title = match request.requested_for {
+        Some(at) => format!(
+            "Coming up at {}: request from {}",
+            zone.local_text(at),
+            request.location
+        ),
+        None => format!("Coming up: request from {}", request.location),
+    };
     notifications::send(
         app,
         &request,

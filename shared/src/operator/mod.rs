@@ -49,7 +49,7 @@ pub async fn create_hotel(
         slug: hotel.slug,
         name: required_text("name", hotel.name)?,
         timezone: hotel.timezone,
-        contact: hotel.contact,
+        contact: hotel.contact.checked()?,
         branding: Default::default(),
         default_stay_nights: hotel.default_stay_nights,
         accepted_countries: Vec::new(),

@@ -1,5 +1,5 @@
 //! `POST /api/v1/me/requests/{request}/cancel`: the guest withdraws a request that is still NEW,
-//! ACKNOWLEDGED or CONFIRMED.
+//! ACKNOWLEDGED or CONFIRMED. Staff who acknowledged or were assigned it are told.
 
 use lambda_http::Request;
 
@@ -11,6 +11,7 @@ use crate::error::Error;
 use crate::guards;
 use crate::http::{self, HandlerResult};
 use crate::ids::RequestId;
+use crate::notifications::{self, NotificationKind};
 use crate::session::Session;
 use crate::store::Write;
 
@@ -56,7 +57,18 @@ pub async fn handle(app: &App, req: Request) -> HandlerResult {
                 code: "request_changed",
                 ..
             }) => continue,
-            Ok(()) => return http::ok(&GuestView::from(&next)),
+            Ok(()) => {
+                let title = format!("Cancelled by the guest: request from {}", next.location);
+                notifications::to_workers(
+                    app,
+                    &next,
+                    NotificationKind::RequestCancelled,
+                    &title,
+                    now,
+                )
+                .await;
+                return http::ok(&GuestView::from(&next));
+            }
             Err(err) => return Err(err),
         }
     }

@@ -17,7 +17,7 @@ use crate::app::App;
 use crate::departments::hours::response_sla;
 use crate::error::{Error, Result};
 use crate::guards;
-use crate::hotels;
+use crate::hotels::{self, TimeZoneName};
 use crate::http::{self, HandlerResult};
 use crate::idempotency::{self, Claim, IdempotencyRecord};
 use crate::ids::{DepartmentSlug, ExperienceId, HotelSlug, RequestId};
@@ -92,10 +92,10 @@ pub async fn handle(app: &App, req: Request) -> HandlerResult {
                 tracing::error!(%err, "an idempotency claim could not be released");
             }
         }
-        (Ok(request), _) => notify_department(app, request, now).await,
+        (Ok((request, zone)), _) => notify_department(app, request, zone, now).await,
         _ => {}
     }
-    let request = created?;
+    let (request, _) = created?;
     http::json_response(StatusCode::CREATED, &GuestView::from(&request))
 }
 
@@ -107,7 +107,7 @@ async fn create(
     details: Option<String>,
     now: Timestamp,
     record: Option<&IdempotencyRecord>,
-) -> Result<ServiceRequest> {
+) -> Result<(ServiceRequest, TimeZoneName)> {
     let store = app.store.as_ref();
     let (stay, guest) = guards::active_stay(app, session, hotel).await?;
     let experience = match body.experience {
@@ -139,7 +139,11 @@ async fn create(
     let department = department
         .filter(|d| d.active)
         .ok_or_else(|| Error::field("department", "not a department of this hotel"))?;
-    let sla = response_sla(&department, &hotel_record.timezone.zone(), now);
+    let sla = response_sla(&department, &hotel_record.timezone.zone(), now).before_booking(
+        body.requested_for,
+        department.booking_lead_minutes,
+        now,
+    );
 
     let request = ServiceRequest {
         id: RequestId::generate(),
@@ -165,6 +169,7 @@ async fn create(
         confirmation_reason: None,
         escalation_level: 0,
         escalated_at: None,
+        guest_left_at: None,
         version: 1,
         created_at: now,
         updated_at: now,
@@ -179,6 +184,7 @@ async fn create(
     let response = serde_json::to_string(&GuestView::from(&request)).map_err(Error::internal)?;
     let timers = timers_of(&request, &app.config.requests, now)?;
     let mut writes = vec![
+        Write::CheckStay(&stay),
         Write::InsertRequest(&request),
         Write::InsertActivity(&activity),
     ];
@@ -192,15 +198,20 @@ async fn create(
     }
     app.store.transact(&writes).await?;
     schedule(app, &request, &timers).await;
-    Ok(request)
+    Ok((request, hotel_record.timezone))
 }
 
 /// Tells the department's staff. The request already exists and lists show it, so a failure
 /// here is logged rather than undoing it.
-async fn notify_department(app: &App, request: &ServiceRequest, now: Timestamp) {
+async fn notify_department(
+    app: &App,
+    request: &ServiceRequest,
+    zone: &TimeZoneName,
+    now: Timestamp,
+) {
     match app.store.members(&request.hotel).await {
         Ok(members) => {
-            let notices = notifications::to_department(request, &members, now);
+            let notices = notifications::to_department(request, &members, zone, now);
             notifications::deliver(app, &notices).await;
         }
         Err(err) => {

@@ -140,6 +140,7 @@ mod tests {
             confirmation_reason: None,
             escalation_level: 0,
             escalated_at: None,
+            guest_left_at: None,
             version: 1,
             created_at,
             updated_at: created_at,

@@ -73,6 +73,10 @@ pub struct ServiceRequest {
     #[serde(default)]
     pub escalation_level: u8,
     pub escalated_at: Option<Timestamp>,
+    /// When the guest's stay ended while the request was open (it was cancelled, or flagged to
+    /// the staff working it, and is no longer reminded).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub guest_left_at: Option<Timestamp>,
     /// Bumped by every change; every write is conditional on the version it read.
     pub version: u64,
     pub created_at: Timestamp,
@@ -105,6 +109,8 @@ pub enum ActivityKind {
     Note,
     Escalated,
     Reminder,
+    /// The guest's stay ended while staff were working the request.
+    GuestLeft,
 }
 
 /// One entry of a request's history, written in the same transaction as the change it records.

@@ -1,6 +1,8 @@
 //! `PATCH /api/v1/hotels/{hotel}/admin/requests/{request}` `{status?, reason?, assignee?,
 //! priority?}`: staff move a request through its life, assign it, or change its priority. Each
-//! change writes its activity in the same transaction, conditional on the version read.
+//! change writes its activity in the same transaction, conditional on the version read; a
+//! field already as asked changes nothing. `"assignee": null` removes the assignee, who is told
+//! when assigned.
 
 use lambda_http::Request;
 use serde::Deserialize;
@@ -16,7 +18,7 @@ use crate::guards;
 use crate::http::{self, HandlerResult};
 use crate::ids::{HotelSlug, RequestId, UserId};
 use crate::members::{Membership, Role};
-use crate::notifications;
+use crate::notifications::{self, NotificationKind};
 use crate::session::Session;
 use crate::store::Write;
 use crate::users::User;
@@ -27,8 +29,19 @@ pub struct Changes {
     status: Option<Status>,
     /// Why: required to decline, allowed with any status change (F11).
     reason: Option<String>,
-    assignee: Option<UserId>,
+    /// A member to assign, or `null` to remove the assignee.
+    #[serde(default, deserialize_with = "present")]
+    assignee: Option<Option<UserId>>,
     priority: Option<Priority>,
+}
+
+/// A field that was sent, `null` included (`Some(None)`), as against one left out (`None`).
+fn present<'de, D, T>(deserializer: D) -> std::result::Result<Option<Option<T>>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    Option::<T>::deserialize(deserializer).map(Some)
 }
 
 pub async fn handle(app: &App, req: Request) -> HandlerResult {
@@ -52,15 +65,26 @@ pub async fn handle(app: &App, req: Request) -> HandlerResult {
     if changes.status == Some(Status::Declined) && reason.is_none() {
         return Err(Error::field("reason", "say why the request is declined"));
     }
-    if let Some(assignee) = changes.assignee {
-        check_assignee(app, &hotel, assignee).await?;
-    }
+    let assignee = match changes.assignee {
+        Some(Some(user)) => Some(Some(check_assignee(app, &hotel, user).await?)),
+        Some(None) => Some(None),
+        None => None,
+    };
     for _ in 0..RETRIES {
         let request = of_hotel(app.store.as_ref(), &hotel, id).await?;
         if !guards::works_department(&membership, &request.department) {
             return Err(Error::NotFound("Request"));
         }
-        match apply(app, &request, &changes, reason.clone(), &staff).await {
+        match apply(
+            app,
+            &request,
+            &changes,
+            assignee.as_ref(),
+            reason.clone(),
+            &staff,
+        )
+        .await
+        {
             Err(Error::Conflict {
                 code: "request_changed",
                 ..
@@ -80,19 +104,32 @@ pub async fn handle(app: &App, req: Request) -> HandlerResult {
     ))
 }
 
-/// An assignee must be an active member of the hotel.
-async fn check_assignee(app: &App, hotel: &HotelSlug, assignee: UserId) -> Result<Membership> {
-    app.store
-        .membership(hotel, assignee)
-        .await?
-        .filter(|m| m.active)
-        .ok_or_else(|| Error::field("assignee", "is not an active member of this hotel"))
+/// An assignee: an active member of the hotel, with the name the hotel knows them by.
+struct Assignee {
+    membership: Membership,
+    name: String,
 }
 
+async fn check_assignee(app: &App, hotel: &HotelSlug, assignee: UserId) -> Result<Assignee> {
+    match app.store.membership_and_user(hotel, assignee).await? {
+        (Some(membership), Some(user)) if membership.active && user.active => Ok(Assignee {
+            name: membership.name.clone().unwrap_or(user.name),
+            membership,
+        }),
+        _ => Err(Error::field(
+            "assignee",
+            "is not an active member of this hotel",
+        )),
+    }
+}
+
+/// Applies the changes that change something; a request already as asked is returned as it is,
+/// with no history and no new version.
 async fn apply(
     app: &App,
     request: &ServiceRequest,
     changes: &Changes,
+    assignee: Option<&Option<Assignee>>,
     reason: Option<String>,
     staff: &User,
 ) -> Result<ServiceRequest> {
@@ -125,44 +162,39 @@ async fn apply(
                 .text(reason),
         );
     }
-    if let Some(assignee) = changes.assignee {
-        let member = check_assignee(app, &request.hotel, assignee).await?;
-        if !guards::works_department(&member, &request.department) {
-            return Err(Error::field(
-                "assignee",
-                "does not work this request's department",
-            ));
-        }
+    let assigned =
+        assignee.filter(|wanted| wanted.as_ref().map(|a| a.membership.user) != request.assignee);
+    if let Some(wanted) = assigned {
         if request.status.is_final() {
-            return Err(Error::conflict(
-                "request_closed",
-                format!(
-                    "This request is {} and can no longer change.",
-                    request.status
-                ),
-            ));
+            return Err(closed(request.status));
         }
-        next.assignee = Some(assignee);
-        activities.push(
-            Activity::new(&next, ActivityKind::Assigned, actor, now)
-                .text(Some(assignee.to_string())),
-        );
+        let text = match wanted {
+            Some(member) => {
+                if !guards::works_department(&member.membership, &request.department) {
+                    return Err(Error::field(
+                        "assignee",
+                        "does not work this request's department",
+                    ));
+                }
+                format!("Assigned to {}.", member.name)
+            }
+            None => "No longer assigned.".to_owned(),
+        };
+        next.assignee = wanted.as_ref().map(|a| a.membership.user);
+        activities.push(Activity::new(&next, ActivityKind::Assigned, actor, now).text(Some(text)));
     }
-    if let Some(priority) = changes.priority {
+    if let Some(priority) = changes.priority.filter(|p| *p != request.priority) {
         if request.status.is_final() {
-            return Err(Error::conflict(
-                "request_closed",
-                format!(
-                    "This request is {} and can no longer change.",
-                    request.status
-                ),
-            ));
+            return Err(closed(request.status));
         }
         next.priority = priority;
         activities.push(
             Activity::new(&next, ActivityKind::PriorityChanged, actor, now)
                 .text(Some(format!("{priority:?}").to_uppercase())),
         );
+    }
+    if activities.is_empty() {
+        return Ok(request.clone());
     }
     let notice = changes.status.map(|_| notifications::to_guest(&next, now));
     let mut writes = vec![Write::ReplaceRequest {
@@ -172,5 +204,32 @@ async fn apply(
     writes.extend(activities.iter().map(Write::InsertActivity));
     writes.extend(notice.iter().map(Write::InsertNotification));
     app.store.transact(&writes).await?;
+    if let Some(Some(member)) =
+        assigned.filter(|a| a.as_ref().is_some_and(|m| m.membership.user != staff.id))
+    {
+        let title = format!(
+            "Assigned to you: request from {} ({})",
+            next.location,
+            next.experience_name
+                .as_deref()
+                .unwrap_or(next.department.as_str())
+        );
+        notifications::send(
+            app,
+            &next,
+            &[member.membership.user],
+            NotificationKind::Assigned,
+            &title,
+            now,
+        )
+        .await;
+    }
     Ok(next)
+}
+
+fn closed(status: Status) -> Error {
+    Error::conflict(
+        "request_closed",
+        format!("This request is {status} and can no longer change."),
+    )
 }

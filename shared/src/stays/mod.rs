@@ -1,6 +1,7 @@
 //! Guest stays: a guest in a room of a hotel, from check-in to check-out. A guest acts only
 //! within an active stay.
 
+pub mod departure;
 pub mod list;
 pub mod mine;
 pub mod update;

@@ -1,12 +1,12 @@
 //! `PATCH /api/v1/hotels/{hotel}/admin/stays/{stay}` `{"action": "end"}` or
 //! `{"action": "extend", "check_out": "<RFC 3339>"}`: staff end a guest's stay now, or move its
-//! check-out later (STAFF and above).
+//! check-out later (STAFF and above). Ending it closes its open requests (`departure`).
 
 use jiff::{SignedDuration, Timestamp};
 use lambda_http::Request;
 use serde::Deserialize;
 
-use super::StaffStayView;
+use super::{StaffStayView, departure};
 use crate::app::App;
 use crate::error::{Error, Result};
 use crate::guards;
@@ -52,6 +52,7 @@ pub async fn handle(app: &App, req: Request) -> HandlerResult {
         Change::End => {
             app.store.transact(&[Write::EndStay(&stay)]).await?;
             stay.active = false;
+            departure::close_requests(app, &stay, now).await?;
         }
         Change::Extend { check_out } => {
             if check_out <= stay.check_out {

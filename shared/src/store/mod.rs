@@ -128,13 +128,14 @@ pub trait Store: Send + Sync {
     /// A user's notifications, newest first.
     async fn notifications(&self, user: UserId, page: &PageRequest) -> Result<Page<Notification>>;
 
-    async fn unread_notifications(&self, user: UserId) -> Result<u64>;
+    /// A user's unread notifications, oldest first.
+    async fn unread_notifications(&self, user: UserId) -> Result<Vec<Notification>>;
+
+    /// One of `user`'s notifications, read consistently.
+    async fn notification(&self, user: UserId, id: NotificationId) -> Result<Option<Notification>>;
 
     /// Marks one of `user`'s notifications read; `false` when they have no such notification.
     async fn mark_notification_read(&self, user: UserId, id: NotificationId) -> Result<bool>;
-
-    /// Marks all of `user`'s unread notifications read, returning how many.
-    async fn mark_all_notifications_read(&self, user: UserId) -> Result<u64>;
 
     async fn idempotency_record(
         &self,
@@ -441,6 +442,8 @@ pub enum Write<'a> {
     PutHeartbeat(&'a Heartbeat),
     /// Ends a stay that is still active with the check-out read.
     EndStay(&'a GuestStay),
+    /// Writes nothing, but fails the transaction unless the stay is still active.
+    CheckStay(&'a GuestStay),
     /// Deletes a code's record (retention over).
     DeleteOtp(&'a OtpCode),
     /// Replaces a hotel unchanged since `previous` was read.
@@ -562,6 +565,10 @@ impl Write<'_> {
                 Error::conflict("timer_gone", "Another run already handled this.")
             }
             (Write::UpdateQrCode(_), Part::Main) => Error::NotFound("QR code"),
+            (Write::CheckStay(_), Part::Main) => Error::denied(
+                "no_active_stay",
+                "Your stay at this hotel has ended. Scan the QR code in your room to log in.",
+            ),
             (Write::EndStay(_) | Write::ExtendStay { .. }, Part::Main) => {
                 Error::conflict("stay_changed", "This stay changed meanwhile.")
             }

@@ -980,28 +980,13 @@ impl Store for DynamoStore {
         .await
     }
 
-    async fn unread_notifications(&self, user: UserId) -> Result<u64> {
-        let mut count = 0u64;
-        let mut start = None;
-        loop {
-            let output = self
-                .client
-                .query()
-                .table_name(&self.table)
-                .index_name(INDEX2.name)
-                .key_condition_expression("GSI2PK = :pk")
-                .expression_attribute_values(":pk", s(keys::unread_notifications(user)))
-                .select(aws_sdk_dynamodb::types::Select::Count)
-                .set_exclusive_start_key(start)
-                .send()
-                .await
-                .map_err(sdk_error)?;
-            count += u64::try_from(output.count).unwrap_or(0);
-            start = output.last_evaluated_key;
-            if start.is_none() {
-                return Ok(count);
-            }
-        }
+    async fn unread_notifications(&self, user: UserId) -> Result<Vec<Notification>> {
+        self.query_all(Some(INDEX2), keys::unread_notifications(user), None)
+            .await
+    }
+
+    async fn notification(&self, user: UserId, id: NotificationId) -> Result<Option<Notification>> {
+        self.get_consistent(keys::notification(user, id)).await
     }
 
     async fn mark_notification_read(&self, user: UserId, id: NotificationId) -> Result<bool> {
@@ -1019,17 +1004,6 @@ impl Store for DynamoStore {
             .send()
             .await;
         applied(result)
-    }
-
-    async fn mark_all_notifications_read(&self, user: UserId) -> Result<u64> {
-        let unread: Vec<Notification> = self
-            .query_all(Some(INDEX2), keys::unread_notifications(user), None)
-            .await?;
-        let marks = unread
-            .iter()
-            .map(|n| self.mark_notification_read(user, n.id));
-        let marked = futures_util::future::try_join_all(marks).await?;
-        Ok(marked.into_iter().filter(|done| *done).count() as u64)
     }
 
     async fn idempotency_record(

@@ -500,6 +500,14 @@ pub fn ops_of(write: &Write<'_>) -> Result<Vec<(Op, Part)>> {
             },
             Part::Main,
         )],
+        Write::CheckStay(stay) => vec![(
+            Op::Check {
+                key: keys::stay(stay.guest, stay.id),
+                condition: Condition::new("active = :true")
+                    .value(":true", AttributeValue::Bool(true)),
+            },
+            Part::Main,
+        )],
         Write::EndStay(stay) => vec![(
             Op::Update {
                 key: keys::stay(stay.guest, stay.id),

@@ -494,7 +494,10 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        /** Ends a current stay, or extends it to a later check-out (at most a year ahead). */
+        /**
+         * Ends a current stay, or extends it to a later check-out (at most a year ahead).
+         * @description Ending a stay cancels its NEW, ACKNOWLEDGED and CONFIRMED requests ("guest checked out") and flags its IN_PROGRESS ones to the staff working them (docs/lifecycle.md).
+         */
         patch: operations["stays-update"];
         trace?: never;
     };
@@ -505,7 +508,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The caller's notifications, newest first. */
+        /**
+         * The caller's notifications, newest first.
+         * @description A guest's news of their own requests, and a hotel's notifications only while the caller is an active member of that hotel (the same holds for the unread count, read and read-all). A page may hold fewer items than `limit` and still have a `next_cursor`.
+         */
         get: operations["notifications-list"];
         put?: never;
         post?: never;
@@ -698,7 +704,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Every department of the hotel, active or not, by name. */
+        /** Every department of the hotel, active or not, by name, with how many members receive its requests. */
         get: operations["departments-admin-list"];
         put?: never;
         /** Creates a department. */
@@ -973,6 +979,8 @@ export interface components {
         StayNights: number;
         /** @description 1 minute to 7 days. */
         SlaMinutes: number;
+        /** @description 0 minutes to a day (default 15). */
+        BookingLeadMinutes: number;
         SortOrder: number;
         /** @enum {string} */
         Channel: "WHATSAPP" | "SMS";
@@ -986,7 +994,7 @@ export interface components {
         Status: "NEW" | "ACKNOWLEDGED" | "IN_PROGRESS" | "COMPLETED" | "CONFIRMED" | "DECLINED" | "CANCELLED" | "EXPIRED";
         NullableStatus: components["schemas"]["Status"] | null;
         /** @enum {string} */
-        ActivityKind: "CREATED" | "ACKNOWLEDGED" | "STATUS_CHANGED" | "ASSIGNED" | "PRIORITY_CHANGED" | "NOTE" | "ESCALATED" | "REMINDER";
+        ActivityKind: "CREATED" | "ACKNOWLEDGED" | "STATUS_CHANGED" | "ASSIGNED" | "PRIORITY_CHANGED" | "NOTE" | "ESCALATED" | "REMINDER" | "GUEST_LEFT";
         Profile: {
             id: components["schemas"]["Ulid"];
             kind: components["schemas"]["UserKind"];
@@ -1045,16 +1053,21 @@ export interface components {
             active: boolean;
         };
         Contact: {
+            /** @description E.164. */
             phone: string | null;
             email: string | null;
             address: string | null;
+            /** @description An http or https address. */
             website: string | null;
         };
         /** @description Replaces the whole contact block; a missing or blank field clears it. */
         ContactInput: {
+            /** @description An international number; stored in E.164. Anything else is 400 (`contact.phone`). */
             phone?: string | null;
+            /** @description An email address; anything else is 400 (`contact.email`). */
             email?: string | null;
             address?: string | null;
+            /** @description An http or https address with a host and no credentials; anything else (`javascript:`, `data:`…) is 400 (`contact.website`). */
             website?: string | null;
         };
         Branding: {
@@ -1132,11 +1145,15 @@ export interface components {
             description: string;
             response_sla_minutes: number;
             after_hours_sla_minutes: number;
+            /** @description A request booked for a time (`requested_for`) must be acknowledged at least this long before it: its `response_due_at` is the earlier of now + the SLA and the booked time less this lead, and never in the past. */
+            booking_lead_minutes: number;
             after_hours: components["schemas"]["Window"][];
             escalation_contacts: components["schemas"]["Ulid"][];
             active: boolean;
             created_at: components["schemas"]["Timestamp"];
             updated_at: components["schemas"]["Timestamp"];
+            /** @description In the admin listing only: how many active members work the department and so receive its new requests, reminders and first escalations. 0 means nobody does, and the hotel's admins receive them instead. */
+            receivers?: number;
         };
         PublicExperience: {
             id: components["schemas"]["Ulid"];
@@ -1219,6 +1236,8 @@ export interface components {
             confirmation_reason: string | null;
             escalation_level: number;
             escalated_at: components["schemas"]["NullableTimestamp"];
+            /** @description Present when the guest's stay ended while the request was open: it was cancelled ("guest checked out"), or, being worked, flagged to its staff (docs/lifecycle.md). */
+            guest_left_at?: components["schemas"]["Timestamp"];
             version: number;
             created_at: components["schemas"]["Timestamp"];
             updated_at: components["schemas"]["Timestamp"];
@@ -1255,7 +1274,7 @@ export interface components {
             id: components["schemas"]["Ulid"];
             hotel: components["schemas"]["Slug"];
             /** @enum {string} */
-            kind: "NEW_REQUEST" | "REQUEST_UPDATED" | "ESCALATION" | "REMINDER" | "DIGEST";
+            kind: "NEW_REQUEST" | "REQUEST_UPDATED" | "ESCALATION" | "REMINDER" | "DIGEST" | "REQUEST_CANCELLED" | "GUEST_LEFT" | "ASSIGNED";
             title: string;
             body: string;
             request: components["schemas"]["Ulid"] | null;
@@ -2286,6 +2305,7 @@ export interface operations {
                 "application/json": {
                     status?: components["schemas"]["Status"] | null;
                     reason?: string | null;
+                    /** @description An active member who works the request's department (told by a notification), or `null` to remove the assignee. An assignee or priority the request already has changes nothing: no history, no new version. */
                     assignee?: components["schemas"]["NullableUlid"];
                     priority?: components["schemas"]["Priority"] | null;
                 };
@@ -2951,6 +2971,7 @@ export interface operations {
                     description?: string | null;
                     response_sla_minutes: components["schemas"]["SlaMinutes"];
                     after_hours_sla_minutes: components["schemas"]["SlaMinutes"];
+                    booking_lead_minutes?: components["schemas"]["BookingLeadMinutes"];
                     after_hours?: components["schemas"]["AfterHoursInput"];
                     escalation_contacts?: components["schemas"]["EscalationContactsInput"];
                 };
@@ -3041,6 +3062,7 @@ export interface operations {
                     description?: string | null;
                     response_sla_minutes?: components["schemas"]["SlaMinutes"] | null;
                     after_hours_sla_minutes?: components["schemas"]["SlaMinutes"] | null;
+                    booking_lead_minutes?: components["schemas"]["BookingLeadMinutes"] | null;
                     after_hours?: components["schemas"]["AfterHoursInput"] | null;
                     escalation_contacts?: components["schemas"]["EscalationContactsInput"] | null;
                     active?: boolean | null;
