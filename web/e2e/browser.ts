@@ -155,3 +155,57 @@ export async function snapshot(page: Page, name: string) {
     fullPage: true,
   });
 }
+
+/** A front desk PC or a manager's laptop. */
+export async function desktop(browser: Browser): Promise<BrowserContext> {
+  return browser.newContext({ viewport: { width: 1280, height: 800 }, locale: "en-GB", baseURL: origin });
+}
+
+/** Logs a staff member in by email and password from the staff login page. */
+export async function staffLogIn(page: Page, email: string, path = "/staff/") {
+  await page.goto(path);
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill(stack.password);
+  await page.getByRole("button", { name: "Log in" }).click();
+  await page.waitForURL((url) => !url.pathname.startsWith("/staff/login"));
+}
+
+/** A guest's request in a room, made through the API as the guest app makes it. */
+export async function guestRequest(
+  code: string,
+  department: string,
+  details: string,
+  experience: string | null = null,
+): Promise<string> {
+  const guest = newPhone();
+  const send = await fetch(`${api}/auth/otp/send`, {
+    method: "POST",
+    headers: { "content-type": "application/json", origin },
+    body: JSON.stringify({ phone: guest, qr: code }),
+  });
+  expect(send.status).toBe(200);
+  const verify = await fetch(`${api}/auth/otp/verify`, {
+    method: "POST",
+    headers: { "content-type": "application/json", origin },
+    body: JSON.stringify({ phone: guest, code: await codeSent(guest, "whatsapp"), qr: code, name: "Gina Guest" }),
+  });
+  expect(verify.status).toBe(200);
+  const token = verify.headers
+    .getSetCookie()
+    .find((c) => c.startsWith("access_token="))
+    ?.split(";")[0]
+    ?.slice("access_token=".length);
+  const stay = ((await verify.json()) as { stay: { hotel: string } }).stay;
+  const created = await fetch(`${api}/hotels/${stay.hotel}/requests`, {
+    method: "POST",
+    headers: {
+      authorization: `Bearer ${token}`,
+      "content-type": "application/json",
+      "idempotency-key": crypto.randomUUID(),
+    },
+    body: JSON.stringify({ department, details, experience }),
+  });
+  const body = (await created.json()) as { id: string };
+  expect(created.status, JSON.stringify(body)).toBe(201);
+  return body.id;
+}

@@ -1,0 +1,11 @@
+import { render } from "preact";
+import "../lib/base.css";
+import "./staff.css";
+import { App } from "./app";
+import { loadMe } from "./state";
+
+// Who is logged in decides the first screen: ask now, while the app renders.
+void loadMe().catch(() => undefined);
+
+const root = document.getElementById("app");
+if (root) render(<App />, root);
