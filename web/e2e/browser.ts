@@ -170,13 +170,8 @@ export async function staffLogIn(page: Page, email: string, path = "/staff/") {
   await page.waitForURL((url) => !url.pathname.startsWith("/staff/login"));
 }
 
-/** A guest's request in a room, made through the API as the guest app makes it. */
-export async function guestRequest(
-  code: string,
-  department: string,
-  details: string,
-  experience: string | null = null,
-): Promise<string> {
+/** A new guest logged in to a room through the API, as the guest app logs in. */
+export async function guestIn(code: string): Promise<{ token: string; hotel: string }> {
   const guest = newPhone();
   const send = await fetch(`${api}/auth/otp/send`, {
     method: "POST",
@@ -187,7 +182,12 @@ export async function guestRequest(
   const verify = await fetch(`${api}/auth/otp/verify`, {
     method: "POST",
     headers: { "content-type": "application/json", origin },
-    body: JSON.stringify({ phone: guest, code: await codeSent(guest, "whatsapp"), qr: code, name: "Gina Guest" }),
+    body: JSON.stringify({
+      phone: guest,
+      code: await codeSent(guest, "whatsapp"),
+      qr: code,
+      name: "Gina Guest",
+    }),
   });
   expect(verify.status).toBe(200);
   const token = verify.headers
@@ -195,11 +195,22 @@ export async function guestRequest(
     .find((c) => c.startsWith("access_token="))
     ?.split(";")[0]
     ?.slice("access_token=".length);
+  if (!token) throw new Error("the guest login set no access token");
   const stay = ((await verify.json()) as { stay: { hotel: string } }).stay;
-  const created = await fetch(`${api}/hotels/${stay.hotel}/requests`, {
+  return { token, hotel: stay.hotel };
+}
+
+/** A guest's request, made through the API as the guest app makes it; its id. */
+export async function ask(
+  guest: { token: string; hotel: string },
+  department: string,
+  details: string,
+  experience: string | null = null,
+): Promise<string> {
+  const created = await fetch(`${api}/hotels/${guest.hotel}/requests`, {
     method: "POST",
     headers: {
-      authorization: `Bearer ${token}`,
+      authorization: `Bearer ${guest.token}`,
       "content-type": "application/json",
       "idempotency-key": crypto.randomUUID(),
     },

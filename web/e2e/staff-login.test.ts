@@ -59,9 +59,9 @@ describe("staff login", () => {
     expect(await mobile.getAttribute("autocomplete")).toBe("tel");
     expect(await mobile.getAttribute("type")).toBe("tel");
     await mobile.fill(login("STAFF").phone);
-    const before = (await fetch(`${stack.origin}/_local/outbox?to=${encodeURIComponent(login("STAFF").phone)}`).then((r) =>
-      r.json(),
-    )) as unknown[];
+    const before = (await fetch(
+      `${stack.origin}/_local/outbox?to=${encodeURIComponent(login("STAFF").phone)}`,
+    ).then((r) => r.json())) as unknown[];
     await page.getByRole("button", { name: "Send me a code" }).click();
     await page.getByText(/We sent a 6-digit code/).waitFor();
     const code = page.getByLabel("Code", { exact: true });
@@ -77,7 +77,9 @@ describe("staff login", () => {
   it("lets a person who belongs to two hotels choose one", async () => {
     // The annex's super admin makes the demo hotel's manager a member of the annex too.
     const annex = stack.hotels.find((h) => h.slug === "demo-annex");
-    const annexAdmin = await staffToken(annex?.logins.find((l) => l.role.toUpperCase() === "SUPERADMIN")?.email ?? "");
+    const annexAdmin = await staffToken(
+      annex?.logins.find((l) => l.role.toUpperCase() === "SUPERADMIN")?.email ?? "",
+    );
     const invited = await asStaff(annexAdmin, "POST", "/hotels/demo-annex/admin/members", {
       name: "Mario Manager",
       phone: login("ADMIN").phone,

@@ -71,6 +71,7 @@ const en = {
   "queue.titleNew": "new",
   "queue.list": "Requests",
   "queue.filters": "Filter requests",
+  "queue.filtersOn": "Filter requests (some filters on)",
   "queue.status": "Status",
   "queue.open": "Open (not finished)",
   "queue.department": "Department",
@@ -118,7 +119,7 @@ const en = {
   "move.DECLINED": "Decline",
 
   "request.back": "Back to the queue",
-  "request.title": "Room {room}: {asked}",
+  "request.title": "{room}: {asked}",
   "request.about": "The request",
   "request.status": "Status",
   "request.guest": "Guest",

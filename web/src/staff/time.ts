@@ -1,4 +1,4 @@
-// How long ago, and how long until a deadline, as a person at a front desk reads them.
+// How long ago, how long until a deadline, and where, as a person at a front desk reads them.
 import { duration } from "../lib/format";
 import { t } from "./i18n";
 
@@ -24,4 +24,9 @@ export function countdown(dueAt: number, now: number): string {
   return left > 0
     ? t("time.dueIn", { time: duration(left) })
     : t("time.overdueBy", { time: duration(-left) });
+}
+
+/** Where the guest is: "Room 101" for a room number, else the place as it is ("Pool bar"). */
+export function placeOf(location: string): string {
+  return /^\d/.test(location) ? t("queue.room", { room: location }) : location;
 }

@@ -12,7 +12,7 @@ import { t } from "../i18n";
 import { waiting } from "../layout/Layout";
 import { departmentName, hotels, type Activity, type StaffRequest } from "../state";
 import { useNow, useStaffStream } from "../stream";
-import { age, countdown, urgency } from "../time";
+import { age, countdown, placeOf, urgency } from "../time";
 import { ALERT_EVERY_MS, allowSound, blocked, chime, muted, setMuted } from "./alert";
 import { apiQueryOf, filtersOf, matches, PRIORITIES, queryOf, STATUSES, type Filters } from "./filters";
 
@@ -145,6 +145,8 @@ function QueueScreen(props: { hotel: string }) {
 
   const setFilter = (change: Partial<Filters>) => route(`${path}${queryOf({ ...filters, ...change })}`, true);
   const departments = hotels.value[props.hotel]?.departments ?? [];
+  // On a phone the filters fold away unless some are on; a desk screen has room for them.
+  const wide = matchMedia("(min-width: 60rem)").matches;
 
   return (
     <>
@@ -172,85 +174,88 @@ function QueueScreen(props: { hotel: string }) {
           {t("queue.mute")}
         </label>
       </div>
-      <form
-        class="filters"
-        role="search"
-        aria-label={t("queue.filters")}
-        onSubmit={(e) => {
-          e.preventDefault();
-          const q = new FormData(e.currentTarget).get("q");
-          setFilter({ q: typeof q === "string" ? q : "" });
-        }}
-      >
-        <label>
-          {t("queue.status")}
-          <select
-            value={filters.status}
-            onChange={(e) => setFilter({ status: e.currentTarget.value as Filters["status"] })}
-          >
-            <option value="">{t("queue.open")}</option>
-            {STATUSES.map((s) => (
-              <option key={s} value={s}>
-                {t(`status.${s}`)}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          {t("queue.department")}
-          <select
-            value={filters.department}
-            onChange={(e) => setFilter({ department: e.currentTarget.value })}
-          >
-            <option value="">{t("queue.all")}</option>
-            {departments.map((d) => (
-              <option key={d.slug} value={d.slug}>
-                {d.name}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          {t("queue.priority")}
-          <select
-            value={filters.priority}
-            onChange={(e) => setFilter({ priority: e.currentTarget.value as Filters["priority"] })}
-          >
-            <option value="">{t("queue.all")}</option>
-            {PRIORITIES.map((p) => (
-              <option key={p} value={p}>
-                {t(`priority.${p}`)}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          {t("queue.afterHours")}
-          <select
-            value={filters.afterHours}
-            onChange={(e) => setFilter({ afterHours: e.currentTarget.value as Filters["afterHours"] })}
-          >
-            <option value="">{t("queue.all")}</option>
-            <option value="true">{t("queue.afterHoursOnly")}</option>
-            <option value="false">{t("queue.inHoursOnly")}</option>
-          </select>
-        </label>
-        <label class="check">
-          <input
-            type="checkbox"
-            checked={filters.overdue}
-            onChange={(e) => setFilter({ overdue: e.currentTarget.checked })}
-          />
-          {t("queue.overdue")}
-        </label>
-        <label class="grow">
-          {t("queue.search")}
-          <input type="search" name="q" defaultValue={filters.q} key={filters.q} maxLength={100} />
-        </label>
-        <button class="button button-quiet" type="submit">
-          {t("queue.searchButton")}
-        </button>
-      </form>
+      <details class="filter-box" open={Boolean(key) || wide}>
+        <summary>{key ? t("queue.filtersOn") : t("queue.filters")}</summary>
+        <form
+          class="filters"
+          role="search"
+          aria-label={t("queue.filters")}
+          onSubmit={(e) => {
+            e.preventDefault();
+            const q = new FormData(e.currentTarget).get("q");
+            setFilter({ q: typeof q === "string" ? q : "" });
+          }}
+        >
+          <label>
+            {t("queue.status")}
+            <select
+              value={filters.status}
+              onChange={(e) => setFilter({ status: e.currentTarget.value as Filters["status"] })}
+            >
+              <option value="">{t("queue.open")}</option>
+              {STATUSES.map((s) => (
+                <option key={s} value={s}>
+                  {t(`status.${s}`)}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label>
+            {t("queue.department")}
+            <select
+              value={filters.department}
+              onChange={(e) => setFilter({ department: e.currentTarget.value })}
+            >
+              <option value="">{t("queue.all")}</option>
+              {departments.map((d) => (
+                <option key={d.slug} value={d.slug}>
+                  {d.name}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label>
+            {t("queue.priority")}
+            <select
+              value={filters.priority}
+              onChange={(e) => setFilter({ priority: e.currentTarget.value as Filters["priority"] })}
+            >
+              <option value="">{t("queue.all")}</option>
+              {PRIORITIES.map((p) => (
+                <option key={p} value={p}>
+                  {t(`priority.${p}`)}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label>
+            {t("queue.afterHours")}
+            <select
+              value={filters.afterHours}
+              onChange={(e) => setFilter({ afterHours: e.currentTarget.value as Filters["afterHours"] })}
+            >
+              <option value="">{t("queue.all")}</option>
+              <option value="true">{t("queue.afterHoursOnly")}</option>
+              <option value="false">{t("queue.inHoursOnly")}</option>
+            </select>
+          </label>
+          <label class="check">
+            <input
+              type="checkbox"
+              checked={filters.overdue}
+              onChange={(e) => setFilter({ overdue: e.currentTarget.checked })}
+            />
+            {t("queue.overdue")}
+          </label>
+          <label class="grow">
+            {t("queue.search")}
+            <input type="search" name="q" defaultValue={filters.q} key={filters.q} maxLength={100} />
+          </label>
+          <button class="button button-quiet" type="submit">
+            {t("queue.searchButton")}
+          </button>
+        </form>
+      </details>
       {error ? <Notice kind="error">{messageOf(error)}</Notice> : null}
       {items === null && !error ? <p class="loading">{t("app.loading")}</p> : null}
       {items?.length === 0 ? <p class="empty">{t("queue.empty")}</p> : null}
@@ -292,12 +297,11 @@ function Row(props: {
   return (
     <li
       class={`request-row${due ? ` due-${due}` : ""}`}
-      aria-label={t("queue.rowLabel", { room: r.location, asked })}
+      aria-label={t("queue.rowLabel", { room: placeOf(r.location), asked })}
     >
       <div class="row-main">
         <a class="row-link" href={`/staff/hotels/${props.hotel}/requests/${r.id}`}>
-          <strong>{t("queue.room", { room: r.location })}</strong> ·{" "}
-          {departmentName(props.hotel, r.department)}
+          <strong>{placeOf(r.location)}</strong> · {departmentName(props.hotel, r.department)}
         </a>
         <p class="asked">{asked}</p>
         {r.experience_name && r.details ? <p class="details">{r.details}</p> : null}

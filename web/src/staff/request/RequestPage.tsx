@@ -20,7 +20,7 @@ import {
   type StaffRequest,
 } from "../state";
 import { useNow, useStaffStream } from "../stream";
-import { countdown, urgency } from "../time";
+import { countdown, placeOf, urgency } from "../time";
 import { movesOf, needsReason, type Move } from "./moves";
 
 type Detail = Reply<"/api/v1/hotels/{hotel}/admin/requests/{request}", "get">;
@@ -54,9 +54,7 @@ function RequestScreen(props: { hotel: string; id: string; membership: Membershi
   useEffect(() => {
     if (!admin) return;
     api
-      .get<Reply<"/api/v1/hotels/{hotel}/admin/members", "get">>(
-        `/hotels/${props.hotel}/admin/members`,
-      )
+      .get<Reply<"/api/v1/hotels/{hotel}/admin/members", "get">>(`/hotels/${props.hotel}/admin/members`)
       .then((page) => setMembers(page.items.filter((m) => m.active)))
       .catch(() => undefined);
   }, [props.hotel, admin]);
@@ -102,7 +100,7 @@ function RequestScreen(props: { hotel: string; id: string; membership: Membershi
           </dd>
           <dt>{t("request.guest")}</dt>
           <dd>
-            {r.guest_name || t("request.unnamed")} · {t("queue.room", { room: r.location })}
+            {r.guest_name || t("request.unnamed")} · {placeOf(r.location)}
           </dd>
           <dt>{t("queue.department")}</dt>
           <dd>{departmentName(props.hotel, r.department)}</dd>
