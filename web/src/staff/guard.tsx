@@ -7,7 +7,7 @@ import { useLocation } from "preact-iso";
 import { Loading, Notice, Title } from "../lib/ui";
 import { t } from "./i18n";
 import { Layout } from "./layout/Layout";
-import { atLeast, hotelDetails, loadMe, me, type Me, type Membership, type Role } from "./state";
+import { atLeast, hotelDetails, lastHotel, loadMe, me, type Me, type Membership, type Role } from "./state";
 
 /** The login page, coming back to `path` afterwards. */
 export function loginUrl(path: string): string {
@@ -40,6 +40,7 @@ export function WithMember(props: {
 }) {
   useEffect(() => {
     void hotelDetails(props.hotel).catch(() => undefined);
+    lastHotel.value = props.hotel;
   }, [props.hotel]);
   return (
     <WithMe>

@@ -155,7 +155,7 @@ const en = {
   "history.acknowledged": "{actor} acknowledged",
   "history.moved": "{actor} moved it from {from} to {to}",
   "history.assigned": "{actor} assigned it to {name}",
-  "history.priority": "{actor} changed the priority",
+  "history.priority": "{actor} changed the priority to {priority}",
   "history.note": "{actor} added a note",
   "history.escalated": "Escalated: nobody acknowledged in time",
   "history.reminder": "Reminder: the requested time is near",

@@ -22,6 +22,9 @@ export interface Me {
 /** `undefined` until asked; `null` when nobody is logged in. */
 export const me = signal<Me | null | undefined>(undefined);
 
+/** The hotel last worked in, for the navigation of screens that belong to no hotel. */
+export const lastHotel = signal<string | null>(null);
+
 /** Why the person is on the login page, to say so. */
 export const arrival = signal<"expired" | "loggedOut" | null>(null);
 

@@ -6,7 +6,7 @@ import { useLocation } from "preact-iso";
 import { signal } from "@preact/signals";
 import { api, type Reply } from "../../lib/api/client";
 import { t } from "../i18n";
-import { atLeast, hotels, logout, me, membershipOf } from "../state";
+import { atLeast, hotels, lastHotel, logout, me, membershipOf } from "../state";
 
 /** Unread notifications, as last counted. */
 export const unread = signal<number | null>(null);
@@ -29,8 +29,9 @@ export const waiting = signal(0);
 export function Layout(props: { hotel?: string; children: ComponentChildren }) {
   const { route, path } = useLocation();
   const who = me.value;
-  const membership = props.hotel ? membershipOf(props.hotel) : null;
-  const hotelName = props.hotel ? (hotels.value[props.hotel]?.hotel.name ?? props.hotel) : null;
+  const hotel = props.hotel ?? (who ? lastHotel.value : null);
+  const membership = hotel ? membershipOf(hotel) : null;
+  const hotelName = hotel && membership ? (hotels.value[hotel]?.hotel.name ?? hotel) : null;
   useEffect(() => {
     if (!who) return;
     void countUnread();
@@ -47,7 +48,7 @@ export function Layout(props: { hotel?: string; children: ComponentChildren }) {
       {label}
     </a>
   );
-  const base = props.hotel ? `/staff/hotels/${props.hotel}` : null;
+  const base = hotel && membership ? `/staff/hotels/${hotel}` : null;
   return (
     <>
       <a class="skip" href="#main">

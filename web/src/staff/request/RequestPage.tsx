@@ -84,7 +84,7 @@ function RequestScreen(props: { hotel: string; id: string; membership: Membershi
       </p>
       <Title>
         {t("request.title", {
-          room: r.location,
+          room: placeOf(r.location),
           asked: r.experience_name ?? departmentName(props.hotel, r.department),
         })}
       </Title>
@@ -135,7 +135,9 @@ function RequestScreen(props: { hotel: string; id: string; membership: Membershi
           {detail.activity.map((a) => (
             <li key={a.id}>
               <p class="what">{describe(a, nameOf)}</p>
-              {a.kind !== "NOTE" && a.kind !== "ASSIGNED" && a.text ? <p class="pre">{a.text}</p> : null}
+              {!["NOTE", "ASSIGNED", "PRIORITY_CHANGED"].includes(a.kind) && a.text ? (
+                <p class="pre">{a.text}</p>
+              ) : null}
               {a.kind === "NOTE" ? <p class="pre note">{a.text}</p> : null}
               <p class="when">
                 <time dateTime={a.at}>{dateTime(a.at, "en-GB", zone)}</time>
@@ -164,8 +166,10 @@ function describe(a: Activity, nameOf: (user: string | null) => string | null): 
       });
     case "ASSIGNED":
       return t("history.assigned", { actor, name: nameOf(a.text) ?? t("request.colleague") });
-    case "PRIORITY_CHANGED":
-      return t("history.priority", { actor });
+    case "PRIORITY_CHANGED": {
+      const priority = PRIORITIES.find((p) => p === a.text);
+      return t("history.priority", { actor, priority: priority ? t(`priority.${priority}`) : "—" });
+    }
     case "NOTE":
       return t("history.note", { actor });
     case "ESCALATED":
@@ -189,6 +193,7 @@ function Actions(props: {
   const [error, setError] = useState<unknown>(null);
   const [said, setSaid] = useState<string | null>(null);
   const moves = movesOf(r);
+  const finished = r.status !== "NEW" && moves.length === 0;
 
   const change = async (body: Record<string, unknown>, done: string) => {
     setBusy(true);
@@ -243,7 +248,7 @@ function Actions(props: {
             {t(`move.${status}`)}
           </button>
         ))}
-        {r.status !== "NEW" && moves.length === 0 ? <p class="hint">{t("request.final")}</p> : null}
+        {finished ? <p class="hint">{t("request.final")}</p> : null}
       </div>
       {move ? (
         <form
@@ -280,7 +285,7 @@ function Actions(props: {
           </div>
         </form>
       ) : null}
-      <div class="row">
+      <div class="row" hidden={finished}>
         <label class="inline">
           {t("request.priority")}
           <select
