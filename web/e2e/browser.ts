@@ -2,6 +2,7 @@
 // the local stack's outbox and API as a test reaches them (staff act through the API).
 import AxeBuilder from "@axe-core/playwright";
 import { join } from "node:path";
+import { crc32, deflateSync } from "node:zlib";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
 import { afterAll, beforeAll, expect, inject } from "vitest";
 
@@ -219,4 +220,32 @@ export async function ask(
   const body = (await created.json()) as { id: string };
   expect(created.status, JSON.stringify(body)).toBe(201);
   return body.id;
+}
+
+/** A `width`×`height` RGBA PNG, half transparent (so the pipeline keeps it a PNG). */
+export function png(width: number, height: number, rgb: [number, number, number]): Buffer<ArrayBuffer> {
+  const chunk = (kind: string, data: Buffer) => {
+    const body = Buffer.concat([Buffer.from(kind, "ascii"), data]);
+    const out = Buffer.alloc(8 + data.length + 4);
+    out.writeUInt32BE(data.length, 0);
+    body.copy(out, 4);
+    out.writeUInt32BE(crc32(body), 8 + data.length);
+    return out;
+  };
+  const header = Buffer.alloc(13);
+  header.writeUInt32BE(width, 0);
+  header.writeUInt32BE(height, 4);
+  header.set([8, 6, 0, 0, 0], 8);
+  const rows = Buffer.alloc((1 + 4 * width) * height);
+  for (let y = 0; y < height; y += 1) {
+    for (let x = 0; x < width; x += 1) {
+      rows.set([...rgb, x < width / 2 ? 255 : 0], y * (1 + 4 * width) + 1 + 4 * x);
+    }
+  }
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk("IHDR", header),
+    chunk("IDAT", deflateSync(rows)),
+    chunk("IEND", Buffer.alloc(0)),
+  ]);
 }

@@ -1,7 +1,7 @@
 // The staff app: its routes under /staff, and what happens when the session ends (to the
 // login page, coming back to the same page afterwards).
 import { useEffect } from "preact/hooks";
-import { LocationProvider, Route, Router, useLocation } from "preact-iso";
+import { LocationProvider, Route, Router, lazy, useLocation } from "preact-iso";
 import { api } from "../lib/api/client";
 import { Title } from "../lib/ui";
 import { loginUrl, WithMe } from "./guard";
@@ -13,6 +13,18 @@ import { Notifications } from "./notifications/Notifications";
 import { Queue } from "./queue/Queue";
 import { RequestPage } from "./request/RequestPage";
 import { arrival, homeOf, me } from "./state";
+
+// Admin and operator screens load when first opened; the dashboard's charts with it alone.
+const admin = () => import("./admin/screens");
+const Departments = lazy(() => admin().then((s) => s.Departments));
+const Experiences = lazy(() => admin().then((s) => s.Experiences));
+const Members = lazy(() => admin().then((s) => s.Members));
+const QrCodes = lazy(() => admin().then((s) => s.QrCodes));
+const QrSheet = lazy(() => admin().then((s) => s.QrSheet));
+const Settings = lazy(() => admin().then((s) => s.Settings));
+const Stays = lazy(() => admin().then((s) => s.Stays));
+const Operator = lazy(() => admin().then((s) => s.Operator));
+const Dashboard = lazy(() => import("./dashboard/Dashboard").then((s) => s.Dashboard));
 
 function NotFound() {
   return (
@@ -57,7 +69,16 @@ function Routes() {
       <Route path="/staff/hotels" component={ChooseHotel} />
       <Route path={h} component={Queue} />
       <Route path={`${h}/requests/:id`} component={RequestPage} />
+      <Route path={`${h}/dashboard`} component={Dashboard} />
+      <Route path={`${h}/stays`} component={Stays} />
+      <Route path={`${h}/admin/departments`} component={Departments} />
+      <Route path={`${h}/admin/experiences`} component={Experiences} />
+      <Route path={`${h}/admin/members`} component={Members} />
+      <Route path={`${h}/admin/qr-codes`} component={QrCodes} />
+      <Route path={`${h}/admin/qr-codes/sheet`} component={QrSheet} />
+      <Route path={`${h}/admin/settings`} component={Settings} />
       <Route path="/staff/notifications" component={Notifications} />
+      <Route path="/staff/operator" component={Operator} />
       <Route default component={NotFound} />
     </Router>
   );

@@ -83,17 +83,22 @@ export interface HotelDetails {
 const details = new Map<string, Promise<HotelDetails>>();
 export const hotels = signal<Record<string, HotelDetails>>({});
 
-/** The hotel's public details and active departments, asked for once per page load. */
+/**
+ * The hotel's public details and active departments, asked for once per page load; `fresh`
+ * reads past the browser's cache of these public answers (after an admin changed them).
+ */
 export function hotelDetails(slug: string, fresh = false): Promise<HotelDetails> {
   let found = fresh ? undefined : details.get(slug);
   if (!found) {
     const path = `/hotels/${encodeURIComponent(slug)}`;
+    const options = fresh ? { cache: "no-cache" as const } : {};
     found = Promise.all([
-      api.get<PublicHotel>(path),
-      api.get<Reply<"/api/v1/hotels/{hotel}/departments", "get">>(`${path}/departments`),
+      api.get<PublicHotel>(path, options),
+      api.get<Reply<"/api/v1/hotels/{hotel}/departments", "get">>(`${path}/departments`, options),
     ]).then(([hotel, list]) => {
       const value = { hotel, departments: list.items };
-      hotels.value = { ...hotels.value, [slug]: value };
+      // A fresher read asked meanwhile has the last word.
+      if (details.get(slug) === found) hotels.value = { ...hotels.value, [slug]: value };
       return value;
     });
     found.catch(() => details.delete(slug));

@@ -75,7 +75,7 @@ export interface paths {
         put?: never;
         /**
          * Sends a one-time login code by WhatsApp (SMS when WhatsApp fails).
-         * @description With `qr` (a room's code) it is a guest login; with `hotel` alone a staff login to that hotel; with neither a staff login. Rate limited per phone and per client IP; every attempt counts. 404 for an unknown or inactive hotel or QR code; 502 when every channel failed.
+         * @description With `qr` (a room's code) it is a guest login; with `hotel` alone a staff login to that hotel; with neither a staff login. With `"purpose": "new_phone"` (signed in, no hotel or QR code) it proves a new phone of the caller's for `PATCH /auth/profile`. Rate limited per phone and per client IP; every attempt counts. 404 for an unknown or inactive hotel or QR code; 502 when every channel failed.
          */
         post: operations["auth-otp-send"];
         delete?: never;
@@ -138,7 +138,10 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        /** The caller changes their own name or email. */
+        /**
+         * The caller changes their own name, gives an email, or moves to a new phone.
+         * @description An email given here is unverified (`unverified_email`): never used to log in or to find the person. A new `phone` needs the `code` that `POST /auth/otp/send` with `"purpose": "new_phone"` sent to it.
+         */
         patch: operations["auth-profile-update"];
         trace?: never;
     };
@@ -626,7 +629,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Subscribes the caller's browser to web push (the browser's PushSubscription JSON). */
+        /** Subscribes the caller's browser to web push (the browser's PushSubscription JSON). At most ten subscriptions a person: an eleventh replaces the oldest. An endpoint whose host is not on the public internet (private, loopback, link-local…) is refused with a 400. */
         post: operations["push-subscribe"];
         delete?: never;
         options?: never;
@@ -988,7 +991,10 @@ export interface components {
             id: components["schemas"]["Ulid"];
             kind: components["schemas"]["UserKind"];
             name: string;
+            /** @description The email the account logs in with. */
             email: string | null;
+            /** @description An email the user gave themselves; never used to log in or to find them. */
+            unverified_email: string | null;
             phone: components["schemas"]["Phone"] | null;
             is_operator: boolean;
             has_password: boolean;
@@ -997,6 +1003,8 @@ export interface components {
             hotel: components["schemas"]["Slug"];
             user: components["schemas"]["Ulid"];
             role: components["schemas"]["Role"];
+            /** @description The name this hotel knows the member by. */
+            name?: string;
             departments: components["schemas"]["Slug"][];
             active: boolean;
             created_at: components["schemas"]["Timestamp"];
@@ -1013,6 +1021,8 @@ export interface components {
             /** @description The membership and the user are both active. */
             active: boolean;
             has_password: boolean;
+            /** @description Whether this hotel's admins may set the phone and email: only on an account the hotel created whose owner has not signed in yet. */
+            identity_editable: boolean;
             created_at: components["schemas"]["Timestamp"];
         };
         Stay: {
@@ -1027,7 +1037,8 @@ export interface components {
             id: components["schemas"]["Ulid"];
             guest: components["schemas"]["Ulid"];
             location: string;
-            qr_code: components["schemas"]["QrCode"];
+            /** @description The room's QR code (it logs anyone into the room); null for STAFF. */
+            qr_code: components["schemas"]["QrCode"] | null;
             check_in: components["schemas"]["Timestamp"];
             check_out: components["schemas"]["Timestamp"];
             /** @description Active and not yet past check-out. */
@@ -1624,6 +1635,11 @@ export interface operations {
                     phone: components["schemas"]["PhoneInput"];
                     hotel?: components["schemas"]["NullableSlug"];
                     qr?: components["schemas"]["NullableQrCode"];
+                    /**
+                     * @default login
+                     * @enum {unknown}
+                     */
+                    purpose?: "login" | "new_phone";
                 };
             };
         };
@@ -1644,6 +1660,7 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
@@ -1752,6 +1769,9 @@ export interface operations {
                 "application/json": {
                     name?: components["schemas"]["NullableName"];
                     email?: components["schemas"]["NullableEmail"];
+                    phone?: components["schemas"]["PhoneInput"];
+                    /** @description The 6 digits sent to the new phone. */
+                    code?: string;
                 };
             };
         };
@@ -1992,7 +2012,6 @@ export interface operations {
                      * @description From now to a year ahead.
                      */
                     requested_for?: string | null;
-                    priority?: components["schemas"]["Priority"] | null;
                 };
             };
         };
@@ -2733,7 +2752,7 @@ export interface operations {
                 "application/json": {
                     /**
                      * Format: uri
-                     * @description An https URL of a push service.
+                     * @description An https URL of a push service on the public internet.
                      */
                     endpoint: string;
                     keys: {
