@@ -2,9 +2,10 @@
 // page keeping the page they asked for. Hotel screens also need a membership of that hotel,
 // and admin screens its role: a typed URL is refused in words, as the API would refuse it.
 import type { ComponentChildren } from "preact";
-import { useEffect } from "preact/hooks";
+import { useEffect, useState } from "preact/hooks";
 import { useLocation } from "preact-iso";
 import { Loading, Notice, Title } from "../lib/ui";
+import { messageOf } from "./errors";
 import { t } from "./i18n";
 import { Layout } from "./layout/Layout";
 import { atLeast, hotelDetails, lastHotel, loadMe, me, type Me, type Membership, type Role } from "./state";
@@ -17,14 +18,31 @@ export function loginUrl(path: string): string {
 export function WithMe(props: { children: (who: Me) => ComponentChildren }) {
   const { url, route } = useLocation();
   const who = me.value;
+  const [error, setError] = useState<unknown>(null);
   useEffect(() => {
-    if (who === undefined) void loadMe().catch(() => undefined);
+    if (who === undefined) void loadMe().catch(setError);
     else if (who === null) route(loginUrl(url), true);
   }, [who]);
   if (!who) {
     return (
       <Layout>
-        <Loading label={t("app.loading")} />
+        {error ? (
+          <>
+            <Notice kind="error">{messageOf(error)}</Notice>
+            <button
+              type="button"
+              class="button"
+              onClick={() => {
+                setError(null);
+                void loadMe().catch(setError);
+              }}
+            >
+              {t("common.retry")}
+            </button>
+          </>
+        ) : (
+          <Loading label={t("app.loading")} />
+        )}
       </Layout>
     );
   }

@@ -7,6 +7,7 @@ const en = {
   "app.loading": "Loading…",
   "app.skip": "Skip to content",
   "common.cancel": "Cancel",
+  "common.retry": "Try again",
   "common.save": "Save",
   "common.saved": "Saved.",
   "common.create": "Create",
@@ -297,6 +298,20 @@ const en = {
   "dashboard.afterHours": "After hours",
   "dashboard.afterDetail": "{count} of {total}",
   "dashboard.incomplete": "Not every request of this period could be counted.",
+
+  "push.title": "Notifications on this device",
+  "push.hint": "Get a notification for new requests even when this page is closed.",
+  "push.on": "Notifications are on for this device.",
+  "push.turnOn": "Turn on notifications on this device",
+  "push.turnOff": "Turn off notifications on this device",
+  "push.denied":
+    "The browser blocks notifications for this site. Allow them in its site settings, then try again.",
+  "push.unsupported":
+    "This browser cannot show notifications from the hotel. On an iPhone, add this app to the Home Screen first.",
+  "request.missing":
+    "This request is not in any of your hotels. It may belong to a department you do not work.",
+  "offline.banner":
+    "You are offline. What you see may be out of date; it updates again when the connection is back.",
 
   "notifications.title": "Notifications",
   "notifications.unread": "{count} unread",

@@ -23,6 +23,13 @@ export async function countUnread() {
 
 const COUNT_EVERY_MS = 30_000;
 
+/** Whether the browser has a connection, as it says. */
+const online = signal(typeof navigator === "undefined" || navigator.onLine);
+if (typeof window !== "undefined") {
+  window.addEventListener("online", () => (online.value = true));
+  window.addEventListener("offline", () => (online.value = false));
+}
+
 /** The new requests waiting, for the tab's title (the queue sets it). */
 export const waiting = signal(0);
 
@@ -104,6 +111,11 @@ export function Layout(props: { hotel?: string; children: ComponentChildren }) {
         </nav>
       ) : null}
       <main id="main" class="screen">
+        {online.value ? null : (
+          <p class="notice notice-error" role="alert">
+            {t("offline.banner")}
+          </p>
+        )}
         {props.children}
       </main>
     </>

@@ -10,6 +10,7 @@ import { WithMe } from "../guard";
 import { t } from "../i18n";
 import { countUnread, Layout, unread } from "../layout/Layout";
 import { timeZoneOf } from "../state";
+import { DevicePush } from "./DevicePush";
 
 type Notification = Schemas["Notification"];
 type Page = Reply<"/api/v1/notifications", "get">;
@@ -80,6 +81,7 @@ function NotificationList() {
         </button>
       </div>
       <p class="hint">{t("notifications.unread", { count: unread.value ?? 0 })}</p>
+      <DevicePush />
       {said ? <Notice kind="success">{said}</Notice> : null}
       {error ? <Notice kind="error">{messageOf(error)}</Notice> : null}
       {items === null && !error ? <Loading label={t("app.loading")} /> : null}
