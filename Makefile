@@ -114,7 +114,7 @@ web/node_modules/.installed: web/package-lock.json
 	touch $@
 
 ## web-build: the web app in web/dist (rebuilt only when a source changed)
-WEB_SOURCES := $(shell find web/src web/public web/index.html web/vite.config.ts web/tsconfig.json -type f 2>/dev/null)
+WEB_SOURCES := $(shell find web/src web/public web/index.html web/staff web/vite.config.ts web/tsconfig.json -type f 2>/dev/null)
 web-build: web/dist/index.html
 web/dist/index.html: web/node_modules/.installed $(WEB_SOURCES)
 	cd web && $(NPM) run build

@@ -1,5 +1,5 @@
-// One Vite project for the web apps: the guest app at / (index.html). The staff app joins as a
-// second entry at /staff/. `npm run dev` proxies the API, the images and the local stack's own
+// One Vite project for the web apps: the guest app at / (index.html) and the staff app at
+// /staff/ (staff/index.html, built to dist/staff/index.html). `npm run dev` proxies the API, the images and the local stack's own
 // endpoints to the local API (`make dev`), so cookies and streams work as deployed.
 import { defineConfig } from "vite";
 
@@ -15,7 +15,7 @@ export default defineConfig({
     // Which files each entry loads, for the size budgets (scripts/budget.mjs).
     manifest: true,
     rollupOptions: {
-      input: { guest: "index.html" },
+      input: { guest: "index.html", staff: "staff/index.html" },
     },
   },
   server: {

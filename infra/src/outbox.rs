@@ -59,6 +59,9 @@ pub struct Push {
     /// The `Authorization` header: `vapid t=<JWT>, k=<our public key>`.
     pub authorization: Option<String>,
     pub bytes: usize,
+    /// The body as sent (encrypted for the subscription), for a test holding its keys to
+    /// decrypt and hand to a service worker.
+    pub body: Vec<u8>,
     pub status: u16,
     pub at: Timestamp,
 }
@@ -263,6 +266,7 @@ impl Outbox {
             encoding: header("content-encoding"),
             authorization: header("authorization"),
             bytes: body.len(),
+            body: body.to_vec(),
             status: status.as_u16(),
             at: Timestamp::now(),
         });

@@ -3,8 +3,9 @@
 //! images bucket at `/images/<key>`.
 //!
 //! Paths follow the distribution's rules (`template.yaml`, `SiteDistribution`): a path whose
-//! last segment has no extension is an app route and gets `index.html` (the app routes itself);
-//! anything else is a file, or a 404, never `index.html`.
+//! last segment has no extension is an app route and gets its app's `index.html` (the staff
+//! app's, `staff/index.html`, under `/staff`; the guest app's elsewhere), which routes itself;
+//! anything else is a file, or a 404, never an `index.html`.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -161,7 +162,7 @@ impl Site {
         };
         let bytes = match tokio::fs::read(self.dir.join(&file)).await {
             Ok(bytes) => bytes,
-            Err(_) if file == "index.html" => {
+            Err(_) if file.ends_with("index.html") => {
                 return plain(
                     StatusCode::NOT_FOUND,
                     "The web app is not built: run `make web-build`.",
@@ -211,6 +212,9 @@ impl Site {
     }
 }
 
+/// The staff app's routes: `/staff` and everything under `/staff/`.
+const STAFF_APP: &str = "staff";
+
 /// The file an app path is served from, relative to the app's directory; `None` for a path
 /// that cannot name one of its files.
 pub fn file_of(path: &str) -> Option<String> {
@@ -225,6 +229,8 @@ pub fn file_of(path: &str) -> Option<String> {
     let last = relative.rsplit('/').next().unwrap_or_default();
     if last.contains('.') {
         Some(relative.to_owned())
+    } else if relative == STAFF_APP || relative.starts_with("staff/") {
+        Some(format!("{STAFF_APP}/index.html"))
     } else {
         Some("index.html".to_owned())
     }

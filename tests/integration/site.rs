@@ -1,5 +1,5 @@
 //! The web app as the local API serves it, by the site distribution's rules: app routes get
-//! `index.html`, files are themselves, a missing file is a 404 (never the app), the API stays
+//! their app's `index.html` (the staff app's under `/staff`), files are themselves, a missing file is a 404 (never the app), the API stays
 //! the API, and every answer carries the app's security headers.
 
 use concierge_infra::local_api::LocalApi;
@@ -14,6 +14,12 @@ async fn served_app() -> (Stack, String) {
     let dir = std::env::temp_dir().join(unique_table());
     std::fs::create_dir_all(dir.join("assets")).unwrap();
     std::fs::write(dir.join("index.html"), "<!doctype html><title>app</title>").unwrap();
+    std::fs::create_dir_all(dir.join("staff")).unwrap();
+    std::fs::write(
+        dir.join("staff/index.html"),
+        "<!doctype html><title>staff</title>",
+    )
+    .unwrap();
     std::fs::write(
         dir.join("assets/guest-1a2b.js"),
         "console.log('guest');".repeat(50),
@@ -37,6 +43,7 @@ async fn app_routes_get_the_app_and_files_are_themselves() {
         "/scan/abcdefghijklmnopqrstuvwxyz",
         "/requests",
         "/requests/01x/",
+        "/staffroom",
     ] {
         let response = http.get(format!("{origin}{route}")).send().await.unwrap();
         assert_eq!(response.status(), 200, "{route}");
@@ -67,6 +74,20 @@ async fn app_routes_get_the_app_and_files_are_themselves() {
                 .await
                 .unwrap()
                 .contains("<title>app</title>")
+        );
+    }
+
+    for route in ["/staff", "/staff/", "/staff/queue", "/staff/requests/01x"] {
+        let response = http.get(format!("{origin}{route}")).send().await.unwrap();
+        assert_eq!(response.status(), 200, "{route}");
+        assert_eq!(response.headers()["cache-control"], "no-cache", "{route}");
+        assert!(
+            response
+                .text()
+                .await
+                .unwrap()
+                .contains("<title>staff</title>"),
+            "{route} is the staff app"
         );
     }
 
@@ -135,4 +156,49 @@ async fn app_routes_get_the_app_and_files_are_themselves() {
     assert_eq!(unknown.status(), 404);
     let body: serde_json::Value = unknown.json().await.unwrap();
     assert_eq!(body["error"]["code"], "not_found");
+}
+
+/// The distribution's `SiteRoutes` function (run by Node.js, as CloudFront runs it) sends every
+/// path to the file the local API serves for it.
+#[test]
+fn the_distribution_routes_as_the_local_api_does() {
+    let template = concierge_infra::template::Template::load_workspace().unwrap();
+    let code = template.resources["SiteRoutes"].properties["FunctionCode"]
+        .as_str()
+        .expect("SiteRoutes has its code inline")
+        .to_owned();
+    let paths = [
+        "/",
+        "/scan/abc",
+        "/requests/01x/",
+        "/favicon.svg",
+        "/assets/guest-1a2b.js",
+        "/staff",
+        "/staff/",
+        "/staff/queue",
+        "/staff/requests/01x",
+        "/staff/manifest.webmanifest",
+        "/staffroom",
+        "/staffroom/x",
+    ];
+    let script = format!(
+        "{code}\nconst paths = {};\nconsole.log(JSON.stringify(paths.map((uri) => \
+         handler({{ request: {{ uri }} }}).uri)));",
+        serde_json::to_string(&paths).unwrap()
+    );
+    let output = std::process::Command::new("node")
+        .arg("-e")
+        .arg(&script)
+        .output()
+        .expect("Node.js runs the distribution's function (it builds the web app too)");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let routed: Vec<String> = serde_json::from_slice(&output.stdout).unwrap();
+    for (path, uri) in paths.iter().zip(&routed) {
+        let local = site::file_of(path).map(|file| format!("/{file}"));
+        assert_eq!(local.as_deref(), Some(uri.as_str()), "{path}");
+    }
 }

@@ -2,6 +2,7 @@
 // the local stack's outbox and API as a test reaches them (staff act through the API).
 import AxeBuilder from "@axe-core/playwright";
 import { join } from "node:path";
+import { crc32, deflateSync } from "node:zlib";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
 import { afterAll, beforeAll, expect, inject } from "vitest";
 
@@ -154,4 +155,97 @@ export async function snapshot(page: Page, name: string) {
     path: join(import.meta.dirname, "../../target/web-e2e", `${name}.png`),
     fullPage: true,
   });
+}
+
+/** A front desk PC or a manager's laptop. */
+export async function desktop(browser: Browser): Promise<BrowserContext> {
+  return browser.newContext({ viewport: { width: 1280, height: 800 }, locale: "en-GB", baseURL: origin });
+}
+
+/** Logs a staff member in by email and password from the staff login page. */
+export async function staffLogIn(page: Page, email: string, path = "/staff/") {
+  await page.goto(path);
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill(stack.password);
+  await page.getByRole("button", { name: "Log in" }).click();
+  await page.waitForURL((url) => !url.pathname.startsWith("/staff/login"));
+}
+
+/** A new guest logged in to a room through the API, as the guest app logs in. */
+export async function guestIn(code: string): Promise<{ token: string; hotel: string }> {
+  const guest = newPhone();
+  const send = await fetch(`${api}/auth/otp/send`, {
+    method: "POST",
+    headers: { "content-type": "application/json", origin },
+    body: JSON.stringify({ phone: guest, qr: code }),
+  });
+  expect(send.status).toBe(200);
+  const verify = await fetch(`${api}/auth/otp/verify`, {
+    method: "POST",
+    headers: { "content-type": "application/json", origin },
+    body: JSON.stringify({
+      phone: guest,
+      code: await codeSent(guest, "whatsapp"),
+      qr: code,
+      name: "Gina Guest",
+    }),
+  });
+  expect(verify.status).toBe(200);
+  const token = verify.headers
+    .getSetCookie()
+    .find((c) => c.startsWith("access_token="))
+    ?.split(";")[0]
+    ?.slice("access_token=".length);
+  if (!token) throw new Error("the guest login set no access token");
+  const stay = ((await verify.json()) as { stay: { hotel: string } }).stay;
+  return { token, hotel: stay.hotel };
+}
+
+/** A guest's request, made through the API as the guest app makes it; its id. */
+export async function ask(
+  guest: { token: string; hotel: string },
+  department: string,
+  details: string,
+  experience: string | null = null,
+): Promise<string> {
+  const created = await fetch(`${api}/hotels/${guest.hotel}/requests`, {
+    method: "POST",
+    headers: {
+      authorization: `Bearer ${guest.token}`,
+      "content-type": "application/json",
+      "idempotency-key": crypto.randomUUID(),
+    },
+    body: JSON.stringify({ department, details, experience }),
+  });
+  const body = (await created.json()) as { id: string };
+  expect(created.status, JSON.stringify(body)).toBe(201);
+  return body.id;
+}
+
+/** A `width`×`height` RGBA PNG, half transparent (so the pipeline keeps it a PNG). */
+export function png(width: number, height: number, rgb: [number, number, number]): Buffer<ArrayBuffer> {
+  const chunk = (kind: string, data: Buffer) => {
+    const body = Buffer.concat([Buffer.from(kind, "ascii"), data]);
+    const out = Buffer.alloc(8 + data.length + 4);
+    out.writeUInt32BE(data.length, 0);
+    body.copy(out, 4);
+    out.writeUInt32BE(crc32(body), 8 + data.length);
+    return out;
+  };
+  const header = Buffer.alloc(13);
+  header.writeUInt32BE(width, 0);
+  header.writeUInt32BE(height, 4);
+  header.set([8, 6, 0, 0, 0], 8);
+  const rows = Buffer.alloc((1 + 4 * width) * height);
+  for (let y = 0; y < height; y += 1) {
+    for (let x = 0; x < width; x += 1) {
+      rows.set([...rgb, x < width / 2 ? 255 : 0], y * (1 + 4 * width) + 1 + 4 * x);
+    }
+  }
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk("IHDR", header),
+    chunk("IDAT", deflateSync(rows)),
+    chunk("IEND", Buffer.alloc(0)),
+  ]);
 }

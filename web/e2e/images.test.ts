@@ -1,39 +1,10 @@
 // Uploaded images are served for real: an admin uploads an experience's picture and the hotel's
 // logo through the API, and the guest's pages show them (loaded by the browser, under the app's
 // CSP) from the URLs the API gives.
-import { deflateSync, crc32 } from "node:zlib";
 import { describe, expect, it } from "vitest";
-import { api, logIn, newPhone, phone, room, snapshot, staffToken, useBrowser } from "./browser";
+import { api, logIn, newPhone, phone, png, room, snapshot, staffToken, useBrowser } from "./browser";
 
 const browser = useBrowser();
-
-/** A `width`×`height` RGBA PNG, half transparent (so the pipeline keeps it a PNG). */
-function png(width: number, height: number, rgb: [number, number, number]): Buffer<ArrayBuffer> {
-  const chunk = (kind: string, data: Buffer) => {
-    const body = Buffer.concat([Buffer.from(kind, "ascii"), data]);
-    const out = Buffer.alloc(8 + data.length + 4);
-    out.writeUInt32BE(data.length, 0);
-    body.copy(out, 4);
-    out.writeUInt32BE(crc32(body), 8 + data.length);
-    return out;
-  };
-  const header = Buffer.alloc(13);
-  header.writeUInt32BE(width, 0);
-  header.writeUInt32BE(height, 4);
-  header.set([8, 6, 0, 0, 0], 8);
-  const rows = Buffer.alloc((1 + 4 * width) * height);
-  for (let y = 0; y < height; y += 1) {
-    for (let x = 0; x < width; x += 1) {
-      rows.set([...rgb, x < width / 2 ? 255 : 0], y * (1 + 4 * width) + 1 + 4 * x);
-    }
-  }
-  return Buffer.concat([
-    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-    chunk("IHDR", header),
-    chunk("IDAT", deflateSync(rows)),
-    chunk("IEND", Buffer.alloc(0)),
-  ]);
-}
 
 async function upload(
   token: string,

@@ -52,8 +52,10 @@ export default async function setup(project: TestProject) {
       ready,
       "--stream-max-secs",
       String(STREAM_MAX_SECS),
-      // Every test's guest logs in from 127.0.0.1.
+      // Every test's guest and staff member logs in from 127.0.0.1.
       "--rate-otp-send-ip",
+      "500/3600",
+      "--rate-password-login",
       "500/3600",
       "--site",
       join(workspace, "web/dist"),

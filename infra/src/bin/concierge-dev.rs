@@ -46,6 +46,11 @@ struct Args {
     /// browser of the local stack is 127.0.0.1, so end-to-end runs raise it.
     #[arg(long)]
     rate_otp_send_ip: Option<String>,
+    /// Password logins allowed per account, per email and per client IP, as
+    /// `hits/seconds[,...]` (RATE_PASSWORD_LOGIN*); end-to-end runs log the same staff in
+    /// from 127.0.0.1 many times.
+    #[arg(long)]
+    rate_password_login: Option<String>,
 }
 
 #[tokio::main]
@@ -63,6 +68,13 @@ async fn main() -> Result<(), String> {
     if let Some(rules) = &args.rate_otp_send_ip {
         config.rate_limits.otp_send_per_ip =
             Rule::parse_list(rules).map_err(|e| format!("--rate-otp-send-ip: {e}"))?;
+    }
+    if let Some(rules) = &args.rate_password_login {
+        let rules = Rule::parse_list(rules).map_err(|e| format!("--rate-password-login: {e}"))?;
+        let limits = &mut config.rate_limits;
+        limits.password_login = rules.clone();
+        limits.password_login_per_ip = rules.clone();
+        limits.password_login_per_account = rules;
     }
     let mut app = local_app(&emulator.endpoint, config).await?;
     let clock = Arc::new(OffsetClock::default());

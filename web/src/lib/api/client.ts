@@ -41,6 +41,8 @@ export interface CallOptions {
   signal?: AbortSignal;
   /** Asking whether there is a session at all: a 401 then ends no session (no listener hears it). */
   sessionOptional?: boolean;
+  /** `no-cache` to read past a publicly cached answer (an admin just changed it). */
+  cache?: RequestCache;
 }
 
 /** The routes that make or end a session: their 401s are answers, not an expired session. */
@@ -137,6 +139,7 @@ export class Api {
         credentials: "same-origin",
         body: options.body === undefined ? null : JSON.stringify(options.body),
         signal: options.signal ?? null,
+        ...(options.cache ? { cache: options.cache } : {}),
       });
     } catch (error) {
       if (options.signal?.aborted) throw error;
@@ -146,6 +149,34 @@ export class Api {
     const data: unknown = text ? parseJson(text) : null;
     if (response.ok) return { status: response.status, headers: response.headers, data: data as T };
     throw errorOf(response, data);
+  }
+
+  /**
+   * Sends a file as `multipart/form-data` in the form field `field`, telling `onProgress` the
+   * share sent so far (a `fetch` cannot); the JSON answer, or an `ApiError` as for any call.
+   */
+  async upload<T>(path: string, field: string, file: Blob, onProgress: (sent: number) => void): Promise<T> {
+    const token = this.csrfToken() ?? (await this.freshCsrfToken());
+    const form = new FormData();
+    form.append(field, file);
+    const xhr = new XMLHttpRequest();
+    const done = new Promise<void>((resolve, reject) => {
+      xhr.upload.onprogress = (e) => e.lengthComputable && onProgress(e.loaded / e.total);
+      xhr.onload = () => resolve();
+      xhr.onerror = () => reject(new ApiError(0, "network", "The network is unreachable."));
+    });
+    xhr.open("POST", API_BASE + path);
+    xhr.setRequestHeader("accept", "application/json");
+    xhr.setRequestHeader("x-csrftoken", token);
+    xhr.withCredentials = true;
+    xhr.send(form);
+    await done;
+    const data = xhr.responseText ? parseJson(xhr.responseText) : null;
+    if (xhr.status >= 200 && xhr.status < 300) return data as T;
+    const headers = new Headers();
+    const retryAfter = xhr.getResponseHeader("retry-after");
+    if (retryAfter) headers.set("retry-after", retryAfter);
+    throw errorOf(new Response(null, { status: xhr.status, headers }), data);
   }
 
   private csrfToken(): string | null {
