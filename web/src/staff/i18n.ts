@@ -160,6 +160,7 @@ const en = {
   "history.note": "{actor} added a note",
   "history.escalated": "Escalated: nobody acknowledged in time",
   "history.reminder": "Reminder: the requested time is near",
+  "history.guest_left": "The guest's stay ended while this was being worked",
 
   "image.preview": "The picture as it will be shown",
   "image.uploaded": "Picture saved.",

@@ -176,6 +176,8 @@ function describe(a: Activity, nameOf: (user: string | null) => string | null): 
       return t("history.escalated");
     case "REMINDER":
       return t("history.reminder");
+    case "GUEST_LEFT":
+      return t("history.guest_left");
   }
 }
 
