@@ -121,7 +121,7 @@ describe("the notifications centre", () => {
     const link = page.getByRole("link", { name: /^Notifications\s*\d+/ });
     await link.waitFor();
     await link.click();
-    await page.getByRole("heading", { name: "Notifications" }).waitFor();
+    await page.getByRole("heading", { name: "Notifications", exact: true }).waitFor();
     const unread = page.getByText(/^\d+ unread$/).first();
     await unread.waitFor();
     const before = Number((await unread.textContent())?.split(" ")[0]);
