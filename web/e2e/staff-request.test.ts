@@ -67,7 +67,7 @@ describe("a request's page", () => {
         expect.stringContaining("Sam Staff acknowledged"),
         expect.stringMatching(/Sam Staff moved it from Acknowledged to In progress.*On my way/),
         expect.stringContaining("Sam Staff changed the priority to High"),
-        expect.stringContaining("Sam Staff assigned it to You"),
+        expect.stringContaining("Sam Staff: Assigned to Sam Staff."),
         expect.stringMatching(/Sam Staff added a note.*The bulb is an E14; taking two\..*staff only/),
         expect.stringContaining("Sam Staff moved it from In progress to Completed"),
       ]);

@@ -134,7 +134,7 @@ function RequestScreen(props: { hotel: string; id: string; membership: Membershi
         <ol class="timeline">
           {detail.activity.map((a) => (
             <li key={a.id}>
-              <p class="what">{describe(a, nameOf)}</p>
+              <p class="what">{describe(a)}</p>
               {!["NOTE", "ASSIGNED", "PRIORITY_CHANGED"].includes(a.kind) && a.text ? (
                 <p class="pre">{a.text}</p>
               ) : null}
@@ -151,7 +151,7 @@ function RequestScreen(props: { hotel: string; id: string; membership: Membershi
   );
 }
 
-function describe(a: Activity, nameOf: (user: string | null) => string | null): string {
+function describe(a: Activity): string {
   const actor = a.actor_name || t("request.system");
   switch (a.kind) {
     case "CREATED":
@@ -165,7 +165,8 @@ function describe(a: Activity, nameOf: (user: string | null) => string | null): 
         to: a.to_status ? t(`status.${a.to_status}`) : "—",
       });
     case "ASSIGNED":
-      return t("history.assigned", { actor, name: nameOf(a.text) ?? t("request.colleague") });
+      // The server's words name who it is now ("Assigned to Sam Staff.", "No longer assigned.").
+      return a.text ? `${actor}: ${a.text}` : t("history.assigned", { actor, name: t("request.colleague") });
     case "PRIORITY_CHANGED": {
       const priority = PRIORITIES.find((p) => p === a.text);
       return t("history.priority", { actor, priority: priority ? t(`priority.${priority}`) : "—" });
