@@ -816,7 +816,7 @@ const FORGED: [&str; 7] = [
 
 /// The sample API Gateway event of `POST /auth/otp/send`, from `source_ip`, carrying every
 /// forged header with `forged`, asking a code for `phone`.
-fn raw_send_event(source_ip: Option<&str>, forged: &str, phone: &str) -> String {
+fn raw_send_event(source_ip: Option<&str>, forged: &str, phone: &str) -> Value {
     let sample = concierge_infra::emulator::workspace_dir().join("events/auth-otp-send.json");
     let mut event: Value = serde_json::from_str(&std::fs::read_to_string(sample).unwrap()).unwrap();
     for header in FORGED {
@@ -832,19 +832,27 @@ fn raw_send_event(source_ip: Option<&str>, forged: &str, phone: &str) -> String 
         }
     }
     event["body"] = json!(json!({ "phone": phone }).to_string());
-    event.to_string()
+    event
+}
+
+/// The status `POST /auth/otp/send`'s handler answers `event` with, invoked as Lambda invokes it.
+async fn send_raw(app: &'static concierge::App, event: Value) -> u16 {
+    let (index, _) = concierge::routes::find("POST", "/api/v1/auth/otp/send").unwrap();
+    let request = lambda_http::request::from_str(&event.to_string()).unwrap();
+    let response = concierge::http::respond(concierge::routes::HANDLERS[index](app, request).await);
+    response.status().as_u16()
 }
 
 #[test]
 fn the_client_ip_is_api_gateways_source_ip_never_a_header() {
     for forged in ["203.0.113.1", "198.51.100.9, 203.0.113.1", "for=192.0.2.60"] {
         let event = raw_send_event(Some("198.51.100.7"), forged, "+12125550100");
-        let request = lambda_http::request::from_str(&event).unwrap();
+        let request = lambda_http::request::from_str(&event.to_string()).unwrap();
         assert_eq!(concierge::http::client_ip(&request, None), "198.51.100.7");
     }
     // Without a source address the caller is unknown, whatever the headers claim.
     let event = raw_send_event(None, "203.0.113.1", "+12125550100");
-    let request = lambda_http::request::from_str(&event).unwrap();
+    let request = lambda_http::request::from_str(&event.to_string()).unwrap();
     assert_eq!(concierge::http::client_ip(&request, None), "unknown");
 }
 
@@ -857,16 +865,11 @@ async fn the_per_ip_limit_counts_the_source_ip_whatever_the_headers_claim() {
         config.rate_limits.otp_send_per_ip = vec![Rule::new(2, 3600)];
     })
     .await;
-    let (index, _) = concierge::routes::find("POST", "/api/v1/auth/otp/send").unwrap();
     let send = |source: &'static str, forged: &'static str| {
-        let event = raw_send_event(Some(source), forged, &unique_phone());
-        let app = stack.app;
-        async move {
-            let request = lambda_http::request::from_str(&event).unwrap();
-            let response =
-                concierge::http::respond(concierge::routes::HANDLERS[index](app, request).await);
-            response.status().as_u16()
-        }
+        send_raw(
+            stack.app,
+            raw_send_event(Some(source), forged, &unique_phone()),
+        )
     };
     let mut statuses = Vec::new();
     for forged in ["203.0.113.1", "203.0.113.2", "203.0.113.3"] {
@@ -892,20 +895,12 @@ async fn behind_the_site_each_viewer_has_its_own_limit_and_only_the_site_names_t
         config.secrets = SecretStore::given(secrets);
     })
     .await;
-    let (index, _) = concierge::routes::find("POST", "/api/v1/auth/otp/send").unwrap();
     let edge = "130.176.0.10";
     let send = |viewer: &'static str, origin: &'static str| {
-        let mut event: Value =
-            serde_json::from_str(&raw_send_event(Some(edge), edge, &unique_phone())).unwrap();
+        let mut event = raw_send_event(Some(edge), edge, &unique_phone());
         event["headers"]["cloudfront-viewer-address"] = json!(viewer);
         event["headers"]["x-concierge-origin"] = json!(origin);
-        let app = stack.app;
-        async move {
-            let request = lambda_http::request::from_str(&event.to_string()).unwrap();
-            let response =
-                concierge::http::respond(concierge::routes::HANDLERS[index](app, request).await);
-            response.status().as_u16()
-        }
+        send_raw(stack.app, event)
     };
     let site = "the-site-origin-secret";
     // Guests at two hotels' rooms reach the same edge: each has a limit of their own.
