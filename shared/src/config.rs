@@ -165,6 +165,16 @@ pub struct GupshupSettings {
 pub const MAX_ACCESS_TTL: Duration = Duration::from_secs(15 * 60);
 
 impl Config {
+    /// The site's address (scheme and host), where the apps live: the origin of
+    /// `guest_entry_url`, which is the site's `/scan`.
+    pub fn site_url(&self) -> &str {
+        let url = self.guest_entry_url.as_str();
+        let host = url.find("://").map_or(0, |at| at + 3);
+        url[host..]
+            .find('/')
+            .map_or(url, |path| &url[..host + path])
+    }
+
     /// The keys derived from the master secret (resolved before any handler runs).
     pub fn keys(&self) -> ServiceResult<&Keys> {
         Ok(&self.secrets.get()?.keys)
@@ -424,4 +434,18 @@ fn list(value: &str) -> Vec<String> {
         .filter(|item| !item.is_empty())
         .map(str::to_owned)
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_site_is_the_origin_of_the_guest_entry_page() {
+        let mut config = Config::new("t", &[7; 32]).unwrap();
+        config.guest_entry_url = "https://hotel.example.com/scan".into();
+        assert_eq!(config.site_url(), "https://hotel.example.com");
+        config.guest_entry_url = "http://127.0.0.1:3000".into();
+        assert_eq!(config.site_url(), "http://127.0.0.1:3000");
+    }
 }

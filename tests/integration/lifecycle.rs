@@ -46,6 +46,19 @@ async fn notices_about(stack: &Stack, user: UserId, id: RequestId) -> Vec<Notifi
         .collect()
 }
 
+/// How long from the clock's now to `hour` o'clock of the next day in `zone`.
+fn until_next_morning(clock: &impl Clock, zone: &jiff::tz::TimeZone, hour: i8) -> SignedDuration {
+    let now = clock.now().to_zoned_datetime(zone.clone());
+    let morning = now
+        .date()
+        .tomorrow()
+        .unwrap()
+        .at(hour, 0, 0, 0)
+        .to_zoned_datetime(zone.clone())
+        .unwrap();
+    now.duration_until(&morning)
+}
+
 #[tokio::test]
 async fn a_department_nobody_works_sends_its_requests_to_the_admins_and_admins_see_it() {
     let (stack, clock) = Stack::clocked(|_| {}).await;
@@ -396,9 +409,9 @@ async fn times_people_read_are_in_the_hotels_zone_and_name_it() {
         [format!("Coming up at {}: request from 101", local(booked))]
     );
 
-    // The digest names the hotel's yesterday and its zone.
-    let hour = clock.now().to_zoned_datetime(kolkata.clone()).hour();
-    clock.advance(SignedDuration::from_hours((34 - i64::from(hour)) % 24));
+    // The digest names the hotel's yesterday and its zone (the morning after the hotel's first
+    // day).
+    clock.advance(until_next_morning(clock.as_ref(), &kolkata, 10));
     let report = digest::JOB
         .run_once(stack.app, JobEvent::default())
         .await
@@ -673,4 +686,137 @@ async fn assigning_names_the_assignee_tells_them_and_repeating_it_changes_nothin
     );
     let unchanged = patch(json!({ "assignee": null })).await;
     assert_eq!(unchanged["version"], removed["version"]);
+}
+
+/// The digest notifications an admin has, oldest first.
+async fn digests_of(stack: &Stack, email: &str) -> Vec<Notification> {
+    let page = PageRequest {
+        limit: 100,
+        cursor: None,
+    };
+    let mut digests: Vec<Notification> = stack
+        .app
+        .store
+        .notifications(stack.user(email).await.id, &page)
+        .await
+        .unwrap()
+        .items
+        .into_iter()
+        .filter(|n| n.kind == NotificationKind::Digest)
+        .collect();
+    digests.sort_by_key(|n| n.title.clone());
+    digests
+}
+
+#[tokio::test]
+async fn the_digest_names_its_day_breaks_it_down_and_catches_up_missed_mornings_once() {
+    let (stack, clock) = Stack::clocked(|_| {}).await;
+    let lisbon = jiff::tz::TimeZone::get("Europe/Lisbon").unwrap();
+    // A hotel created today gets nothing: it had no yesterday.
+    let now = clock.now().to_zoned_datetime(lisbon.clone());
+    if now.hour() < 9 {
+        clock.advance(now.duration_until(&now.with().hour(9).build().unwrap()));
+    }
+    let report = digest::JOB
+        .run_once(stack.app, JobEvent::default())
+        .await
+        .unwrap();
+    assert_eq!(report.get("too_new"), 2, "{report:?}");
+    assert!(digests_of(&stack, "admin@demo.test").await.is_empty());
+    let created = clock.now().to_zoned_datetime(lisbon.clone()).date();
+
+    // The next day at 10:00 (inside the spa's and housekeeping's normal hours) two requests,
+    // one acknowledged a minute later; the spa's is still NEW when its day ends.
+    clock.advance(until_next_morning(clock.as_ref(), &lisbon, 10));
+    let busy_day = clock.now().to_zoned_datetime(lisbon.clone()).date();
+    let mut guest = stack.guest("demo", "101").await;
+    let towels = ask(
+        &mut guest,
+        json!({ "department": "housekeeping", "details": "Towels" }),
+    )
+    .await;
+    ask(
+        &mut guest,
+        json!({ "department": "spa", "details": "A massage" }),
+    )
+    .await;
+    clock.advance(SignedDuration::from_mins(1));
+    let mut sam = stack.staff("staff@demo.test").await;
+    let (status, body) = sam
+        .post(
+            &format!("/hotels/demo/admin/requests/{towels}/acknowledge"),
+            json!({}),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+
+    // The job was down for two days; two runs at once the morning after send the three
+    // mornings it owes, each once.
+    clock.advance(until_next_morning(clock.as_ref(), &lisbon, 9));
+    clock.advance(until_next_morning(clock.as_ref(), &lisbon, 9));
+    let (one, other) = tokio::join!(
+        digest::JOB.run_once(stack.app, JobEvent::default()),
+        digest::JOB.run_once(stack.app, JobEvent::default())
+    );
+    let (one, other) = (one.unwrap(), other.unwrap());
+    // Two hotels, three mornings each.
+    assert_eq!(one.get("sent") + other.get("sent"), 6, "{one:?} {other:?}");
+    let digests = digests_of(&stack, "admin@demo.test").await;
+    let day = |d: jiff::civil::Date| d.strftime("%A %-d %B %Y").to_string();
+    let titles: Vec<&str> = digests.iter().map(|n| n.title.as_str()).collect();
+    let last_day = busy_day.tomorrow().unwrap();
+    let mut expected = [
+        format!("Demo Grand Hotel: {} (Europe/Lisbon)", day(created)),
+        format!("Demo Grand Hotel: {} (Europe/Lisbon)", day(busy_day)),
+        format!(
+            "Demo Grand Hotel: yesterday, {} (Europe/Lisbon)",
+            day(last_day)
+        ),
+    ];
+    expected.sort();
+    assert_eq!(titles, expected);
+    let of = |d: jiff::civil::Date| {
+        digests
+            .iter()
+            .find(|n| n.title.contains(&day(d)))
+            .unwrap()
+            .body
+            .clone()
+    };
+    let dashboard = format!(
+        "Dashboard: {}/staff/hotels/demo/dashboard",
+        stack.base.trim_end_matches("/api/v1")
+    );
+    assert_eq!(
+        of(busy_day),
+        [
+            "Sent late: the digest could not go out that morning.",
+            "2 requests, 1 SLA breach. Time to acknowledge: median 1 min, 90th percentile 1 min.",
+            "By department: Housekeeping 1, Spa 1 (1 SLA breach).",
+            "Open now: 2, 1 of them overdue.",
+            dashboard.as_str(),
+        ]
+        .join("\n")
+    );
+    assert!(of(created).starts_with("Sent late"), "{}", of(created));
+    assert_eq!(
+        of(last_day),
+        [
+            "0 requests, 0 SLA breaches. Time to acknowledge: median —, 90th percentile —.",
+            "By department: none.",
+            "Open now: 2, 1 of them overdue.",
+            dashboard.as_str(),
+        ]
+        .join("\n")
+    );
+
+    // Every admin had each once; later runs send nothing more.
+    assert_eq!(digests_of(&stack, "manager@demo.test").await.len(), 3);
+    let report = digest::JOB
+        .run_once(stack.app, JobEvent::default())
+        .await
+        .unwrap();
+    assert_eq!(report.get("sent"), 0, "{report:?}");
+    assert_eq!(report.get("already_sent"), 2, "{report:?}");
+    assert_eq!(digests_of(&stack, "admin@demo.test").await.len(), 3);
 }

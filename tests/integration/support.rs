@@ -420,6 +420,7 @@ counted! {
     fn users(&self, ids: &[UserId]) -> Result<Vec<User>>;
     fn sessions_of(&self, user: UserId) -> Result<Vec<SessionFamily>>;
     fn transact(&self, writes: &[Write<'_>]) -> Result<()>;
+    fn digests_sent_since(&self, hotel: &HotelSlug, from: jiff::civil::Date) -> Result<Vec<jiff::civil::Date>>;
 }
 
 /// A valid phone number (New York, +1 212) that no other test of the run uses.

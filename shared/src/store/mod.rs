@@ -291,6 +291,13 @@ pub trait Store: Send + Sync {
     /// Applies all writes or none. When a write's condition fails, the error is that
     /// write's `conflict`.
     async fn transact(&self, writes: &[Write<'_>]) -> Result<()>;
+
+    /// The local dates from `from` on whose digest a hotel was sent, oldest first.
+    async fn digests_sent_since(
+        &self,
+        hotel: &HotelSlug,
+        from: jiff::civil::Date,
+    ) -> Result<Vec<jiff::civil::Date>>;
 }
 
 /// Which requests a listing reads.

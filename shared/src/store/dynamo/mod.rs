@@ -1278,6 +1278,32 @@ impl Store for DynamoStore {
             })
         })
     }
+
+    async fn digests_sent_since(
+        &self,
+        hotel: &HotelSlug,
+        from: jiff::civil::Date,
+    ) -> Result<Vec<jiff::civil::Date>> {
+        let (partition, from) = keys::digest(hotel, from);
+        let output = self
+            .client
+            .query()
+            .table_name(&self.table)
+            .key_condition_expression("PK = :pk AND SK >= :from")
+            .expression_attribute_values(":pk", s(partition))
+            .expression_attribute_values(":from", s(from))
+            .consistent_read(true)
+            .send()
+            .await
+            .map_err(sdk_error)?;
+        output
+            .items
+            .unwrap_or_default()
+            .iter()
+            .filter_map(|item| item.get(SK)?.as_s().ok())
+            .map(|date| date.parse().map_err(Error::internal))
+            .collect()
+    }
 }
 
 /// The query of a request listing: its partition, newest first, with the filter's conditions.
