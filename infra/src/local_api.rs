@@ -9,7 +9,8 @@
 //!
 //! Paths under `/_local/` are the local stack's own (the Gupshup and push stand-ins and the
 //! outbox, see `outbox`; and, with a runner, `POST /_local/jobs/<job>` to run a job now,
-//! `POST /_local/clock {"advance_minutes": n}` to fast-forward, `POST /_local/tick` to poll
+//! `POST /_local/clock {"advance_minutes": n}` to fast-forward (running the periodic jobs it
+//! owes), `POST /_local/tick` to poll
 //! the queues and fire due schedules now); they exist only here.
 
 use std::collections::HashMap;
@@ -396,10 +397,18 @@ async fn runner_endpoint(
     path: &str,
     body: &[u8],
 ) -> Option<Answer> {
-    let failed = |err: String| {
+    let refused = |status: StatusCode, code: &str, message: String| {
         (
-            StatusCode::BAD_REQUEST,
-            json!({ "error": { "code": "invalid", "message": err } }),
+            status,
+            json!({ "error": { "code": code, "message": message } }),
+        )
+    };
+    // The details are in the stack's log; a body never carries an SDK's words.
+    let emulator_failed = |err: crate::runner::RunnerError| {
+        refused(
+            StatusCode::BAD_GATEWAY,
+            "emulator_failed",
+            format!("{err}; the stack's log has the details. Try again."),
         )
     };
     let answer = match (method.as_str(), path) {
@@ -412,7 +421,7 @@ async fn runner_endpoint(
                     StatusCode::OK,
                     json!({ "messages": messages, "push_messages": pushes, "schedules": schedules }),
                 ),
-                (Err(err), _, _) | (_, Err(err), _) | (_, _, Err(err)) => failed(err),
+                (Err(err), _, _) | (_, Err(err), _) | (_, _, Err(err)) => emulator_failed(err),
             }
         }
         ("POST", "/_local/clock") => {
@@ -423,12 +432,22 @@ async fn runner_endpoint(
             match serde_json::from_slice::<Advance>(body) {
                 Ok(advance) => {
                     let by = jiff::SignedDuration::from_mins(i64::from(advance.advance_minutes));
-                    match runner.advance(by) {
-                        Some(now) => (StatusCode::OK, json!({ "now": now })),
-                        None => failed("this stack's clock cannot move".into()),
+                    match runner.advance(by).await {
+                        Some((now, jobs)) => {
+                            (StatusCode::OK, json!({ "now": now, "jobs_run": jobs }))
+                        }
+                        None => refused(
+                            StatusCode::CONFLICT,
+                            "clock_fixed",
+                            "This stack's clock cannot move.".into(),
+                        ),
                     }
                 }
-                Err(err) => failed(format!("send {{\"advance_minutes\": n}}: {err}")),
+                Err(_) => refused(
+                    StatusCode::BAD_REQUEST,
+                    "invalid",
+                    "Send {\"advance_minutes\": n}, n a whole number of minutes from 0.".into(),
+                ),
             }
         }
         ("POST", p) if p.starts_with("/_local/jobs/") => {
@@ -437,8 +456,26 @@ async fn runner_endpoint(
                 .run_job(name, concierge::jobs::JobEvent::default())
                 .await
             {
-                Ok(report) => (StatusCode::OK, json!(report)),
-                Err(err) => failed(err),
+                Some(Ok(report)) => (StatusCode::OK, json!(report)),
+                Some(Err(err)) => {
+                    tracing::warn!(%err, job = name, "a job run asked for failed");
+                    refused(
+                        StatusCode::BAD_GATEWAY,
+                        "job_failed",
+                        format!(
+                            "The job failed ({}); the stack's log has the details.",
+                            err.code()
+                        ),
+                    )
+                }
+                None => refused(
+                    StatusCode::NOT_FOUND,
+                    "not_found",
+                    format!(
+                        "There is no job {name:?}; the jobs are {}.",
+                        concierge::jobs::JOBS.map(|job| job.name).join(", ")
+                    ),
+                ),
             }
         }
         _ => return None,

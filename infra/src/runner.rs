@@ -4,13 +4,14 @@
 //! consumers (deleting those that succeeded, leaving the failures to come back). Plus a clock
 //! the local stack can fast-forward, to see escalations and expiries without waiting.
 
+use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use aws_lambda_events::sqs::{SqsEvent, SqsMessage};
 use aws_sdk_sqs::types::MessageSystemAttributeName;
 use concierge::App;
-use concierge::clock::Clock;
+use concierge::clock::{Clock, ManualClock};
 use concierge::jobs::{JOBS, Job, JobEvent, JobReport};
 use concierge::lambda::consume_batch;
 use jiff::{SignedDuration, Timestamp};
@@ -31,6 +32,24 @@ impl OffsetClock {
     }
 }
 
+/// A clock the local stack can move forward: the developer's offset clock, or a test's
+/// manual one.
+pub trait MovableClock: Clock {
+    fn advance(&self, by: SignedDuration);
+}
+
+impl MovableClock for OffsetClock {
+    fn advance(&self, by: SignedDuration) {
+        OffsetClock::advance(self, by);
+    }
+}
+
+impl MovableClock for ManualClock {
+    fn advance(&self, by: SignedDuration) {
+        ManualClock::advance(self, by.abs());
+    }
+}
+
 impl Clock for OffsetClock {
     fn now(&self) -> Timestamp {
         let offset = *self.offset.lock().unwrap_or_else(|p| p.into_inner());
@@ -44,24 +63,46 @@ pub struct Runner {
     app: &'static App,
     sqs: aws_sdk_sqs::Client,
     scheduler: aws_sdk_scheduler::Client,
-    clock: Option<Arc<OffsetClock>>,
+    clock: Option<Arc<dyn MovableClock>>,
+    /// When each periodic job runs next, by the stack's clock (absent: right away).
+    next_runs: Mutex<BTreeMap<&'static str, Timestamp>>,
 }
 
-/// An AWS SDK error with its whole chain of causes (the SDKs share the display type).
-fn sdk_error(what: &str, err: impl std::error::Error) -> String {
-    format!("{what}: {}", aws_sdk_sqs::error::DisplayErrorContext(err))
+/// What went wrong in a step of the runner; its details go to the log, never to a response.
+#[derive(Debug)]
+pub struct RunnerError {
+    /// What the runner was doing, in words fit for a response ("listing schedules").
+    pub step: &'static str,
+}
+
+impl std::fmt::Display for RunnerError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "the emulator failed while {}", self.step)
+    }
+}
+
+/// Logs an AWS SDK error with its whole chain of causes (the SDKs share the display type) and
+/// gives the step it failed in.
+fn sdk_error(step: &'static str, err: impl std::error::Error) -> RunnerError {
+    tracing::warn!(err = %aws_sdk_sqs::error::DisplayErrorContext(err), "{step} failed");
+    RunnerError { step }
 }
 
 impl Runner {
     /// A runner for `app`, whose AWS calls go to the emulator at `endpoint`; `clock` is the
     /// app's clock when it can be fast-forwarded.
-    pub async fn new(app: &'static App, endpoint: &str, clock: Option<Arc<OffsetClock>>) -> Self {
+    pub async fn new(
+        app: &'static App,
+        endpoint: &str,
+        clock: Option<Arc<dyn MovableClock>>,
+    ) -> Self {
         let sdk = crate::emulator::sdk_config(endpoint).await;
         Self {
             app,
             sqs: aws_sdk_sqs::Client::new(&sdk),
             scheduler: aws_sdk_scheduler::Client::new(&sdk),
             clock,
+            next_runs: Mutex::new(BTreeMap::new()),
         }
     }
 
@@ -69,39 +110,61 @@ impl Runner {
         self.app
     }
 
-    /// Moves the stack's clock forward (when it has a movable one); the new time.
-    pub fn advance(&self, by: SignedDuration) -> Option<Timestamp> {
+    /// Moves the stack's clock forward (when it has a movable one), then runs the periodic
+    /// jobs that came due meanwhile, as their schedules would have; the new time and the jobs
+    /// run.
+    pub async fn advance(&self, by: SignedDuration) -> Option<(Timestamp, Vec<&'static str>)> {
         let clock = self.clock.as_ref()?;
         clock.advance(by);
-        Some(clock.now())
+        let mut ran = Vec::new();
+        for job in JOBS {
+            if self.claim_periodic_run(&job) {
+                if let Err(err) = job.run_once(self.app, JobEvent::default()).await {
+                    tracing::warn!(%err, job = job.name, "a scheduled run failed");
+                }
+                ran.push(job.name);
+            }
+        }
+        Some((clock.now(), ran))
     }
 
-    /// Runs the job named `name` now, heartbeat included.
-    pub async fn run_job(&self, name: &str, event: JobEvent) -> Result<JobReport, String> {
-        let job = JOBS
-            .iter()
-            .find(|job| job.name == name)
-            .ok_or_else(|| format!("no job `{name}`"))?;
-        job.run_once(self.app, event)
-            .await
-            .map_err(|err| err.to_string())
+    /// Whether `job`'s periodic run is due by the stack's clock; if so, the next one is set a
+    /// period later, so that of two callers only one runs it.
+    fn claim_periodic_run(&self, job: &Job) -> bool {
+        let now = self.app.clock.now();
+        let mut next_runs = self.next_runs.lock().unwrap_or_else(|p| p.into_inner());
+        if next_runs.get(job.name).is_some_and(|next| *next > now) {
+            return false;
+        }
+        next_runs.insert(job.name, now.saturating_add(job.every).unwrap_or(now));
+        true
+    }
+
+    /// Runs the job named `name` now, heartbeat included; `None` when there is no such job.
+    pub async fn run_job(
+        &self,
+        name: &str,
+        event: JobEvent,
+    ) -> Option<concierge::Result<JobReport>> {
+        let job = JOBS.iter().find(|job| job.name == name)?;
+        Some(job.run_once(self.app, event).await)
     }
 
     /// One poll of the fallback queue (see `poll`).
-    pub async fn poll_queue(&self) -> Result<usize, String> {
+    pub async fn poll_queue(&self) -> Result<usize, RunnerError> {
         let url = self.app.config.delivery.sms_fallback_queue_url.as_deref();
         self.poll(url, concierge::otp::fallback::consume).await
     }
 
     /// One poll of the push queue (see `poll`).
-    pub async fn poll_push_queue(&self) -> Result<usize, String> {
+    pub async fn poll_push_queue(&self) -> Result<usize, RunnerError> {
         let url = self.app.config.delivery.push_queue_url.as_deref();
         self.poll(url, concierge::push::deliver::consume).await
     }
 
     /// One poll of the queue at `url`, as Lambda's poller does it: up to ten visible messages
     /// to the consumer, the successes deleted. How many messages were handled.
-    async fn poll<H, F>(&self, url: Option<&str>, consume: H) -> Result<usize, String>
+    async fn poll<H, F>(&self, url: Option<&str>, consume: H) -> Result<usize, RunnerError>
     where
         H: Fn(&'static App, SqsMessage) -> F,
         F: std::future::Future<Output = concierge::Result<()>>,
@@ -117,7 +180,7 @@ impl Runner {
             .message_system_attribute_names(MessageSystemAttributeName::All)
             .send()
             .await
-            .map_err(|e| sdk_error("receiving", e))?;
+            .map_err(|e| sdk_error("receiving queue messages", e))?;
         let messages = received.messages.unwrap_or_default();
         if messages.is_empty() {
             return Ok(0);
@@ -151,15 +214,16 @@ impl Runner {
                     .receipt_handle(handle)
                     .send()
                     .await
-                    .map_err(|e| sdk_error("deleting", e))?;
+                    .map_err(|e| sdk_error("deleting a queue message", e))?;
             }
         }
         Ok(messages.len())
     }
 
     /// Fires the one-time schedules due by the stack's clock, as EventBridge Scheduler does:
-    /// the targeted job gets the schedule's input, then the schedule is deleted. How many fired.
-    pub async fn fire_due_schedules(&self) -> Result<usize, String> {
+    /// the targeted job gets the schedule's input, then the schedule is deleted. A schedule that
+    /// another runner fired and deleted meanwhile is skipped. How many this call fired.
+    pub async fn fire_due_schedules(&self) -> Result<usize, RunnerError> {
         let Some(settings) = self.app.config.scheduler.as_ref() else {
             return Ok(0);
         };
@@ -174,14 +238,24 @@ impl Runner {
         let mut fired = 0;
         for summary in listed.schedules() {
             let Some(name) = summary.name() else { continue };
-            let schedule = self
+            let schedule = match self
                 .scheduler
                 .get_schedule()
                 .group_name(&settings.group)
                 .name(name)
                 .send()
                 .await
-                .map_err(|e| sdk_error("reading a schedule", e))?;
+            {
+                Ok(schedule) => schedule,
+                Err(err)
+                    if err
+                        .as_service_error()
+                        .is_some_and(|e| e.is_resource_not_found_exception()) =>
+                {
+                    continue;
+                }
+                Err(err) => return Err(sdk_error("reading a schedule", err)),
+            };
             let due = schedule
                 .schedule_expression()
                 .and_then(one_time)
@@ -206,14 +280,22 @@ impl Runner {
                     None => tracing::error!(target = target.arn(), "a schedule targets no job"),
                 }
             }
-            self.scheduler
+            match self
+                .scheduler
                 .delete_schedule()
                 .group_name(&settings.group)
                 .name(name)
                 .send()
                 .await
-                .map_err(|e| sdk_error("deleting a schedule", e))?;
-            fired += 1;
+            {
+                Ok(_) => fired += 1,
+                // Another runner fired it too; the jobs are idempotent, so that did no harm.
+                Err(err)
+                    if err
+                        .as_service_error()
+                        .is_some_and(|e| e.is_resource_not_found_exception()) => {}
+                Err(err) => return Err(sdk_error("deleting a schedule", err)),
+            }
         }
         Ok(fired)
     }
@@ -248,12 +330,15 @@ impl Runner {
         }
     }
 
+    /// Runs `job` each time its period has passed on the stack's clock (looked at every
+    /// second), so a clock moved forward brings the runs it owes, one each.
     async fn every_period(self: Arc<Self>, job: Job) {
-        let period = Duration::try_from(job.every).unwrap_or(Duration::from_secs(60));
-        let mut tick = tokio::time::interval(period);
+        let mut tick = tokio::time::interval(Duration::from_secs(1));
         loop {
             tick.tick().await;
-            if let Err(err) = job.run_once(self.app, JobEvent::default()).await {
+            if self.claim_periodic_run(&job)
+                && let Err(err) = job.run_once(self.app, JobEvent::default()).await
+            {
                 tracing::warn!(%err, job = job.name, "a scheduled run failed");
             }
         }

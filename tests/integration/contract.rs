@@ -341,6 +341,7 @@ async fn schemathesis_finds_no_server_error_and_no_contract_violation() {
                 .runner
                 .run_job(job.name, JobEvent::default())
                 .await
+                .expect("a job of JOBS")
                 .unwrap_or_else(|err| panic!("job {}: {err}", job.name));
         }
     };

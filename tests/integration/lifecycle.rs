@@ -820,3 +820,86 @@ async fn the_digest_names_its_day_breaks_it_down_and_catches_up_missed_mornings_
     assert_eq!(report.get("already_sent"), 2, "{report:?}");
     assert_eq!(digests_of(&stack, "admin@demo.test").await.len(), 3);
 }
+
+/// POSTs to one of the local stack's helpers; the status and the JSON body.
+async fn local(stack: &Stack, path: &str, body: &str) -> (u16, Value) {
+    let origin = stack.base.trim_end_matches("/api/v1");
+    crate::support::read(
+        stack
+            .http
+            .post(format!("{origin}/_local/{path}"))
+            .body(body.to_owned())
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await
+}
+
+#[tokio::test]
+async fn ticks_at_once_fire_each_due_schedule_once_and_answer_cleanly() {
+    let (stack, clock) = Stack::clocked(|_| {}).await;
+    let mut guest = stack.guest("demo", "101").await;
+    for n in 0..6 {
+        ask(
+            &mut guest,
+            json!({ "department": "housekeeping", "details": format!("Towels, {n}") }),
+        )
+        .await;
+    }
+    // Past every deadline: each request's one-time escalation schedule is due.
+    clock.advance(SignedDuration::from_hours(1));
+    let ticks = futures::future::join_all((0..4).map(|_| local(&stack, "tick", ""))).await;
+    let mut fired = 0;
+    for (status, body) in &ticks {
+        assert_eq!(*status, 200, "{body}");
+        fired += body["schedules"].as_u64().unwrap();
+    }
+    assert_eq!(fired, 6, "{ticks:?}");
+
+    let (status, body) = local(&stack, "clock", "{\"advance_minutes\": -5}").await;
+    assert_eq!(status, 400, "{body}");
+    let message = body["error"]["message"].as_str().unwrap();
+    assert_eq!(
+        message,
+        "Send {\"advance_minutes\": n}, n a whole number of minutes from 0."
+    );
+    let (status, body) = local(&stack, "jobs/nonsense", "").await;
+    assert_eq!(status, 404, "{body}");
+}
+
+#[tokio::test]
+async fn moving_the_stacks_clock_runs_the_periodic_jobs_it_owes_so_health_stays_ok() {
+    let (stack, _clock) = Stack::clocked(|_| {}).await;
+    for job in concierge::jobs::JOBS {
+        let (status, body) = local(&stack, &format!("jobs/{}", job.name), "").await;
+        assert_eq!(status, 200, "{body}");
+    }
+    let (status, moved) = local(&stack, "clock", "{\"advance_minutes\": 300}").await;
+    assert_eq!(status, 200, "{moved}");
+    assert_eq!(
+        moved["jobs_run"],
+        json!([
+            "escalation",
+            "expiry",
+            "reminder",
+            "otp-sweep",
+            "otp-cleanup",
+            "digest"
+        ])
+    );
+    let (status, health) = stack.get("/health").await;
+    assert_eq!(status, 200, "{health}");
+    assert_eq!(health["status"], "ok", "{health}");
+
+    // Half an hour on, the minute and five-minute jobs are owed a run; the digest (hourly)
+    // and the OTP cleanup (daily) are not.
+    let (status, moved) = local(&stack, "clock", "{\"advance_minutes\": 30}").await;
+    assert_eq!(status, 200, "{moved}");
+    assert_eq!(
+        moved["jobs_run"],
+        json!(["escalation", "expiry", "reminder", "otp-sweep"])
+    );
+    let (status, health) = stack.get("/health").await;
+    assert_eq!(status, 200, "{health}");
+}

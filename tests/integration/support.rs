@@ -37,7 +37,7 @@ use concierge::users::{Email, Phone, User};
 use concierge_infra::emulator::{ENDPOINT_VAR, Emulator};
 use concierge_infra::local_api::LocalApi;
 use concierge_infra::outbox::Outbox;
-use concierge_infra::runner::Runner;
+use concierge_infra::runner::{MovableClock, Runner};
 use concierge_infra::{demo, local_app, local_config};
 use jiff::{SignedDuration, Timestamp};
 use serde_json::Value;
@@ -140,7 +140,17 @@ impl Stack {
         adjust: impl FnOnce(&mut Config),
         finish: impl FnOnce(App) -> App,
     ) -> Self {
-        let mut stack = Self::with_app_at(endpoint, adjust, finish).await;
+        Self::demo_on_clock(endpoint, adjust, finish, None).await
+    }
+
+    /// `demo_at`, with the clock `POST /_local/clock` moves, when it can move.
+    async fn demo_on_clock(
+        endpoint: &str,
+        adjust: impl FnOnce(&mut Config),
+        finish: impl FnOnce(App) -> App,
+        movable: Option<Arc<dyn MovableClock>>,
+    ) -> Self {
+        let mut stack = Self::with_app_at(endpoint, adjust, finish, movable).await;
         let summary = demo::seed(stack.app.store.as_ref(), stack.app.clock.as_ref())
             .await
             .expect("seeding the demo hotels");
@@ -177,10 +187,15 @@ impl Stack {
     ) -> (Self, Arc<ManualClock>) {
         let clock = Arc::new(ManualClock::at(Timestamp::now()));
         let app_clock = clock.clone();
-        let stack = Self::demo_at(endpoint, adjust, move |mut app| {
-            app.clock = app_clock;
-            app
-        })
+        let stack = Self::demo_on_clock(
+            endpoint,
+            adjust,
+            move |mut app| {
+                app.clock = app_clock;
+                app
+            },
+            Some(clock.clone()),
+        )
         .await;
         (stack, clock)
     }
@@ -194,13 +209,14 @@ impl Stack {
         adjust: impl FnOnce(&mut Config),
         finish: impl FnOnce(App) -> App,
     ) -> Self {
-        Self::with_app_at(emulator(), adjust, finish).await
+        Self::with_app_at(emulator(), adjust, finish, None).await
     }
 
     async fn with_app_at(
         endpoint: &str,
         adjust: impl FnOnce(&mut Config),
         finish: impl FnOnce(App) -> App,
+        movable: Option<Arc<dyn MovableClock>>,
     ) -> Self {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
@@ -211,7 +227,7 @@ impl Stack {
         let mut app = finish(local_app(endpoint, config).await.expect("local app"));
         let calls = Arc::new(CountingStore::new(app.store.clone()));
         app.store = calls.clone();
-        Self::serve_on(listener, Box::leak(Box::new(app)), calls).await
+        Self::serve_on(listener, Box::leak(Box::new(app)), calls, movable).await
     }
 
     /// Serves `app` on a free port for the rest of the test.
@@ -219,13 +235,14 @@ impl Stack {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind");
-        Self::serve_on(listener, app, calls).await
+        Self::serve_on(listener, app, calls, None).await
     }
 
     async fn serve_on(
         listener: tokio::net::TcpListener,
         app: &'static App,
         calls: Arc<CountingStore>,
+        movable: Option<Arc<dyn MovableClock>>,
     ) -> Self {
         let origin = format!("http://{}", listener.local_addr().expect("address"));
         let base = format!("{origin}/api/v1");
@@ -239,7 +256,7 @@ impl Stack {
                 .map(concierge::secrets::Secret::expose)
                 .unwrap_or_default(),
         );
-        let runner = Arc::new(Runner::new(app, emulator(), None).await);
+        let runner = Arc::new(Runner::new(app, emulator(), movable).await);
         let api = LocalApi::new(app, outbox, emulator()).with_runner(runner.clone());
         tokio::spawn(api.serve(listener, std::future::pending()));
         Self {
