@@ -28,4 +28,5 @@ mod site;
 mod store;
 mod streams;
 mod support;
+mod three_days;
 mod upgrade;
