@@ -903,3 +903,53 @@ async fn moving_the_stacks_clock_runs_the_periodic_jobs_it_owes_so_health_stays_
     let (status, health) = stack.get("/health").await;
     assert_eq!(status, 200, "{health}");
 }
+
+#[tokio::test]
+async fn a_booking_is_inside_the_stay_starts_from_no_status_and_is_not_reminded_once_past() {
+    let (stack, clock) = Stack::clocked(|_| {}).await;
+    let mut guest = stack.guest("demo", "101").await;
+    let after_check_out = clock
+        .now()
+        .saturating_add(SignedDuration::from_hours(24 * 10))
+        .unwrap();
+    let (status, body) = guest
+        .post(
+            "/hotels/demo/requests",
+            json!({ "department": "housekeeping", "details": "Towels", "requested_for": after_check_out.to_string() }),
+        )
+        .await;
+    assert_eq!(status, 400, "{body}");
+    let message = body["error"]["message"].as_str().unwrap();
+    assert!(
+        message.starts_with("Invalid requested_for: choose a time before your check-out, ")
+            && message.ends_with("12:00 (Europe/Lisbon)"),
+        "{message}"
+    );
+
+    let booked = clock
+        .now()
+        .saturating_add(SignedDuration::from_mins(40))
+        .unwrap();
+    let id = ask(
+        &mut guest,
+        json!({ "department": "housekeeping", "details": "Turn-down", "requested_for": booked.to_string() }),
+    )
+    .await;
+    let (_, activity) = history(&stack, id).await;
+    assert_eq!(activity[0].kind, ActivityKind::Created);
+    assert_eq!(
+        (activity[0].from_status, activity[0].to_status),
+        (None, Some(Status::New))
+    );
+
+    // The job was late: the booked time has passed, so nobody is reminded of it.
+    clock.advance(SignedDuration::from_mins(50));
+    let report = reminder::JOB
+        .run_once(stack.app, JobEvent::default())
+        .await
+        .unwrap();
+    assert_eq!(report.get("reminded"), 0, "{report:?}");
+    assert_eq!(report.get("obsolete"), 1, "{report:?}");
+    let (_, activity) = history(&stack, id).await;
+    assert!(activity.iter().all(|a| a.kind != ActivityKind::Reminder));
+}

@@ -1,6 +1,6 @@
 //! Reminders, every five minutes and at each reminder's moment: shortly before a request's
 //! requested-for time, its department's staff (and its assignee) are reminded, once; the
-//! hotel's admins when nobody works the department.
+//! hotel's admins when nobody works the department. A time already past is not reminded.
 
 use jiff::SignedDuration;
 
@@ -25,11 +25,15 @@ pub async fn run(app: &App, event: JobEvent) -> Result<JobReport> {
 async fn remind(app: &App, timer: Timer) -> Result<&'static str> {
     let store = app.store.as_ref();
     let request = store.request(timer.request()?).await?;
-    let Some(request) = request.filter(|r| !r.status.is_final() && r.guest_left_at.is_none())
-    else {
+    let now = app.clock.now();
+    // A reminder of a time already past (the job was late) would only mislead.
+    let Some(request) = request.filter(|r| {
+        !r.status.is_final()
+            && r.guest_left_at.is_none()
+            && r.requested_for.is_none_or(|at| at > now)
+    }) else {
         return drop_timer(app, &timer).await;
     };
-    let now = app.clock.now();
     let (hotel, members) =
         tokio::try_join!(store.hotel(&request.hotel), store.members(&request.hotel),)?;
     let Some(zone) = hotel.map(|h| h.timezone) else {

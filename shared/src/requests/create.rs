@@ -110,6 +110,17 @@ async fn create(
 ) -> Result<(ServiceRequest, TimeZoneName)> {
     let store = app.store.as_ref();
     let (stay, guest) = guards::active_stay(app, session, hotel).await?;
+    if body.requested_for.is_some_and(|at| at > stay.check_out) {
+        let check_out = store
+            .hotel(hotel)
+            .await?
+            .map(|h| h.timezone.local_text(stay.check_out))
+            .unwrap_or_else(|| stay.check_out.to_string());
+        return Err(Error::field(
+            "requested_for",
+            format!("choose a time before your check-out, {check_out}"),
+        ));
+    }
     let experience = match body.experience {
         Some(id) => Some(
             store
@@ -180,7 +191,7 @@ async fn create(
         Some((guest.id, &guest.name)),
         now,
     )
-    .status_change(Status::New, Status::New);
+    .entering(Status::New);
     let response = serde_json::to_string(&GuestView::from(&request)).map_err(Error::internal)?;
     let timers = timers_of(&request, &app.config.requests, now)?;
     let mut writes = vec![

@@ -167,6 +167,12 @@ impl Activity {
         self
     }
 
+    /// The first status of a request: it came from none.
+    pub fn entering(mut self, status: Status) -> Self {
+        self.to_status = Some(status);
+        self
+    }
+
     pub fn text(mut self, text: Option<String>) -> Self {
         self.text = text;
         self
