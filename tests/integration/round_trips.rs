@@ -19,7 +19,7 @@ use std::time::Duration;
 
 use concierge::App;
 use concierge::clock::{Clock, ManualClock};
-use concierge::jobs::{JOBS, Job, JobEvent, otp_sweep};
+use concierge::jobs::{JOBS, Job, JobEvent, otp_sweep, reminder};
 use concierge::otp::OtpScope;
 use concierge::routes::{self, CONSUMERS, ROUTES, STREAMS};
 use concierge::users::Phone;
@@ -60,7 +60,7 @@ const NOT_MEASURED: [(&str, &str); 11] = [
     ("a user's hotels", "a building block of the routes above"),
     ("what is due", "a job (tests/integration/jobs.rs)"),
     ("stays past check-out", "a job"),
-    ("yesterday per hotel", "a job"),
+    ("yesterday per hotel, and mornings missed", "a job"),
     (
         "the code of a message",
         "Gupshup's webhook, driven by the delivery tests",
@@ -1434,6 +1434,14 @@ async fn every_route_makes_the_round_trips_the_data_model_documents() {
         )
         .await;
     assert_eq!(status, 201, "{body}");
+    // Its reminder, while the booked time is still ahead.
+    clock.advance(SignedDuration::from_mins(160));
+    meter
+        .record(
+            "the reminder, ahead of a booking",
+            job(reminder::JOB, stack.app),
+        )
+        .await;
     // The next morning in the hotel (the digest goes out from 08:00), then a day, then four.
     let lisbon = jiff::tz::TimeZone::get("Europe/Lisbon").expect("a zone");
     let tomorrow = clock
