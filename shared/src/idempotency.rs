@@ -9,7 +9,7 @@ use jiff::{SignedDuration, Timestamp};
 use lambda_http::Request;
 use serde::{Deserialize, Serialize};
 
-use crate::error::{Error, Result};
+use crate::error::{Conflict, Error, Result};
 use crate::ids::UserId;
 use crate::store::{Store, Write};
 
@@ -92,16 +92,13 @@ pub async fn claim(
         .await
     {
         Ok(()) => return Ok(Claim::Proceed(record)),
-        Err(Error::Conflict {
-            code: "idempotency_taken",
-            ..
-        }) => {}
+        Err(Error::Conflict(Conflict::IdempotencyTaken, _)) => {}
         Err(err) => return Err(err),
     }
     let existing = store
         .idempotency_record(user, &record.key)
         .await?
-        .ok_or_else(|| Error::conflict("idempotency_in_flight", "Try again in a moment."))?;
+        .ok_or_else(|| Error::conflict(Conflict::IdempotencyInFlight, "Try again in a moment."))?;
     if existing.body_hash != record.body_hash {
         return Err(Error::Unprocessable(
             "This Idempotency-Key was already used with a different request.",
@@ -114,7 +111,7 @@ pub async fn claim(
     ) {
         (State::Done, Some(status), Some(body)) => Ok(Claim::Replay { status, body }),
         _ => Err(Error::conflict(
-            "idempotency_in_flight",
+            Conflict::IdempotencyInFlight,
             "A request with this Idempotency-Key is still being processed. Try again in a moment.",
         )),
     }

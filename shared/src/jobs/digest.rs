@@ -9,7 +9,7 @@ use jiff::{SignedDuration, Timestamp};
 
 use super::{Job, JobEvent, JobReport};
 use crate::app::App;
-use crate::error::{Error, Result};
+use crate::error::{Conflict, Error, Result};
 use crate::hotels::Hotel;
 use crate::members::Role;
 use crate::notifications::{Notification, NotificationKind, RETENTION};
@@ -87,10 +87,7 @@ async fn digest(app: &App, hotel: &Hotel) -> Result<&'static str> {
     writes.extend(notices.iter().map(Write::InsertNotification));
     match app.store.transact(&writes).await {
         Ok(()) => Ok("sent"),
-        Err(Error::Conflict {
-            code: "digest_sent",
-            ..
-        }) => Ok("already_sent"),
+        Err(Error::Conflict(Conflict::DigestSent, _)) => Ok("already_sent"),
         Err(err) => Err(err),
     }
 }

@@ -17,7 +17,7 @@ use jiff::{SignedDuration, Timestamp};
 use serde::{Deserialize, Serialize};
 
 use crate::app::App;
-use crate::error::{Error, Result};
+use crate::error::{Conflict, Error, Result};
 use crate::store::Write;
 use crate::timers::{Timer, TimerKind};
 
@@ -182,10 +182,7 @@ fn settle(report: &mut JobReport, kind: TimerKind, outcome: Result<&'static str>
 /// Deletes a timer whose work no longer applies. Another run deleting it first is fine.
 pub async fn drop_timer(app: &App, timer: &Timer) -> Result<&'static str> {
     match app.store.transact(&[Write::DeleteTimer(timer)]).await {
-        Ok(())
-        | Err(Error::Conflict {
-            code: "timer_gone", ..
-        }) => Ok("obsolete"),
+        Ok(()) | Err(Error::Conflict(Conflict::TimerGone, _)) => Ok("obsolete"),
         Err(err) => Err(err),
     }
 }

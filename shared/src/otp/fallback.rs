@@ -10,7 +10,7 @@ use jiff::{SignedDuration, Timestamp};
 use super::{Channel, OtpCode, VALIDITY, generate_code, hash, parse_key};
 use crate::app::App;
 use crate::delivery::code_text;
-use crate::error::{Error, Result};
+use crate::error::{Conflict, Error, Result};
 
 /// A claim older than this was abandoned (its holder died) and may be taken again.
 pub const CLAIM_TIMEOUT: SignedDuration = SignedDuration::from_secs(60);
@@ -93,7 +93,7 @@ pub async fn consume(app: &App, message: aws_lambda_events::sqs::SqsMessage) -> 
     match fall_back(app, &body.otp).await? {
         Fallback::Sent | Fallback::NotNeeded => Ok(()),
         Fallback::Busy => Err(Error::conflict(
-            "fallback_busy",
+            Conflict::FallbackBusy,
             "another worker is sending this SMS",
         )),
     }

@@ -62,7 +62,7 @@ pub async fn verify(app: &App, request: VerifyRequest) -> Result<Verified> {
     for _ in 0..ATTEMPTS {
         match attempt(app, &request, &code, &target).await {
             // Someone created this phone's user, or used the code, meanwhile: look again.
-            Err(err @ (Error::Taken(Unique::Phone) | Error::Conflict { .. })) => {
+            Err(err @ (Error::Taken(Unique::Phone) | Error::Conflict(..))) => {
                 last_error = Some(err);
             }
             outcome => return outcome,

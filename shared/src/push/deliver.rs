@@ -16,7 +16,7 @@ use serde::Serialize;
 use super::{PushMessage, PushSubscription, remove};
 use crate::app::App;
 use crate::delivery::webpush::Pushed;
-use crate::error::{Error, Result};
+use crate::error::{Conflict, Error, Result};
 use crate::notifications::{Notification, NotificationKind};
 
 /// A claim older than this was abandoned and may be taken again (well past the consumer's
@@ -75,7 +75,7 @@ pub async fn consume(app: &App, message: SqsMessage) -> Result<()> {
         PushClaim::Done => return Ok(()),
         PushClaim::Busy => {
             return Err(Error::conflict(
-                "push_busy",
+                Conflict::PushBusy,
                 "another worker is pushing this notification",
             ));
         }

@@ -16,19 +16,16 @@ use serde::{Deserialize, Serialize};
 use crate::app::App;
 use crate::delivery::destinations::Refusal;
 use crate::delivery::webpush::{Endpoint, Push, browser_keys};
-use crate::error::{Error, Result};
+use crate::error::{Conflict, Error, Result};
 use crate::ids::{NotificationId, UserId};
 use crate::notifications::Notification;
-use crate::store::Write;
+use crate::store::{Retry, Write};
 
 /// Longest endpoint URL accepted (browsers' are a few hundred characters).
 const MAX_ENDPOINT_LEN: usize = 1024;
 
 /// Subscriptions a user may have; a new one beyond them replaces the oldest.
 pub const MAX_SUBSCRIPTIONS: usize = 10;
-
-/// The conflict a change of a user's subscriptions meets when another got in first.
-pub const SUBSCRIPTIONS_CHANGED: &str = "push_subscriptions_changed";
 
 /// Each failed attempt at a change means another change of the same user's subscriptions
 /// succeeded meanwhile, so this many attempts see through that many changes racing at once.
@@ -159,7 +156,10 @@ pub async fn remove(app: &App, user: UserId, ids: &[&str]) -> Result<()> {
 /// Applies `edit` to the user's subscriptions and stores the result, from a fresh read each
 /// time another change got in first; nothing is written when `edit` changes nothing.
 async fn change(app: &App, user: UserId, edit: impl Fn(&mut Vec<PushSubscription>)) -> Result<()> {
-    for _ in 0..MAX_ATTEMPTS {
+    let exhausted = "Your push subscriptions are changing too often at once. Try again.";
+    let retry = Retry::on(Conflict::PushSubscriptionsChanged, exhausted).attempts(MAX_ATTEMPTS);
+    let mut attempts = retry.begin();
+    loop {
         let current = app.store.push_subscriptions(user).await?;
         let mut subscriptions = current.subscriptions.clone();
         edit(&mut subscriptions);
@@ -175,18 +175,13 @@ async fn change(app: &App, user: UserId, edit: impl Fn(&mut Vec<PushSubscription
             subscriptions: &next,
             previous_version: current.version,
         };
-        match app.store.transact(&[write]).await {
-            Err(Error::Conflict {
-                code: SUBSCRIPTIONS_CHANGED,
-                ..
-            }) => continue,
-            done => return done,
+        if attempts
+            .settle(app.store.transact(&[write]).await)?
+            .is_some()
+        {
+            return Ok(());
         }
     }
-    Err(Error::conflict(
-        SUBSCRIPTIONS_CHANGED,
-        "Your push subscriptions are changing too often at once. Try again.",
-    ))
 }
 
 /// What the push queue carries: which notification to push (its recipient's browsers).

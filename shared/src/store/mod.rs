@@ -7,13 +7,14 @@
 pub mod dynamo;
 pub mod keys;
 mod page;
+mod retry;
 
 use async_trait::async_trait;
 
 use jiff::{SignedDuration, Timestamp};
 
 use crate::departments::Department;
-use crate::error::{Error, Result, Unique};
+use crate::error::{Conflict, Error, Result, Unique};
 use crate::experiences::Experience;
 use crate::hotels::Hotel;
 use crate::idempotency::IdempotencyRecord;
@@ -35,6 +36,7 @@ use crate::timers::{Timer, TimerKind};
 use crate::users::{Email, Phone, User};
 
 pub use page::{Cursor, MAX_LIMIT, Page, PageRequest};
+pub use retry::{REQUEST_MOVE, Retry};
 
 #[async_trait]
 pub trait Store: Send + Sync {
@@ -502,7 +504,7 @@ impl Write<'_> {
         match (self, part) {
             (_, Part::Claim(unique)) => Error::Taken(unique),
             (_, Part::LastSuperadmin) => Error::conflict(
-                "last_superadmin",
+                Conflict::LastSuperadmin,
                 "A hotel needs an active superadmin: make someone else superadmin first.",
             ),
             (_, Part::Release(_))
@@ -515,27 +517,29 @@ impl Write<'_> {
                 | Write::ReplaceExperience { .. },
                 Part::Main,
             ) => Error::conflict(
-                "concurrent_update",
+                Conflict::ConcurrentUpdate,
                 "Someone changed this at the same time. Try again.",
             ),
-            (Write::InsertHotel(_), Part::Main) => {
-                Error::conflict("hotel_exists", "A hotel with this slug already exists.")
-            }
+            (Write::InsertHotel(_), Part::Main) => Error::conflict(
+                Conflict::HotelExists,
+                "A hotel with this slug already exists.",
+            ),
             (Write::InsertDepartment(_), Part::Main) => Error::conflict(
-                "department_exists",
+                Conflict::DepartmentExists,
                 "A department with this slug already exists in this hotel.",
             ),
-            (Write::InsertExperience(_), Part::Main) => {
-                Error::conflict("experience_exists", "This experience already exists.")
-            }
+            (Write::InsertExperience(_), Part::Main) => Error::conflict(
+                Conflict::ExperienceExists,
+                "This experience already exists.",
+            ),
             (Write::InsertQrCode(_), Part::Main) => {
-                Error::conflict("qr_code_exists", "This QR code already exists.")
+                Error::conflict(Conflict::QrCodeExists, "This QR code already exists.")
             }
             (Write::InsertUser(_), Part::Main) => {
-                Error::conflict("user_exists", "This user already exists.")
+                Error::conflict(Conflict::UserExists, "This user already exists.")
             }
             (Write::InsertMembership(_), Part::Main) => Error::conflict(
-                "member_exists",
+                Conflict::MemberExists,
                 "This person is already a member of this hotel.",
             ),
             (
@@ -548,21 +552,21 @@ impl Write<'_> {
                 Part::Main,
             ) => Error::internal_msg("a freshly generated id already exists"),
             (Write::ReplaceRequest { .. } | Write::CheckRequest(_), Part::Main) => Error::conflict(
-                "request_changed",
+                Conflict::RequestChanged,
                 "This request changed meanwhile. Reload it and try again.",
             ),
             (Write::ClaimIdempotency { .. }, Part::Main) => Error::conflict(
-                "idempotency_taken",
+                Conflict::IdempotencyTaken,
                 "This Idempotency-Key is already in use.",
             ),
             (Write::DeleteTimer(_), Part::Main) => {
-                Error::conflict("timer_gone", "Another run already handled this.")
+                Error::conflict(Conflict::TimerGone, "Another run already handled this.")
             }
             (Write::InsertDigest { .. }, Part::Main) => {
-                Error::conflict("digest_sent", "This digest was already sent.")
+                Error::conflict(Conflict::DigestSent, "This digest was already sent.")
             }
             (Write::DeleteOtp(_), Part::Main) => {
-                Error::conflict("timer_gone", "Another run already handled this.")
+                Error::conflict(Conflict::TimerGone, "Another run already handled this.")
             }
             (Write::UpdateQrCode(_), Part::Main) => Error::NotFound("QR code"),
             (Write::CheckStay(_), Part::Main) => Error::denied(
@@ -570,18 +574,18 @@ impl Write<'_> {
                 "Your stay at this hotel has ended. Scan the QR code in your room to log in.",
             ),
             (Write::EndStay(_) | Write::ExtendStay { .. }, Part::Main) => {
-                Error::conflict("stay_changed", "This stay changed meanwhile.")
+                Error::conflict(Conflict::StayChanged, "This stay changed meanwhile.")
             }
             (
                 Write::InsertTimer(_) | Write::RememberNetwork { .. } | Write::PutHeartbeat(_),
                 Part::Main,
             ) => Error::internal_msg("an unconditional write reported a failed condition"),
             (Write::ReplacePushSubscriptions { .. }, Part::Main) => Error::conflict(
-                crate::push::SUBSCRIPTIONS_CHANGED,
+                Conflict::PushSubscriptionsChanged,
                 "Your push subscriptions changed at the same time. Try again.",
             ),
             (Write::FinishIdempotency { .. }, Part::Main) => Error::conflict(
-                "idempotency_lost",
+                Conflict::IdempotencyLost,
                 "This request took too long and was taken over. Try again.",
             ),
             (Write::ConsumeOtp { .. }, Part::Main) => Error::bad_request(
