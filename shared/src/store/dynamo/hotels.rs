@@ -4,17 +4,15 @@ use async_trait::async_trait;
 use aws_sdk_dynamodb::types::{AttributeValue, ReturnValue};
 
 use super::errors::sdk_error;
-use super::ops::{Condition, Conditional, key_map};
-use super::{DynamoStore, INDEX1, INDEX2, failed_condition, from_item, n};
+use super::ops::{Condition, Conditional, key_map, to_item, with_index, with_key};
+use super::{DynamoStore, INDEX1, INDEX2, Item, failed_condition, from_item, n};
 use crate::departments::Department;
 use crate::error::Result;
 use crate::experiences::Experience;
 use crate::hotels::Hotel;
 use crate::ids::{DepartmentSlug, ExperienceId, HotelSlug, QrCode};
 use crate::qr::QrCodeRecord;
-use crate::store::HotelStore;
-use crate::store::keys;
-use crate::store::{Page, PageRequest};
+use crate::store::{HotelStore, Page, PageRequest, keys};
 
 #[async_trait]
 impl HotelStore for DynamoStore {
@@ -116,4 +114,45 @@ impl HotelStore for DynamoStore {
         )
         .await
     }
+}
+
+/// A hotel, in the index of all hotels.
+pub fn hotel_item(hotel: &Hotel) -> Result<Item> {
+    Ok(with_index(
+        with_key(to_item(hotel)?, keys::hotel(&hotel.slug)),
+        INDEX1,
+        keys::hotels_index(&hotel.slug),
+    ))
+}
+
+pub fn department_item(department: &Department) -> Result<Item> {
+    Ok(with_key(
+        to_item(department)?,
+        keys::department(&department.hotel, &department.slug),
+    ))
+}
+
+/// An experience, in the listing indexes only while it is listed (sparse indexes).
+pub fn experience_item(experience: &Experience) -> Result<Item> {
+    let item = with_key(
+        to_item(experience)?,
+        keys::experience(&experience.hotel, experience.id),
+    );
+    if !experience.is_listed() {
+        return Ok(item);
+    }
+    let order = keys::experience_order(experience.sort_order, experience.id);
+    let item = with_index(
+        item,
+        INDEX1,
+        (keys::listed_experiences(&experience.hotel), order.clone()),
+    );
+    Ok(with_index(
+        item,
+        INDEX2,
+        (
+            keys::listed_department_experiences(&experience.hotel, &experience.department),
+            order,
+        ),
+    ))
 }

@@ -1,16 +1,15 @@
 //! Rate-limit counters and idempotency records.
 
 use async_trait::async_trait;
-use aws_sdk_dynamodb::types::ReturnValue;
+use aws_sdk_dynamodb::types::{AttributeValue, ReturnValue};
 
 use super::errors::sdk_error;
-use super::ops::{Conditional, held, key_map};
+use super::ops::{Condition, Conditional, key_map};
 use super::{DynamoStore, applied, n};
 use crate::error::{Error, Result};
-use crate::idempotency::IdempotencyRecord;
+use crate::idempotency::{IdempotencyRecord, State};
 use crate::ids::UserId;
-use crate::store::LimitStore;
-use crate::store::keys;
+use crate::store::{LimitStore, keys};
 
 #[async_trait]
 impl LimitStore for DynamoStore {
@@ -61,4 +60,20 @@ impl LimitStore for DynamoStore {
             .and_then(|v| v.parse().ok())
             .ok_or_else(|| Error::internal_msg("counter missing after update"))
     }
+}
+
+/// The condition that an idempotency claim is still the one `record` took.
+pub fn held(record: &IdempotencyRecord) -> Result<Condition> {
+    Ok(
+        Condition::new("#state = :in_flight AND claimed_at = :claimed")
+            .name("#state", "state")
+            .value(
+                ":in_flight",
+                serde_dynamo::to_attribute_value(State::InFlight).map_err(Error::internal)?,
+            )
+            .value(
+                ":claimed",
+                AttributeValue::N(record.claimed_at.as_second().to_string()),
+            ),
+    )
 }

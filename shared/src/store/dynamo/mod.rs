@@ -20,16 +20,16 @@ use aws_sdk_dynamodb::Client;
 use aws_sdk_dynamodb::error::SdkError;
 use aws_sdk_dynamodb::operation::query::builders::QueryFluentBuilder;
 use aws_sdk_dynamodb::types::AttributeValue;
+use errors::sdk_error;
+use ops::{Conditional, Op, key_map};
 use serde::de::DeserializeOwned;
 
 use super::keys::{
-    self, GSI1, GSI1PK, GSI1SK, GSI2, GSI2PK, GSI2SK, GSI3, GSI3PK, GSI3SK, GSI4, GSI4PK, GSI4SK,
-    Key, PK, SK,
+    GSI1, GSI1PK, GSI1SK, GSI2, GSI2PK, GSI2SK, GSI3, GSI3PK, GSI3SK, GSI4, GSI4PK, GSI4SK, Key,
+    PK, SK,
 };
-use super::{Page, PageRequest, Part, Write};
+use super::{Page, PageRequest, Part, Write, keys};
 use crate::error::{Error, Result};
-use errors::sdk_error;
-use ops::{Conditional, Op, key_map};
 
 pub type Item = HashMap<String, AttributeValue>;
 

@@ -5,18 +5,16 @@ use aws_sdk_dynamodb::types::{AttributeValue, ReturnValue};
 use jiff::{SignedDuration, Timestamp};
 
 use super::errors::sdk_error;
-use super::ops::{Condition, Conditional, key_map};
+use super::ops::{Condition, Conditional, key_map, to_item, with_index, with_key};
 use super::{
-    DynamoStore, INDEX2, applied, attribute, attribute_value, failed_condition, from_item, n,
+    DynamoStore, INDEX2, Item, applied, attribute, attribute_value, failed_condition, from_item, n,
 };
 use crate::error::Result;
 use crate::ids::{NotificationId, UserId};
 use crate::notifications::Notification;
 use crate::push::Subscriptions;
 use crate::push::deliver::PushClaim;
-use crate::store::NotificationStore;
-use crate::store::keys;
-use crate::store::{Page, PageRequest};
+use crate::store::{NotificationStore, Page, PageRequest, keys};
 
 #[async_trait]
 impl NotificationStore for DynamoStore {
@@ -146,4 +144,24 @@ impl NotificationStore for DynamoStore {
         }
         Ok(())
     }
+}
+
+/// A notification, in its recipient's unread index while unread.
+pub fn notification_item(notification: &Notification) -> Result<Item> {
+    let item = with_key(
+        to_item(notification)?,
+        keys::notification(notification.recipient, notification.id),
+    );
+    Ok(if notification.read {
+        item
+    } else {
+        with_index(
+            item,
+            INDEX2,
+            (
+                keys::unread_notifications(notification.recipient),
+                notification.id.to_string(),
+            ),
+        )
+    })
 }

@@ -10,9 +10,7 @@ use super::{DynamoStore, INDEX1, applied, attribute, failed_condition, from_item
 use crate::error::{Error, Result};
 use crate::ids::OtpId;
 use crate::otp::{Channel, DeliveryStatus, OtpCode, OtpScope};
-use crate::store::OtpStore;
-use crate::store::keys;
-use crate::store::{OtpDelivery, Tries};
+use crate::store::{OtpDelivery, OtpStore, Tries, keys};
 use crate::users::Phone;
 
 #[async_trait]

@@ -8,7 +8,7 @@ use aws_sdk_dynamodb::operation::query::builders::QueryFluentBuilder;
 use aws_sdk_dynamodb::types::AttributeValue;
 
 use super::errors::sdk_error;
-use super::ops::key_map;
+use super::ops::{key_map, to_item, with_index, with_key};
 use super::{
     DynamoStore, INDEX1, INDEX2, INDEX3, INDEX4, Index, Item, MAX_PAGES_PER_LISTING, all_from,
     from_item, is_activity, n, pages_up_to, s,
@@ -16,9 +16,7 @@ use super::{
 use crate::error::{Error, Result};
 use crate::ids::{ActivityId, HotelSlug, RequestId};
 use crate::requests::{Activity, ServiceRequest, Status};
-use crate::store::RequestStore;
-use crate::store::keys;
-use crate::store::{Listed, Position, RequestFilter, RequestListing};
+use crate::store::{Listed, Position, RequestFilter, RequestListing, RequestStore, keys};
 
 #[async_trait]
 impl RequestStore for DynamoStore {
@@ -241,4 +239,46 @@ fn position_of(key: &Item, index: Index) -> Result<Position> {
         created_ms: created.parse().map_err(Error::internal)?,
         id: id.parse()?,
     })
+}
+
+/// A request, in its hotel's, its department's and its guest's listings, with the lowercase
+/// text its search filter looks in.
+pub fn request_item(request: &ServiceRequest) -> Result<Item> {
+    let position = keys::request_position(request.created_at.as_millisecond(), request.id);
+    let mut item = with_key(to_item(request)?, keys::request(request.id));
+    item = with_index(
+        item,
+        INDEX1,
+        (keys::hotel_requests(&request.hotel), position.clone()),
+    );
+    item = with_index(
+        item,
+        INDEX2,
+        (
+            keys::department_requests(&request.hotel, &request.department),
+            position.clone(),
+        ),
+    );
+    item = with_index(
+        item,
+        INDEX3,
+        (keys::guest_requests(request.guest), position.clone()),
+    );
+    if !request.status.is_final() {
+        item = with_index(
+            item,
+            INDEX4,
+            (keys::open_requests(&request.hotel), position),
+        );
+    }
+    let search = [
+        request.details.as_str(),
+        request.guest_name.as_str(),
+        request.location.as_str(),
+        request.experience_name.as_deref().unwrap_or(""),
+    ]
+    .join(" ")
+    .to_lowercase();
+    item.insert("search_text".into(), s(search));
+    Ok(item)
 }

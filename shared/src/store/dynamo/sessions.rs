@@ -4,13 +4,12 @@ use async_trait::async_trait;
 use aws_sdk_dynamodb::types::AttributeValue;
 use jiff::Timestamp;
 
-use super::ops::{Condition, Conditional, key_map};
-use super::{DynamoStore, INDEX1, applied, n, s};
+use super::ops::{Condition, Conditional, key_map, to_item, with_index, with_key};
+use super::{DynamoStore, INDEX1, Item, applied, n, s};
 use crate::error::Result;
 use crate::ids::{SessionId, TokenId, UserId};
 use crate::session::SessionFamily;
-use crate::store::SessionStore;
-use crate::store::keys;
+use crate::store::{SessionStore, keys};
 
 #[async_trait]
 impl SessionStore for DynamoStore {
@@ -73,4 +72,12 @@ impl SessionStore for DynamoStore {
         )
         .await
     }
+}
+
+pub fn session_item(session: &SessionFamily) -> Result<Item> {
+    Ok(with_index(
+        with_key(to_item(session)?, keys::session(session.id)),
+        INDEX1,
+        keys::user_sessions(session.user, session.id),
+    ))
 }

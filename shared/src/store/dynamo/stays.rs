@@ -4,13 +4,12 @@ use async_trait::async_trait;
 use jiff::Timestamp;
 
 use super::errors::sdk_error;
-use super::{DynamoStore, INDEX1, INDEX2, INDEX3, all_from, s};
+use super::ops::{to_item, with_index, with_key};
+use super::{DynamoStore, INDEX1, INDEX2, INDEX3, Item, all_from, s};
 use crate::error::Result;
 use crate::ids::{HotelSlug, StayId, UserId};
 use crate::stays::GuestStay;
-use crate::store::StayStore;
-use crate::store::keys;
-use crate::store::{Page, PageRequest};
+use crate::store::{Page, PageRequest, StayStore, keys};
 
 #[async_trait]
 impl StayStore for DynamoStore {
@@ -45,4 +44,22 @@ impl StayStore for DynamoStore {
         let stays: Vec<GuestStay> = self.query_all(Some(INDEX3), partition, None).await?;
         Ok(stays.into_iter().next())
     }
+}
+
+/// A stay, in its hotel's stays, by its id and, while active, in the active stays.
+pub fn stay_item(stay: &GuestStay) -> Result<Item> {
+    let item = with_index(
+        with_index(
+            with_key(to_item(stay)?, keys::stay(stay.guest, stay.id)),
+            INDEX1,
+            keys::hotel_stays(&stay.hotel, stay.check_in, stay.id),
+        ),
+        INDEX3,
+        keys::stay_by_id(stay.id),
+    );
+    Ok(if stay.active {
+        with_index(item, INDEX2, keys::active_stays(stay.check_out, stay.id))
+    } else {
+        item
+    })
 }

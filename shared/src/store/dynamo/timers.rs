@@ -8,8 +8,7 @@ use super::ops::key_map;
 use super::{DynamoStore, all_from, s};
 use crate::error::Result;
 use crate::jobs::Heartbeat;
-use crate::store::TimerStore;
-use crate::store::keys;
+use crate::store::{TimerStore, keys};
 use crate::timers::{Timer, TimerKind};
 
 #[async_trait]

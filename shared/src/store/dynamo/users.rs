@@ -1,15 +1,16 @@
 //! Users, and their memberships of hotels.
 
 use async_trait::async_trait;
+use serde::Serialize;
 
 use super::errors::sdk_error;
-use super::ops::{Claim, key_map};
-use super::{DynamoStore, INDEX1, from_item};
+use super::ops::{key_map, to_item, with_index, with_key};
+use super::{DynamoStore, INDEX1, Item, from_item};
 use crate::error::{Error, Result};
 use crate::ids::{HotelSlug, UserId};
 use crate::members::Membership;
-use crate::store::UserStore;
-use crate::store::keys::{self, Key, SK};
+use crate::store::keys::{Key, SK};
+use crate::store::{UserStore, keys};
 use crate::users::{Email, Phone, User};
 
 #[async_trait]
@@ -127,4 +128,22 @@ impl DynamoStore {
             None => Ok(None),
         }
     }
+}
+
+/// A uniqueness claim: the email or phone item pointing at its user.
+#[derive(Serialize, serde::Deserialize)]
+pub struct Claim {
+    pub user_id: UserId,
+}
+
+/// A membership, in its hotel's partition and its user's hotels (GSI1).
+pub fn membership_item(membership: &Membership) -> Result<Item> {
+    Ok(with_index(
+        with_key(
+            to_item(membership)?,
+            keys::membership(&membership.hotel, membership.user),
+        ),
+        INDEX1,
+        keys::user_memberships(membership.user, &membership.hotel),
+    ))
 }
