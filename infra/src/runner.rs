@@ -103,7 +103,7 @@ impl Runner {
     /// to the consumer, the successes deleted. How many messages were handled.
     async fn poll<H, F>(&self, url: Option<&str>, consume: H) -> Result<usize, String>
     where
-        H: Fn(&'static App, SqsMessage) -> F,
+        H: Fn(&'static App, String) -> F,
         F: std::future::Future<Output = concierge::Result<()>>,
     {
         let Some(url) = url else {

@@ -13,12 +13,13 @@ use crate::clock::{Clock, SystemClock};
 use crate::config::Config;
 use crate::delivery::gupshup::Gupshup;
 use crate::delivery::queue::{Queue, SqsQueue};
+use crate::delivery::s3::S3Bucket;
 use crate::delivery::scheduler::{EventBridgeSchedules, Schedules};
 use crate::delivery::sns::SnsSms;
 use crate::delivery::webpush::{Push, WebPush};
 use crate::delivery::{NoWhatsApp, Sms, WhatsApp};
 use crate::error::BoxError;
-use crate::images::bucket::{ImageBucket, S3Bucket};
+use crate::images::bucket::ImageBucket;
 use crate::store::Store;
 use crate::store::dynamo::DynamoStore;
 

@@ -4,7 +4,7 @@ use std::collections::HashMap;
 use std::convert::Infallible;
 use std::future::Future;
 
-use aws_lambda_events::sqs::{BatchItemFailure, SqsBatchResponse, SqsEvent, SqsMessage};
+use aws_lambda_events::sqs::{BatchItemFailure, SqsBatchResponse, SqsEvent};
 use lambda_http::{Request, RequestExt, service_fn};
 use lambda_runtime::LambdaEvent;
 
@@ -88,12 +88,12 @@ pub fn job(job: Job) -> Result<(), Error> {
     })
 }
 
-/// Runs an SQS consumer as a Lambda: each message is handled on its own, and the ones that
-/// failed are reported (partial batch failure), so only they come back, and after five
+/// Runs an SQS consumer as a Lambda: each message's body is handled on its own, and the ones
+/// that failed are reported (partial batch failure), so only they come back, and after five
 /// receives go to the dead-letter queue.
 pub fn queue<H, F>(consume: H) -> Result<(), Error>
 where
-    H: Fn(&'static App, SqsMessage) -> F + Copy + Send + 'static,
+    H: Fn(&'static App, String) -> F + Copy + Send + 'static,
     F: Future<Output = crate::Result<()>> + Send + 'static,
 {
     start(move |app| async move {
@@ -108,7 +108,7 @@ where
 /// naming the ones that failed.
 pub async fn consume_batch<H, F>(app: &'static App, batch: SqsEvent, consume: H) -> SqsBatchResponse
 where
-    H: Fn(&'static App, SqsMessage) -> F,
+    H: Fn(&'static App, String) -> F,
     F: Future<Output = crate::Result<()>>,
 {
     if let Err(err) = app.ready().await {
@@ -123,7 +123,7 @@ where
     }
     let handled = batch.records.into_iter().map(|message| {
         let id = message.message_id.clone().unwrap_or_default();
-        let outcome = consume(app, message);
+        let outcome = consume(app, message.body.unwrap_or_default());
         async move { (id, outcome.await) }
     });
     let mut response = SqsBatchResponse::default();

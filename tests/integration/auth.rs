@@ -4,13 +4,13 @@
 use std::sync::Arc;
 
 use concierge::clock::ManualClock;
+use concierge::config::Rule;
 use concierge::delivery::sns::SnsSms;
 use concierge::hotels::{Contact, TimeZoneName};
 use concierge::ids::{QrCode, SessionId};
 use concierge::operator::{self, NewHotel, NewStaff};
 use concierge::otp::{DeliveryStatus, OtpScope};
 use concierge::qr::QrCodeRecord;
-use concierge::ratelimit::Rule;
 use concierge::secrets::{Secret, SecretStore, Secrets};
 use concierge::session::tokens::{self, Claims, TokenType};
 use concierge::store::Write;

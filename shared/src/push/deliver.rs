@@ -9,7 +9,6 @@
 //! the ones left when it comes back. A browser pushes twice only when its holder died between
 //! the push and that record.
 
-use aws_lambda_events::sqs::SqsMessage;
 use jiff::SignedDuration;
 use serde::Serialize;
 
@@ -48,12 +47,9 @@ struct Payload<'a> {
     notification: String,
 }
 
-pub async fn consume(app: &App, message: SqsMessage) -> Result<()> {
-    let PushMessage { user, notification } = message
-        .body
-        .as_deref()
-        .and_then(|body| serde_json::from_str(body).ok())
-        .ok_or_else(|| Error::invalid("not a push message"))?;
+pub async fn consume(app: &App, body: String) -> Result<()> {
+    let PushMessage { user, notification } =
+        serde_json::from_str(&body).map_err(|_| Error::invalid("not a push message"))?;
     let Some(push) = app.push() else {
         tracing::warn!("web push is not configured: a queued push is dropped");
         return Ok(());
