@@ -5,6 +5,7 @@
 pub mod digest;
 pub mod escalation;
 pub mod expiry;
+pub mod model;
 pub mod otp_cleanup;
 pub mod otp_sweep;
 pub mod reminder;
@@ -21,17 +22,7 @@ use crate::error::{Conflict, Error, Result};
 use crate::store::Write;
 use crate::timers::{Timer, TimerKind};
 
-/// The last run of one job.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Heartbeat {
-    pub job: String,
-    pub last_run_at: Timestamp,
-    /// "ok" or a short reason the run failed.
-    pub last_outcome: String,
-    /// How many things the run touched, by kind.
-    #[serde(default)]
-    pub counts: BTreeMap<String, u64>,
-}
+pub use model::Heartbeat;
 
 /// A job's work, uniformly typed so the local runner can hold them all.
 pub type Run =

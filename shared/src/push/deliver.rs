@@ -12,30 +12,16 @@
 use jiff::SignedDuration;
 use serde::Serialize;
 
+use super::model::PushClaim;
 use super::{PushMessage, PushSubscription, remove};
 use crate::app::App;
 use crate::delivery::webpush::Pushed;
 use crate::error::{Conflict, Error, Result};
-use crate::notifications::{Notification, NotificationKind};
+use crate::notifications::NotificationKind;
 
 /// A claim older than this was abandoned and may be taken again (well past the consumer's
 /// longest run: one push timeout, the pushes at once).
 pub const CLAIM_TIMEOUT: SignedDuration = SignedDuration::from_secs(60);
-
-/// What claiming a notification's push found.
-#[derive(Debug, Clone, PartialEq)]
-pub enum PushClaim {
-    /// This consumer holds the claim; `pushed_to` are the subscriptions an earlier attempt
-    /// already pushed to.
-    Claimed {
-        notification: Notification,
-        pushed_to: Vec<String>,
-    },
-    /// Pushed already, or no such notification (expired): nothing to do.
-    Done,
-    /// Someone else holds a fresh claim and is pushing right now.
-    Busy,
-}
 
 /// What the service worker receives.
 #[derive(Serialize)]

@@ -5,7 +5,7 @@ use async_trait::async_trait;
 use crate::departments::Department;
 use crate::error::Result;
 use crate::experiences::Experience;
-use crate::hotels::Hotel;
+use crate::hotels::model::Hotel;
 use crate::ids::{DepartmentSlug, ExperienceId, HotelSlug, QrCode};
 use crate::qr::QrCodeRecord;
 use crate::store::{Page, PageRequest};

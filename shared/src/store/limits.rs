@@ -3,7 +3,7 @@
 use async_trait::async_trait;
 
 use crate::error::Result;
-use crate::idempotency::IdempotencyRecord;
+use crate::idempotency::model::IdempotencyRecord;
 use crate::ids::UserId;
 
 #[async_trait]

@@ -5,9 +5,9 @@ use jiff::{SignedDuration, Timestamp};
 
 use crate::error::Result;
 use crate::ids::{NotificationId, UserId};
-use crate::notifications::Notification;
-use crate::push::Subscriptions;
-use crate::push::deliver::PushClaim;
+use crate::notifications::model::Notification;
+use crate::push::model::PushClaim;
+use crate::push::model::Subscriptions;
 use crate::store::{Page, PageRequest};
 
 #[async_trait]

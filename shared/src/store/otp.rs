@@ -5,7 +5,7 @@ use jiff::{SignedDuration, Timestamp};
 
 use crate::error::Result;
 use crate::ids::OtpId;
-use crate::otp::{Channel, DeliveryStatus, OtpCode, OtpScope};
+use crate::otp::model::{Channel, DeliveryStatus, OtpCode, OtpScope};
 use crate::users::Phone;
 
 #[async_trait]

@@ -5,7 +5,7 @@ use jiff::Timestamp;
 
 use crate::error::Result;
 use crate::ids::{SessionId, TokenId, UserId};
-use crate::session::SessionFamily;
+use crate::session::model::SessionFamily;
 
 #[async_trait]
 pub trait SessionStore: Send + Sync {

@@ -5,7 +5,7 @@ use jiff::Timestamp;
 
 use crate::error::Result;
 use crate::ids::{HotelSlug, StayId, UserId};
-use crate::stays::GuestStay;
+use crate::stays::model::GuestStay;
 use crate::store::{Page, PageRequest};
 
 #[async_trait]

@@ -4,7 +4,7 @@ use async_trait::async_trait;
 use jiff::Timestamp;
 
 use crate::error::Result;
-use crate::jobs::Heartbeat;
+use crate::jobs::model::Heartbeat;
 use crate::timers::{Timer, TimerKind};
 
 #[async_trait]

@@ -9,7 +9,7 @@ use super::{DynamoStore, INDEX1, INDEX2, Item, failed_condition, from_item, n};
 use crate::departments::Department;
 use crate::error::Result;
 use crate::experiences::Experience;
-use crate::hotels::Hotel;
+use crate::hotels::model::Hotel;
 use crate::ids::{DepartmentSlug, ExperienceId, HotelSlug, QrCode};
 use crate::qr::QrCodeRecord;
 use crate::store::{HotelStore, Page, PageRequest, keys};

@@ -7,7 +7,7 @@ use super::errors::sdk_error;
 use super::ops::{Condition, Conditional, key_map};
 use super::{DynamoStore, applied, n};
 use crate::error::{Error, Result};
-use crate::idempotency::{IdempotencyRecord, State};
+use crate::idempotency::model::{IdempotencyRecord, State};
 use crate::ids::UserId;
 use crate::store::{LimitStore, keys};
 

@@ -11,9 +11,9 @@ use super::{
 };
 use crate::error::Result;
 use crate::ids::{NotificationId, UserId};
-use crate::notifications::Notification;
-use crate::push::Subscriptions;
-use crate::push::deliver::PushClaim;
+use crate::notifications::model::Notification;
+use crate::push::model::PushClaim;
+use crate::push::model::Subscriptions;
 use crate::store::{NotificationStore, Page, PageRequest, keys};
 
 #[async_trait]

@@ -8,7 +8,7 @@ use super::ops::{Condition, Conditional, key_map, to_item, with_index, with_key}
 use super::{DynamoStore, INDEX1, Item, applied, n, s};
 use crate::error::Result;
 use crate::ids::{SessionId, TokenId, UserId};
-use crate::session::SessionFamily;
+use crate::session::model::SessionFamily;
 use crate::store::{SessionStore, keys};
 
 #[async_trait]

@@ -8,7 +8,7 @@ use super::ops::{to_item, with_index, with_key};
 use super::{DynamoStore, INDEX1, INDEX2, INDEX3, Item, all_from, s};
 use crate::error::Result;
 use crate::ids::{HotelSlug, StayId, UserId};
-use crate::stays::GuestStay;
+use crate::stays::model::GuestStay;
 use crate::store::{Page, PageRequest, StayStore, keys};
 
 #[async_trait]

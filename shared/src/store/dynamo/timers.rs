@@ -7,7 +7,7 @@ use super::errors::sdk_error;
 use super::ops::key_map;
 use super::{DynamoStore, all_from, s};
 use crate::error::Result;
-use crate::jobs::Heartbeat;
+use crate::jobs::model::Heartbeat;
 use crate::store::{TimerStore, keys};
 use crate::timers::{Timer, TimerKind};
 

@@ -16,7 +16,7 @@ use super::stays::stay_item;
 use super::users::{Claim, membership_item};
 use super::{DynamoStore, INDEX1, s};
 use crate::error::{Error, Result, Unique};
-use crate::idempotency::State;
+use crate::idempotency::model::State;
 use crate::members::{Membership, Role};
 use crate::store::{KNOWN_NETWORK_DAYS, Part, Transact, Write, keys};
 use crate::users::User;
@@ -240,7 +240,7 @@ pub fn ops_of(write: &Write<'_>) -> Result<Vec<(Op, Part)>> {
                 .value(
                     ":abandoned",
                     AttributeValue::N(
-                        now.saturating_sub(crate::idempotency::ABANDONED_AFTER)
+                        now.saturating_sub(crate::idempotency::model::ABANDONED_AFTER)
                             .unwrap_or(*now)
                             .as_second()
                             .to_string(),
