@@ -65,7 +65,7 @@ where
                 .collect();
             handler(app, req.with_path_parameters(params)).await
         }
-        None => Err(crate::Error::NotFound("Route")),
+        None => Err(crate::error::Error::NotFound("Route")),
     };
     stream::respond(result)
 }
@@ -94,7 +94,7 @@ pub fn job(job: Job) -> Result<(), Error> {
 pub fn queue<H, F>(consume: H) -> Result<(), Error>
 where
     H: Fn(&'static App, String) -> F + Copy + Send + 'static,
-    F: Future<Output = crate::Result<()>> + Send + 'static,
+    F: Future<Output = crate::error::Result<()>> + Send + 'static,
 {
     start(move |app| async move {
         lambda_runtime::run(service_fn(move |event: LambdaEvent<SqsEvent>| async move {
@@ -109,7 +109,7 @@ where
 pub async fn consume_batch<H, F>(app: &'static App, batch: SqsEvent, consume: H) -> SqsBatchResponse
 where
     H: Fn(&'static App, String) -> F,
-    F: Future<Output = crate::Result<()>>,
+    F: Future<Output = crate::error::Result<()>>,
 {
     if let Err(err) = app.ready().await {
         tracing::error!(%err, "the secrets could not be fetched; the batch comes back later");

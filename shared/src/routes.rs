@@ -160,7 +160,7 @@ impl Consumer {
 
 /// A consumer's handler of one message's body.
 pub type ConsumerHandler =
-    fn(&'static App, String) -> Pin<Box<dyn Future<Output = crate::Result<()>> + Send>>;
+    fn(&'static App, String) -> Pin<Box<dyn Future<Output = crate::error::Result<()>> + Send>>;
 
 macro_rules! consumers {
     ($($first:ident $(:: $rest:ident)* <= $queue:literal;)*) => {

@@ -4,8 +4,8 @@ use async_trait::async_trait;
 use aws_sdk_s3::primitives::ByteStream;
 
 use crate::error::{Error, Result};
-use crate::images::SanitizedImage;
 use crate::images::bucket::ImageBucket;
+use crate::images::sanitize::SanitizedImage;
 
 pub struct S3Bucket {
     client: aws_sdk_s3::Client,

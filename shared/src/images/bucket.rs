@@ -2,7 +2,7 @@
 
 use async_trait::async_trait;
 
-use super::SanitizedImage;
+use super::sanitize::SanitizedImage;
 use crate::error::Result;
 
 #[async_trait]

@@ -16,7 +16,7 @@ use crate::qr::QrCodeRecord;
 use crate::store::Store;
 use crate::users::Phone;
 
-pub use model::{Channel, DeliveryStatus, OtpCode, OtpScope, RETENTION, VALIDITY, hash};
+pub use model::{Channel, DeliveryStatus, OtpCode, OtpScope, RETENTION, Tries, VALIDITY, hash};
 
 /// Wrong tries after which a code is dead.
 pub const MAX_ATTEMPTS: u32 = 5;

@@ -10,7 +10,6 @@ use serde::{Deserialize, Serialize};
 use crate::error::{Error, Result};
 use crate::ids::{HotelSlug, OtpId, UserId};
 use crate::secrets::{Keys, constant_time_eq};
-use crate::store::Tries;
 use crate::users::Phone;
 
 /// What a code is for: logging into a hotel (guests, and staff working there), logging in as
@@ -207,4 +206,23 @@ pub const RETENTION: SignedDuration = SignedDuration::from_hours(24);
 pub fn hash(keys: &Keys, phone: &Phone, scope: &OtpScope, code: &str) -> String {
     let data = format!("{phone}|{scope}|{code}");
     BASE64URL_NOPAD.encode(&keys.otp_hash(data.as_bytes()))
+}
+
+/// Whose tries of a code a verify counts as: those from the network that asked for the code, or
+/// from anywhere else, which have their own allowance so that nobody elsewhere can use up the
+/// owner's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tries {
+    Own,
+    Foreign,
+}
+
+impl Tries {
+    /// The code's attribute that counts these tries.
+    pub fn attribute(self) -> &'static str {
+        match self {
+            Tries::Own => "attempts",
+            Tries::Foreign => "foreign_attempts",
+        }
+    }
 }

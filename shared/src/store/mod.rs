@@ -24,7 +24,7 @@ mod write;
 pub use hotels::HotelStore;
 pub use limits::LimitStore;
 pub use notifications::NotificationStore;
-pub use otp::{KNOWN_NETWORK_DAYS, OtpDelivery, OtpStore, Tries};
+pub use otp::{KNOWN_NETWORK_DAYS, OtpDelivery, OtpStore};
 pub use page::{Cursor, MAX_LIMIT, Page, PageRequest};
 pub use requests::{Listed, Position, RequestFilter, RequestListing, RequestStore};
 pub use retry::{REQUEST_MOVE, Retry};

@@ -5,7 +5,7 @@ use jiff::{SignedDuration, Timestamp};
 
 use crate::error::Result;
 use crate::ids::OtpId;
-use crate::otp::model::{Channel, DeliveryStatus, OtpCode, OtpScope};
+use crate::otp::model::{Channel, DeliveryStatus, OtpCode, OtpScope, Tries};
 use crate::users::Phone;
 
 #[async_trait]
@@ -60,25 +60,6 @@ pub trait OtpStore: Send + Sync {
     /// Moves a code's delivery status forward (never back: events come out of order and
     /// twice); `false` when the status was already at or past `status`.
     async fn advance_delivery(&self, otp: &OtpCode, status: DeliveryStatus) -> Result<bool>;
-}
-
-/// Whose tries of a code a verify counts as: those from the network that asked for the code, or
-/// from anywhere else, which have their own allowance so that nobody elsewhere can use up the
-/// owner's.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Tries {
-    Own,
-    Foreign,
-}
-
-impl Tries {
-    /// The code's attribute that counts these tries.
-    pub fn attribute(self) -> &'static str {
-        match self {
-            Tries::Own => "attempts",
-            Tries::Foreign => "foreign_attempts",
-        }
-    }
 }
 
 /// How long a network a phone logged in from stays known.

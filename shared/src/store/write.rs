@@ -12,13 +12,12 @@ use crate::ids::HotelSlug;
 use crate::jobs::model::Heartbeat;
 use crate::members::Membership;
 use crate::notifications::model::Notification;
-use crate::otp::model::OtpCode;
+use crate::otp::model::{OtpCode, Tries};
 use crate::push::model::Subscriptions;
 use crate::qr::QrCodeRecord;
 use crate::requests::{Activity, ServiceRequest};
 use crate::session::model::SessionFamily;
 use crate::stays::model::GuestStay;
-use crate::store::Tries;
 use crate::timers::Timer;
 use crate::users::{Phone, User};
 

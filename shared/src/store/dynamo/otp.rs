@@ -9,8 +9,8 @@ use super::ops::{Condition, Conditional, key_map};
 use super::{DynamoStore, INDEX1, applied, attribute, failed_condition, from_item, n, s};
 use crate::error::{Error, Result};
 use crate::ids::OtpId;
-use crate::otp::model::{Channel, DeliveryStatus, OtpCode, OtpScope};
-use crate::store::{OtpDelivery, OtpStore, Tries, keys};
+use crate::otp::model::{Channel, DeliveryStatus, OtpCode, OtpScope, Tries};
+use crate::store::{OtpDelivery, OtpStore, keys};
 use crate::users::Phone;
 
 #[async_trait]
