@@ -335,7 +335,7 @@ fn derived(parts: &[&str]) -> [u8; 16] {
 /// Seeding again finds its earlier work: an insert refused because the thing exists is fine.
 fn already_there_is_fine(result: Result<()>) -> Result<()> {
     match result {
-        Err(Error::Conflict { code, .. }) if code.ends_with("_exists") => Ok(()),
+        Err(Error::Conflict(conflict, _)) if conflict.is_existing() => Ok(()),
         other => other,
     }
 }

@@ -166,7 +166,7 @@ impl Runner {
     /// to the consumer, the successes deleted. How many messages were handled.
     async fn poll<H, F>(&self, url: Option<&str>, consume: H) -> Result<usize, RunnerError>
     where
-        H: Fn(&'static App, SqsMessage) -> F,
+        H: Fn(&'static App, String) -> F,
         F: std::future::Future<Output = concierge::Result<()>>,
     {
         let Some(url) = url else {

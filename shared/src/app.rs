@@ -13,12 +13,13 @@ use crate::clock::{Clock, SystemClock};
 use crate::config::Config;
 use crate::delivery::gupshup::Gupshup;
 use crate::delivery::queue::{Queue, SqsQueue};
+use crate::delivery::s3::S3Bucket;
 use crate::delivery::scheduler::{EventBridgeSchedules, Schedules};
 use crate::delivery::sns::SnsSms;
 use crate::delivery::webpush::{Push, WebPush};
 use crate::delivery::{NoWhatsApp, Sms, WhatsApp};
 use crate::error::BoxError;
-use crate::images::bucket::{ImageBucket, S3Bucket};
+use crate::images::bucket::ImageBucket;
 use crate::store::Store;
 use crate::store::dynamo::DynamoStore;
 
@@ -76,11 +77,11 @@ impl App {
     /// handler; given secrets make it a no-op.
     ///
     /// Boxed, so that the entry points' futures, which all await it, stay small.
-    pub fn ready(&self) -> Pin<Box<dyn Future<Output = crate::Result<()>> + Send + '_>> {
+    pub fn ready(&self) -> Pin<Box<dyn Future<Output = crate::error::Result<()>> + Send + '_>> {
         Box::pin(self.resolve_secrets())
     }
 
-    async fn resolve_secrets(&self) -> crate::Result<()> {
+    async fn resolve_secrets(&self) -> crate::error::Result<()> {
         let store = &self.config.secrets;
         if store.secret_id().is_none() || store.get().is_ok() {
             return store.get().map(drop);
@@ -96,15 +97,15 @@ impl App {
                         .send()
                         .await
                         .map_err(|err| {
-                            crate::Error::Unavailable(
+                            crate::error::Error::Unavailable(
                                 aws_sdk_secretsmanager::error::DisplayErrorContext(err)
                                     .to_string()
                                     .into(),
                             )
                         })?;
-                    answer
-                        .secret_string
-                        .ok_or_else(|| crate::Error::internal_msg("the secret has no string value"))
+                    answer.secret_string.ok_or_else(|| {
+                        crate::error::Error::internal_msg("the secret has no string value")
+                    })
                 }
             })
             .await

@@ -31,6 +31,93 @@ impl Unique {
     }
 }
 
+/// How a request conflicts with the current state. Callers match on these (a retry loop on
+/// `RequestChanged`, a job skipping on `TimerGone`); the API gives each as its `code`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Conflict {
+    /// A colleague acknowledged the request first.
+    AlreadyAcknowledged,
+    /// Someone changed the thing since it was read.
+    ConcurrentUpdate,
+    /// A department with this slug exists in the hotel.
+    DepartmentExists,
+    /// The hotel's digest of that day went out already.
+    DigestSent,
+    /// An experience with this id exists.
+    ExperienceExists,
+    /// Another worker holds a code's SMS fallback.
+    FallbackBusy,
+    /// The phone or email belongs to a guest account.
+    GuestAccount,
+    /// A hotel with this slug exists.
+    HotelExists,
+    /// A request with the same Idempotency-Key is still running.
+    IdempotencyInFlight,
+    /// An idempotency claim went stale and was taken over.
+    IdempotencyLost,
+    /// The Idempotency-Key is claimed already.
+    IdempotencyTaken,
+    /// The request's state machine does not allow the move.
+    InvalidTransition,
+    /// The change would leave the hotel without an active superadmin.
+    LastSuperadmin,
+    /// The person is a member of the hotel already.
+    MemberExists,
+    /// Another worker holds a notification's push.
+    PushBusy,
+    /// A user's push subscriptions changed since they were read.
+    PushSubscriptionsChanged,
+    /// A QR code with this code exists.
+    QrCodeExists,
+    /// The request changed since it was read (its version moved on).
+    RequestChanged,
+    /// The request is final and can no longer change.
+    RequestClosed,
+    /// The stay changed since it was read.
+    StayChanged,
+    /// The stay has ended already.
+    StayEnded,
+    /// Another run handled the timer (or record) first.
+    TimerGone,
+    /// A user with this id exists.
+    UserExists,
+}
+
+impl Conflict {
+    pub fn code(self) -> &'static str {
+        match self {
+            Conflict::AlreadyAcknowledged => "already_acknowledged",
+            Conflict::ConcurrentUpdate => "concurrent_update",
+            Conflict::DepartmentExists => "department_exists",
+            Conflict::DigestSent => "digest_sent",
+            Conflict::ExperienceExists => "experience_exists",
+            Conflict::FallbackBusy => "fallback_busy",
+            Conflict::GuestAccount => "guest_account",
+            Conflict::HotelExists => "hotel_exists",
+            Conflict::IdempotencyInFlight => "idempotency_in_flight",
+            Conflict::IdempotencyLost => "idempotency_lost",
+            Conflict::IdempotencyTaken => "idempotency_taken",
+            Conflict::InvalidTransition => "invalid_transition",
+            Conflict::LastSuperadmin => "last_superadmin",
+            Conflict::MemberExists => "member_exists",
+            Conflict::PushBusy => "push_busy",
+            Conflict::PushSubscriptionsChanged => "push_subscriptions_changed",
+            Conflict::QrCodeExists => "qr_code_exists",
+            Conflict::RequestChanged => "request_changed",
+            Conflict::RequestClosed => "request_closed",
+            Conflict::StayChanged => "stay_changed",
+            Conflict::StayEnded => "stay_ended",
+            Conflict::TimerGone => "timer_gone",
+            Conflict::UserExists => "user_exists",
+        }
+    }
+
+    /// Whether the conflict is an insert finding its thing already there.
+    pub fn is_existing(self) -> bool {
+        self.code().ends_with("_exists")
+    }
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     /// Input that fails validation. `fields` names each offending field when there is one.
@@ -57,9 +144,9 @@ pub enum Error {
     NotFound(&'static str),
     #[error("Method not allowed.")]
     MethodNotAllowed { allow: Vec<&'static str> },
-    /// The request conflicts with the current state; `code` says how.
-    #[error("{message}")]
-    Conflict { code: &'static str, message: String },
+    /// The request conflicts with the current state: how, and the words a caller reads.
+    #[error("{1}")]
+    Conflict(Conflict, String),
     #[error("The request body is too large.")]
     PayloadTooLarge,
     #[error("{0}")]
@@ -113,11 +200,8 @@ impl Error {
         }
     }
 
-    pub fn conflict(code: &'static str, message: impl Into<String>) -> Self {
-        Error::Conflict {
-            code,
-            message: message.into(),
-        }
+    pub fn conflict(conflict: Conflict, message: impl Into<String>) -> Self {
+        Error::Conflict(conflict, message.into())
     }
 
     pub fn internal(source: impl Into<BoxError>) -> Self {
@@ -138,7 +222,7 @@ impl Error {
             Error::Forbidden | Error::Denied { .. } => StatusCode::FORBIDDEN,
             Error::NotFound(_) => StatusCode::NOT_FOUND,
             Error::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
-            Error::Conflict { .. } => StatusCode::CONFLICT,
+            Error::Conflict(..) => StatusCode::CONFLICT,
             Error::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Error::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Error::Unprocessable(_) => StatusCode::UNPROCESSABLE_ENTITY,
@@ -159,7 +243,7 @@ impl Error {
             Error::Denied { code, .. } => code,
             Error::NotFound(_) => "not_found",
             Error::MethodNotAllowed { .. } => "method_not_allowed",
-            Error::Conflict { code, .. } => code,
+            Error::Conflict(conflict, _) => conflict.code(),
             Error::PayloadTooLarge => "payload_too_large",
             Error::UnsupportedMediaType(_) => "unsupported_media_type",
             Error::Unprocessable(_) => "unprocessable",

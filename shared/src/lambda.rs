@@ -4,7 +4,7 @@ use std::collections::HashMap;
 use std::convert::Infallible;
 use std::future::Future;
 
-use aws_lambda_events::sqs::{BatchItemFailure, SqsBatchResponse, SqsEvent, SqsMessage};
+use aws_lambda_events::sqs::{BatchItemFailure, SqsBatchResponse, SqsEvent};
 use lambda_http::{Request, RequestExt, service_fn};
 use lambda_runtime::LambdaEvent;
 
@@ -65,7 +65,7 @@ where
                 .collect();
             handler(app, req.with_path_parameters(params)).await
         }
-        None => Err(crate::Error::NotFound("Route")),
+        None => Err(crate::error::Error::NotFound("Route")),
     };
     stream::respond(result)
 }
@@ -88,13 +88,13 @@ pub fn job(job: Job) -> Result<(), Error> {
     })
 }
 
-/// Runs an SQS consumer as a Lambda: each message is handled on its own, and the ones that
-/// failed are reported (partial batch failure), so only they come back, and after five
+/// Runs an SQS consumer as a Lambda: each message's body is handled on its own, and the ones
+/// that failed are reported (partial batch failure), so only they come back, and after five
 /// receives go to the dead-letter queue.
 pub fn queue<H, F>(consume: H) -> Result<(), Error>
 where
-    H: Fn(&'static App, SqsMessage) -> F + Copy + Send + 'static,
-    F: Future<Output = crate::Result<()>> + Send + 'static,
+    H: Fn(&'static App, String) -> F + Copy + Send + 'static,
+    F: Future<Output = crate::error::Result<()>> + Send + 'static,
 {
     start(move |app| async move {
         lambda_runtime::run(service_fn(move |event: LambdaEvent<SqsEvent>| async move {
@@ -108,8 +108,8 @@ where
 /// naming the ones that failed.
 pub async fn consume_batch<H, F>(app: &'static App, batch: SqsEvent, consume: H) -> SqsBatchResponse
 where
-    H: Fn(&'static App, SqsMessage) -> F,
-    F: Future<Output = crate::Result<()>>,
+    H: Fn(&'static App, String) -> F,
+    F: Future<Output = crate::error::Result<()>>,
 {
     if let Err(err) = app.ready().await {
         tracing::error!(%err, "the secrets could not be fetched; the batch comes back later");
@@ -123,7 +123,7 @@ where
     }
     let handled = batch.records.into_iter().map(|message| {
         let id = message.message_id.clone().unwrap_or_default();
-        let outcome = consume(app, message);
+        let outcome = consume(app, message.body.unwrap_or_default());
         async move { (id, outcome.await) }
     });
     let mut response = SqsBatchResponse::default();

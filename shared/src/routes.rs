@@ -7,7 +7,6 @@
 use std::future::Future;
 use std::pin::Pin;
 
-use aws_lambda_events::sqs::SqsMessage;
 use lambda_http::Request;
 
 use crate::app::App;
@@ -159,9 +158,9 @@ impl Consumer {
     }
 }
 
-/// A consumer's handler of one message.
+/// A consumer's handler of one message's body.
 pub type ConsumerHandler =
-    fn(&'static App, SqsMessage) -> Pin<Box<dyn Future<Output = crate::Result<()>> + Send>>;
+    fn(&'static App, String) -> Pin<Box<dyn Future<Output = crate::error::Result<()>> + Send>>;
 
 macro_rules! consumers {
     ($($first:ident $(:: $rest:ident)* <= $queue:literal;)*) => {

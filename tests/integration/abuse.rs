@@ -5,7 +5,7 @@
 use std::sync::Arc;
 
 use concierge::clock::ManualClock;
-use concierge::ratelimit::Rule;
+use concierge::config::Rule;
 use futures::future::join_all;
 use futures::stream::{self, StreamExt};
 use http::Method;

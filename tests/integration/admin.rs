@@ -26,7 +26,7 @@ async fn settings_change_the_hotel_and_refuse_unknown_time_zones() {
     assert!(refused.1["error"]["fields"]["timezone"].is_string());
     assert_eq!(
         stack.calls.total(),
-        stack.calls.count_of("membership_and_user"),
+        stack.calls.count_of("BatchGetItem"),
         "bad input reaches no store call but the authorization"
     );
     for bad in [
@@ -95,7 +95,7 @@ async fn departments_are_created_validated_changed_and_closed() {
     assert_eq!(bad_slug.0, 400);
     assert_eq!(
         stack.calls.total(),
-        stack.calls.count_of("membership_and_user"),
+        stack.calls.count_of("BatchGetItem"),
         "bad input reaches no store call but the authorization"
     );
 

@@ -4,13 +4,13 @@
 use std::sync::Arc;
 
 use concierge::clock::ManualClock;
+use concierge::config::Rule;
 use concierge::delivery::sns::SnsSms;
 use concierge::hotels::{Contact, TimeZoneName};
 use concierge::ids::{QrCode, SessionId};
 use concierge::operator::{self, NewHotel, NewStaff};
 use concierge::otp::{DeliveryStatus, OtpScope};
 use concierge::qr::QrCodeRecord;
-use concierge::ratelimit::Rule;
 use concierge::secrets::{Secret, SecretStore, Secrets};
 use concierge::session::tokens::{self, Claims, TokenType};
 use concierge::store::Write;
@@ -19,7 +19,7 @@ use futures::future::join_all;
 use http::Method;
 use serde_json::{Value, json};
 
-use crate::support::{Browser, ORIGIN, Stack, assert_error, read, unique_phone};
+use crate::support::{Browser, Fault, ORIGIN, Stack, assert_error, read, unique_phone};
 
 /// Sends a guest code for room `room` of `hotel` and returns it as the guest would read it.
 async fn guest_code(
@@ -407,8 +407,13 @@ async fn otp_verify_refusals_are_controlled_and_unexpected_failures_opaque() {
     // step of a verify, and leave the code usable.
     let opaque = json!({ "error": {
         "code": "unavailable", "message": "The service is busy. Try again shortly." } });
-    for step in ["increment_counter", "latest_otp", "transact"] {
-        stack.calls.fail(Some(step));
+    let steps: [(&str, Fault); 3] = [
+        ("a rate limit", |c| c.is("UpdateItem", "RATE#")),
+        ("reading the code", |c| c.is("Query", "OTP#")),
+        ("using the code", |c| c.operation == "TransactWriteItems"),
+    ];
+    for (step, fault) in steps {
+        stack.calls.fail(Some(fault));
         let failed = verify(&mut browser, &stack, &guest, &code, "demo", "101").await;
         stack.calls.fail(None);
         assert_eq!(failed, (503, opaque.clone()), "{step}");

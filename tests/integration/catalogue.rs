@@ -1,7 +1,5 @@
 //! The public catalogue: hotel, departments, experiences, QR codes and health, over HTTP.
 
-use std::sync::Arc;
-
 use concierge::App;
 use concierge::departments::Department;
 use concierge::experiences::Experience;
@@ -13,7 +11,7 @@ use concierge_infra::local_config;
 use futures::future::join_all;
 use serde_json::Value;
 
-use crate::support::{CountingStore, Stack, assert_error, random_secret, read, unique_table};
+use crate::support::{Stack, StoreCalls, assert_error, random_secret, read, unique_table};
 
 #[tokio::test]
 async fn a_hotel_is_public_by_slug_in_one_read() {
@@ -453,10 +451,9 @@ async fn an_unreachable_table_is_a_503_with_retry_after_and_no_detail() {
     // Port 9 (discard) is closed on loopback: every store call fails to connect.
     let sdk = concierge_infra::emulator::sdk_config("http://127.0.0.1:9").await;
     let config = local_config(&unique_table(), "http://127.0.0.1:9", &random_secret()).unwrap();
-    let app = App::new(config, &sdk);
-    let calls = Arc::new(CountingStore::new(app.store.clone()));
-    let mut app = app;
-    app.store = calls.clone();
+    let mut app = App::new(config, &sdk);
+    let calls = StoreCalls::default();
+    app.store = calls.store(&sdk, &app.config.table_name);
     let stack = Stack::serve(Box::leak(Box::new(app)), calls).await;
     let response = stack
         .http

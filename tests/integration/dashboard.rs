@@ -73,15 +73,19 @@ async fn the_dashboard_counts_in_the_hotels_day_and_within_its_reads() {
     stack.calls.reset();
     let (status, admin) = superadmin.get("/hotels/demo/admin/dashboard").await;
     assert_eq!(status, 200, "{admin}");
-    for (method, calls) in [
-        ("membership_and_user", 1),
-        ("hotel", 1),
-        ("open_requests", 1),
-        ("requests", 1),
+    // The member and the user, the hotel, its open requests, and its requests of 7 days.
+    for (operation, partition) in [
+        ("BatchGetItem", "HOTEL#demo"),
+        ("GetItem", "HOTEL#demo"),
+        ("Query", "HOTEL#demo#OPEN"),
+        ("Query", "HOTEL#demo#REQ"),
     ] {
-        assert_eq!(stack.calls.count_of(method), calls, "{method}");
+        let calls = stack
+            .calls
+            .count_where(|c| c.operation == operation && c.partition.as_deref() == Some(partition));
+        assert_eq!(calls, 1, "{operation} {partition}: {:?}", stack.calls);
     }
-    assert_eq!(stack.calls.total(), 4);
+    assert_eq!(stack.calls.total(), 4, "{:?}", stack.calls);
     assert_eq!(admin["timezone"], zone.as_str());
 
     // Now: A, B, C, D are open; A (due yesterday) and C (due 30 min after it came) are late.

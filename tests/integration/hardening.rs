@@ -3,8 +3,9 @@
 //! code that expires after it was read.
 
 use concierge::ids::UserId;
+use concierge::otp::Tries;
 use concierge::otp::{Channel, OtpCode, OtpScope};
-use concierge::store::{Tries, Write};
+use concierge::store::Write;
 use concierge::users::User;
 use http::Method;
 use jiff::SignedDuration;

@@ -85,7 +85,7 @@ async fn f15_a_member_needs_a_phone() {
     assert!(bad.1["error"]["fields"]["phone"].is_string());
     assert_eq!(
         stack.calls.total(),
-        stack.calls.count_of("membership_and_user"),
+        stack.calls.count_of("BatchGetItem"),
         "refused before any store call but the authorization"
     );
 }

@@ -114,14 +114,17 @@ async fn latest_notification(stack: &Stack, user: UserId) -> Notification {
 fn message(notice: &Notification, copy: usize) -> SqsMessage {
     let mut message = SqsMessage::default();
     message.message_id = Some(format!("{}-{copy}", notice.id));
-    message.body = Some(
-        serde_json::to_string(&PushMessage {
-            user: notice.recipient,
-            notification: notice.id,
-        })
-        .unwrap(),
-    );
+    message.body = Some(queued(notice));
     message
+}
+
+/// What the push queue carries for a notification.
+fn queued(notice: &Notification) -> String {
+    serde_json::to_string(&PushMessage {
+        user: notice.recipient,
+        notification: notice.id,
+    })
+    .unwrap()
 }
 
 /// Names resolve to what the test says, and can be made to resolve elsewhere later.
@@ -398,7 +401,7 @@ async fn endpoints_that_resolve_to_forbidden_addresses_are_refused_at_send() {
         guest.ask("housekeeping").await;
         let notice = latest_notification(&stack, user).await;
         // A connection attempt would fail and be retried; a refusal is settled at once.
-        consume(stack.app, message(&notice, 0))
+        consume(stack.app, queued(&notice))
             .await
             .unwrap_or_else(|err| panic!("{endpoints:?}: refused, not tried: {err}"));
         assert!(
@@ -416,7 +419,7 @@ async fn a_redirecting_push_service_is_not_followed() {
     let notice = notify_staff(&stack, &["redirect/elsewhere"]).await;
     let user = notice.recipient;
 
-    let outcome = consume(stack.app, message(&notice, 0)).await;
+    let outcome = consume(stack.app, queued(&notice)).await;
     assert!(outcome.is_err(), "a redirect is a failed push: {outcome:?}");
     let answered = pushes_to(&stack, "/_local/push/redirect/elsewhere").await;
     assert_eq!(answered.len(), 1);
@@ -563,11 +566,11 @@ async fn one_push_message_delivered_ten_times_pushes_once() {
     let stack = Stack::demo().await;
     let notice = notify_staff(&stack, &["staff-laptop"]).await;
 
-    let outcomes = join_all((0..10).map(|n| consume(stack.app, message(&notice, n)))).await;
+    let outcomes = join_all((0..10).map(|_| consume(stack.app, queued(&notice)))).await;
     assert!(outcomes.iter().any(Result::is_ok), "{outcomes:?}");
     // Copies that found the claim held failed, to come back later; then nothing is left to do.
-    for n in 0..10 {
-        consume(stack.app, message(&notice, n)).await.unwrap();
+    for _ in 0..10 {
+        consume(stack.app, queued(&notice)).await.unwrap();
     }
     assert_eq!(
         pushes_to(&stack, "/_local/push/staff-laptop").await.len(),

@@ -7,7 +7,7 @@ use futures::future::join_all;
 use http::Method;
 use serde_json::{Value, json};
 
-use crate::support::{Browser, Stack, assert_error};
+use crate::support::{Browser, Stack, StoreCall, assert_error};
 
 /// Creates a request as `guest` in demo hotel `hotel`.
 async fn ask(guest: &mut Browser, hotel: &str, body: Value) -> Value {
@@ -845,7 +845,7 @@ async fn malformed_bodies_and_ids_are_400s_that_write_nothing() {
             .await;
         assert_eq!(status, 400, "{filter}: {answer}");
     }
-    let writes = stack.calls.count_of("transact");
+    let writes = stack.calls.count_where(StoreCall::is_write);
     assert_eq!(writes, 0, "no bad input wrote anything");
 }
 

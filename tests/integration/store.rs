@@ -1,6 +1,6 @@
 //! Invariants the store holds by itself, under races.
 
-use concierge::error::{Error, Unique};
+use concierge::error::{Conflict, Error, Unique};
 use concierge::hotels::{Contact, TimeZoneName};
 use concierge::ids::UserId;
 use concierge::operator::{self, NewHotel, NewStaff};
@@ -57,10 +57,7 @@ async fn twenty_users_racing_for_one_email_leave_one_owner() {
                 result,
                 Ok(())
                     | Err(Error::Taken(Unique::Email))
-                    | Err(Error::Conflict {
-                        code: "concurrent_update",
-                        ..
-                    })
+                    | Err(Error::Conflict(Conflict::ConcurrentUpdate, _))
             ),
             "{result:?}"
         );
@@ -172,13 +169,7 @@ async fn a_hotel_is_created_with_its_first_superadmin_or_not_at_all() {
     )
     .await;
     assert!(
-        matches!(
-            again,
-            Err(Error::Conflict {
-                code: "hotel_exists",
-                ..
-            })
-        ),
+        matches!(again, Err(Error::Conflict(Conflict::HotelExists, _))),
         "{again:?}"
     );
     assert!(

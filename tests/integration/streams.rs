@@ -498,7 +498,7 @@ async fn a_stream_whose_reads_fail_ends_and_resumes_where_it_was() {
     let before = guest.ask("spa").await;
     sse.events_until(entry_of(&before, "CREATED")).await;
 
-    stack.calls.fail(Some("hotel_activity_since"));
+    stack.calls.fail(Some(|c| c.is("Query", "HOTEL#demo#ACT")));
     let during = guest.ask("spa").await;
     // Three failed reads in a row end the stream cleanly; the client reconnects.
     let rest = sse.events_for(PATIENCE).await;

@@ -1,45 +1,26 @@
 //! The harness: one emulator for the whole run (started here unless `CONCIERGE_EMULATOR`
 //! names one), and for each test its own table and its own local API on a free port.
 
-use std::collections::BTreeMap;
+use std::fmt;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, OnceLock, mpsc};
 
-use async_trait::async_trait;
+use aws_sdk_dynamodb::config::interceptors::BeforeTransmitInterceptorContextRef;
+use aws_sdk_dynamodb::config::{ConfigBag, Intercept, RuntimeComponents};
+use aws_sdk_dynamodb::error::BoxError;
 use concierge::App;
 use concierge::clock::ManualClock;
 use concierge::config::Config;
-use concierge::departments::Department;
-use concierge::error::Result;
-use concierge::experiences::Experience;
-use concierge::hotels::Hotel;
-use concierge::idempotency::IdempotencyRecord;
-use concierge::ids::{
-    ActivityId, DepartmentSlug, ExperienceId, HotelSlug, NotificationId, OtpId, QrCode, RequestId,
-    SessionId, StayId, TokenId, UserId,
-};
-use concierge::jobs::Heartbeat;
-use concierge::members::Membership;
-use concierge::notifications::Notification;
-use concierge::otp::{DeliveryStatus, OtpCode, OtpScope};
-use concierge::push::Subscriptions;
-use concierge::push::deliver::PushClaim;
-use concierge::qr::QrCodeRecord;
-use concierge::requests::{Activity, ServiceRequest};
-use concierge::session::SessionFamily;
-use concierge::stays::GuestStay;
-use concierge::store::{
-    Listed, OtpDelivery, Page, PageRequest, Position, RequestFilter, RequestListing, Store, Tries,
-    Write,
-};
-use concierge::timers::{Timer, TimerKind};
-use concierge::users::{Email, Phone, User};
+use concierge::ids::QrCode;
+use concierge::store::Store;
+use concierge::store::dynamo::DynamoStore;
+use concierge::users::{Email, User};
 use concierge_infra::emulator::{ENDPOINT_VAR, Emulator};
 use concierge_infra::local_api::LocalApi;
 use concierge_infra::outbox::Outbox;
 use concierge_infra::runner::{MovableClock, Runner};
 use concierge_infra::{demo, local_app, local_config};
-use jiff::{SignedDuration, Timestamp};
+use jiff::Timestamp;
 use serde_json::Value;
 
 static EMULATOR: OnceLock<String> = OnceLock::new();
@@ -106,8 +87,8 @@ pub struct Stack {
     pub app: &'static App,
     /// Does what AWS does around the functions: the queue poller, the one-time schedules.
     pub runner: Arc<Runner>,
-    /// Every store call the app made, by method.
-    pub calls: Arc<CountingStore>,
+    /// Every call the app's store sent to DynamoDB.
+    pub calls: StoreCalls,
     pub base: String,
     pub http: reqwest::Client,
     /// The demo hotels, when the stack was seeded with them.
@@ -225,13 +206,14 @@ impl Stack {
         let mut config = local_config(&unique_table(), &origin, &random_secret()).expect("config");
         adjust(&mut config);
         let mut app = finish(local_app(endpoint, config).await.expect("local app"));
-        let calls = Arc::new(CountingStore::new(app.store.clone()));
-        app.store = calls.clone();
+        let calls = StoreCalls::default();
+        let sdk = concierge_infra::emulator::sdk_config(endpoint).await;
+        app.store = calls.store(&sdk, &app.config.table_name);
         Self::serve_on(listener, Box::leak(Box::new(app)), calls, movable).await
     }
 
     /// Serves `app` on a free port for the rest of the test.
-    pub async fn serve(app: &'static App, calls: Arc<CountingStore>) -> Self {
+    pub async fn serve(app: &'static App, calls: StoreCalls) -> Self {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind");
@@ -241,7 +223,7 @@ impl Stack {
     async fn serve_on(
         listener: tokio::net::TcpListener,
         app: &'static App,
-        calls: Arc<CountingStore>,
+        calls: StoreCalls,
         movable: Option<Arc<dyn MovableClock>>,
     ) -> Self {
         let origin = format!("http://{}", listener.local_addr().expect("address"));
@@ -305,139 +287,150 @@ pub fn assert_error(got: &(u16, Value), status: u16, code: &str) {
     );
 }
 
-/// A store that counts each call before passing it to the real one: tests assert how many
-/// round trips a route makes, and that bad input makes none.
-pub struct CountingStore {
-    inner: Arc<dyn Store>,
-    calls: Mutex<BTreeMap<&'static str, usize>>,
-    /// A method that fails (the table unavailable) until cleared.
-    failing: Mutex<Option<&'static str>>,
+/// Every DynamoDB call an app's store transmits, seen by an interceptor on its SDK client:
+/// tests assert how many round trips a route makes (retries included) and that bad input makes
+/// none, and make chosen calls fail as an unavailable table would.
+#[derive(Clone, Default)]
+pub struct StoreCalls(Arc<Recorded>);
+
+#[derive(Default)]
+struct Recorded {
+    calls: Mutex<Vec<StoreCall>>,
+    /// The calls that fail (the table unavailable) until cleared.
+    failing: Mutex<Option<Fault>>,
 }
 
-impl CountingStore {
-    pub fn new(inner: Arc<dyn Store>) -> Self {
-        Self {
-            inner,
-            calls: Mutex::new(BTreeMap::new()),
-            failing: Mutex::new(None),
+/// Which calls fail.
+pub type Fault = fn(&StoreCall) -> bool;
+
+/// One call: its operation (`GetItem`, `Query`, `BatchGetItem`, `TransactWriteItems`, ...) and
+/// the partition it names first.
+#[derive(Debug, Clone)]
+pub struct StoreCall {
+    pub operation: String,
+    pub partition: Option<String>,
+}
+
+impl StoreCall {
+    fn of(operation: &str, body: &Value) -> Self {
+        let partition = [
+            &body["Key"]["PK"]["S"],
+            &body["Item"]["PK"]["S"],
+            &body["ExpressionAttributeValues"][":pk"]["S"],
+        ]
+        .into_iter()
+        .find_map(Value::as_str)
+        .or_else(|| {
+            let requests = body["RequestItems"].as_object()?;
+            requests.values().next()?["Keys"][0]["PK"]["S"].as_str()
+        })
+        .map(str::to_owned);
+        StoreCall {
+            operation: operation.to_owned(),
+            partition,
         }
     }
 
-    /// Makes every call of `method` fail as an unavailable table would (`None`: none fails).
-    pub fn fail(&self, method: Option<&'static str>) {
-        *self
-            .failing
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner()) = method;
+    /// Whether the call writes (any write, in a transaction or not).
+    pub fn is_write(&self) -> bool {
+        matches!(
+            self.operation.as_str(),
+            "PutItem" | "UpdateItem" | "DeleteItem" | "TransactWriteItems" | "BatchWriteItem"
+        )
     }
 
-    fn is_failing(&self, method: &str) -> bool {
-        *self
-            .failing
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-            == Some(method)
+    /// Whether this is an `operation` on a partition starting with `prefix`.
+    pub fn is(&self, operation: &str, prefix: &str) -> bool {
+        self.operation == operation
+            && self
+                .partition
+                .as_deref()
+                .is_some_and(|partition| partition.starts_with(prefix))
+    }
+}
+
+impl StoreCalls {
+    /// A store on `table` whose calls these record.
+    pub fn store(&self, sdk: &aws_config::SdkConfig, table: &str) -> Arc<dyn Store> {
+        let config = aws_sdk_dynamodb::config::Builder::from(sdk)
+            .interceptor(self.clone())
+            .build();
+        Arc::new(DynamoStore::new(
+            aws_sdk_dynamodb::Client::from_conf(config),
+            table,
+        ))
+    }
+
+    /// Makes every call `fault` picks fail as an unavailable table would (`None`: none fails).
+    pub fn fail(&self, fault: Option<Fault>) {
+        *lock(&self.0.failing) = fault;
     }
 
     pub fn total(&self) -> usize {
-        self.lock().values().sum()
+        lock(&self.0.calls).len()
     }
 
     pub fn reset(&self) {
-        self.lock().clear();
+        lock(&self.0.calls).clear();
     }
 
-    /// Calls of one store method since the last reset.
-    pub fn count_of(&self, method: &str) -> usize {
-        self.lock().get(method).copied().unwrap_or(0)
+    /// Calls of one operation since the last reset.
+    pub fn count_of(&self, operation: &str) -> usize {
+        self.count_where(|call| call.operation == operation)
     }
 
-    fn count(&self, method: &'static str) {
-        *self.lock().entry(method).or_default() += 1;
-    }
-
-    fn lock(&self) -> std::sync::MutexGuard<'_, BTreeMap<&'static str, usize>> {
-        self.calls
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    /// Calls since the last reset that match.
+    pub fn count_where(&self, matches: impl Fn(&StoreCall) -> bool) -> usize {
+        lock(&self.0.calls)
+            .iter()
+            .filter(|call| matches(call))
+            .count()
     }
 }
 
-/// Implements `Store` for `CountingStore`: each method counts, then fails when told to, or
-/// forwards.
-macro_rules! counted {
-    ($(fn $name:ident(&self $(, $arg:ident: $ty:ty)*) -> $ret:ty;)*) => {
-        #[async_trait]
-        impl Store for CountingStore {
-            $(async fn $name(&self $(, $arg: $ty)*) -> $ret {
-                self.count(stringify!($name));
-                if self.is_failing(stringify!($name)) {
-                    return Err(concierge::Error::Unavailable("the table is unavailable".into()));
-                }
-                self.inner.$name($($arg),*).await
-            })*
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+impl fmt::Debug for StoreCalls {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list().entries(lock(&self.0.calls).iter()).finish()
+    }
+}
+
+impl Intercept for StoreCalls {
+    fn name(&self) -> &'static str {
+        "StoreCalls"
+    }
+
+    fn read_before_transmit(
+        &self,
+        context: &BeforeTransmitInterceptorContextRef<'_>,
+        _: &RuntimeComponents,
+        _: &mut ConfigBag,
+    ) -> std::result::Result<(), BoxError> {
+        let request = context.request();
+        // `x-amz-target: DynamoDB_20120810.GetItem`
+        let operation = request
+            .headers()
+            .get("x-amz-target")
+            .and_then(|target| target.rsplit('.').next())
+            .unwrap_or("?");
+        let body = request
+            .body()
+            .bytes()
+            .and_then(|bytes| serde_json::from_slice(bytes).ok())
+            .unwrap_or(Value::Null);
+        let call = StoreCall::of(operation, &body);
+        let fails = lock(&self.0.failing).is_some_and(|fault| fault(&call));
+        lock(&self.0.calls).push(call);
+        if fails {
+            return Err("the table is unavailable".into());
         }
-    };
-}
-
-counted! {
-    fn hotel(&self, slug: &HotelSlug) -> Result<Option<Hotel>>;
-    fn departments(&self, hotel: &HotelSlug) -> Result<Vec<Department>>;
-    fn listed_experiences(&self, hotel: &HotelSlug, department: Option<&DepartmentSlug>, page: &PageRequest) -> Result<Page<Experience>>;
-    fn experience(&self, hotel: &HotelSlug, id: ExperienceId) -> Result<Option<Experience>>;
-    fn scan_qr_code(&self, code: &QrCode) -> Result<Option<QrCodeRecord>>;
-    fn qr_code(&self, code: &QrCode) -> Result<Option<QrCodeRecord>>;
-    fn user(&self, id: UserId) -> Result<Option<User>>;
-    fn user_by_email(&self, email: &Email) -> Result<Option<User>>;
-    fn user_by_phone(&self, phone: &Phone) -> Result<Option<User>>;
-    fn membership(&self, hotel: &HotelSlug, user: UserId) -> Result<Option<Membership>>;
-    fn membership_and_user(&self, hotel: &HotelSlug, user: UserId) -> Result<(Option<Membership>, Option<User>)>;
-    fn memberships_of(&self, user: UserId) -> Result<Vec<Membership>>;
-    fn stays_of(&self, guest: UserId) -> Result<Vec<GuestStay>>;
-    fn latest_otp(&self, phone: &Phone, scope: &OtpScope) -> Result<Option<OtpCode>>;
-    fn count_wrong_otp(&self, otp: &OtpCode, tries: Tries, max_attempts: u32) -> Result<Option<u32>>;
-    fn known_network(&self, phone: &Phone, network: &str, now: Timestamp) -> Result<bool>;
-    fn record_otp_delivery(&self, otp: &OtpCode, delivery: &OtpDelivery) -> Result<()>;
-    fn increment_counter(&self, name: &str, window_start: i64, expires_at: i64) -> Result<u64>;
-    fn session_family(&self, id: SessionId) -> Result<Option<SessionFamily>>;
-    fn rotate_session(&self, id: SessionId, presented: TokenId, next: TokenId, now: Timestamp, expires_at: Timestamp) -> Result<bool>;
-    fn revoke_session(&self, id: SessionId) -> Result<()>;
-    fn department(&self, hotel: &HotelSlug, slug: &DepartmentSlug) -> Result<Option<Department>>;
-    fn members(&self, hotel: &HotelSlug) -> Result<Vec<Membership>>;
-    fn request(&self, id: RequestId) -> Result<Option<ServiceRequest>>;
-    fn request_with_activity(&self, id: RequestId) -> Result<Option<(ServiceRequest, Vec<Activity>)>>;
-    fn request_since(&self, id: RequestId, after: ActivityId) -> Result<Option<(ServiceRequest, Vec<Activity>)>>;
-    fn hotel_activity_since(&self, hotel: &HotelSlug, after: ActivityId, limit: u16) -> Result<Vec<Activity>>;
-    fn open_requests(&self, hotel: &HotelSlug, limit: u16) -> Result<Vec<ServiceRequest>>;
-    fn requests(&self, listing: &RequestListing, filter: &RequestFilter, limit: u16, after: Option<Position>) -> Result<Listed>;
-    fn notifications(&self, user: UserId, page: &PageRequest) -> Result<Page<Notification>>;
-    fn unread_notifications(&self, user: UserId) -> Result<Vec<Notification>>;
-    fn notification(&self, user: UserId, id: NotificationId) -> Result<Option<Notification>>;
-    fn mark_notification_read(&self, user: UserId, id: NotificationId) -> Result<bool>;
-    fn idempotency_record(&self, user: UserId, key: &str) -> Result<Option<IdempotencyRecord>>;
-    fn release_idempotency(&self, record: &IdempotencyRecord) -> Result<()>;
-    fn heartbeats(&self) -> Result<Vec<Heartbeat>>;
-    fn otp(&self, phone: &Phone, scope: &OtpScope, id: OtpId) -> Result<Option<OtpCode>>;
-    fn otp_by_message(&self, message_id: &str) -> Result<Option<OtpCode>>;
-    fn claim_sms_fallback(&self, otp: &OtpCode, now: Timestamp, timeout: SignedDuration) -> Result<bool>;
-    fn complete_sms_fallback(&self, otp: &OtpCode, claimed_at: Timestamp, new_hash: &str, message_id: Option<&str>, valid_until: Timestamp) -> Result<bool>;
-    fn release_sms_fallback(&self, otp: &OtpCode, claimed_at: Timestamp) -> Result<()>;
-    fn advance_delivery(&self, otp: &OtpCode, status: DeliveryStatus) -> Result<bool>;
-    fn due_timers(&self, kind: TimerKind, now: Timestamp, limit: u16, after: Option<&str>) -> Result<Vec<Timer>>;
-    fn all_hotels(&self, page: &PageRequest) -> Result<Page<Hotel>>;
-    fn timer(&self, kind: TimerKind, position: &str) -> Result<Option<Timer>>;
-    fn stays_ending_by(&self, now: Timestamp, limit: u16) -> Result<Vec<GuestStay>>;
-    fn push_subscriptions(&self, user: UserId) -> Result<Subscriptions>;
-    fn claim_push(&self, user: UserId, notification: NotificationId, now: Timestamp, timeout: SignedDuration) -> Result<PushClaim>;
-    fn finish_push(&self, user: UserId, notification: NotificationId, claimed_at: Timestamp, pushed_to: &[String], done: bool) -> Result<()>;
-    fn experiences(&self, hotel: &HotelSlug, page: &PageRequest) -> Result<Page<Experience>>;
-    fn qr_codes(&self, hotel: &HotelSlug, page: &PageRequest) -> Result<Page<QrCodeRecord>>;
-    fn hotel_stays(&self, hotel: &HotelSlug, page: &PageRequest) -> Result<Page<GuestStay>>;
-    fn stay(&self, id: StayId) -> Result<Option<GuestStay>>;
-    fn users(&self, ids: &[UserId]) -> Result<Vec<User>>;
-    fn sessions_of(&self, user: UserId) -> Result<Vec<SessionFamily>>;
-    fn transact(&self, writes: &[Write<'_>]) -> Result<()>;
-    fn digests_sent_since(&self, hotel: &HotelSlug, from: jiff::civil::Date) -> Result<Vec<jiff::civil::Date>>;
+        Ok(())
+    }
 }
 
 /// A valid phone number (New York, +1 212) that no other test of the run uses.

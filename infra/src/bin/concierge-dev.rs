@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use clap::Parser;
 use concierge::config::Config;
-use concierge::ratelimit::Rule;
+use concierge::config::Rule;
 use concierge_infra::emulator::{ENDPOINT_VAR, Emulator, workspace_dir};
 use concierge_infra::local_api::LocalApi;
 use concierge_infra::outbox::Outbox;

@@ -1,10 +1,12 @@
 //! Getting things delivered: a message to a phone (WhatsApp through Gupshup, SMS through SNS),
-//! a delayed message to ourselves (SQS), an invocation at a set time (EventBridge Scheduler).
-//! The domain sees small traits; only this module knows the services.
+//! a delayed message to ourselves (SQS), an invocation at a set time (EventBridge Scheduler),
+//! an image to its bucket (S3). The domain sees small traits; only this module (and the store's
+//! `dynamo`) knows the services.
 
 pub mod destinations;
 pub mod gupshup;
 pub mod queue;
+pub mod s3;
 pub mod scheduler;
 pub mod sns;
 pub mod webpush;

@@ -6,17 +6,14 @@ use lambda_http::Request;
 
 use super::admin;
 use crate::app::App;
-use crate::error::Error;
+use crate::error::Conflict;
 use crate::guards;
 use crate::http::{self, HandlerResult};
 use crate::ids::{ExperienceId, HotelSlug};
 use crate::images;
 use crate::members::Role;
 use crate::session::Session;
-use crate::store::Write;
-
-/// Retries when the experience changed between reading it and saving the image's URL.
-const RETRIES: usize = 3;
+use crate::store::{Retry, Write};
 
 pub async fn handle(app: &App, req: Request) -> HandlerResult {
     let hotel: HotelSlug = http::path(&req, "hotel")?;
@@ -26,28 +23,26 @@ pub async fn handle(app: &App, req: Request) -> HandlerResult {
     let store = app.store.as_ref();
     admin::of_hotel(store, &hotel, id).await?;
     let url = images::store_upload(app, &req, &hotel, "experiences").await?;
-    for _ in 0..RETRIES {
+    // Again when the experience changed between reading it and saving the image's URL.
+    let retry = Retry::on(
+        Conflict::ConcurrentUpdate,
+        "This experience keeps changing. Try again.",
+    );
+    let mut attempts = retry.begin();
+    let saved = loop {
         let previous = admin::of_hotel(store, &hotel, id).await?;
         let mut next = previous.clone();
         next.image_url = Some(url.clone());
         next.updated_at = app.clock.now();
-        let saved = store
+        let written = store
             .transact(&[Write::ReplaceExperience {
                 experience: &next,
                 previous: &previous,
             }])
             .await;
-        match saved {
-            Ok(()) => return http::ok(&next),
-            Err(Error::Conflict {
-                code: "concurrent_update",
-                ..
-            }) => continue,
-            Err(err) => return Err(err),
+        if attempts.settle(written)?.is_some() {
+            break next;
         }
-    }
-    Err(Error::conflict(
-        "concurrent_update",
-        "This experience keeps changing. Try again.",
-    ))
+    };
+    http::ok(&saved)
 }

@@ -18,7 +18,7 @@ pub mod bucket;
 mod jpeg;
 mod multipart;
 mod png;
-mod sanitize;
+pub mod sanitize;
 
 #[cfg(test)]
 mod corpus;

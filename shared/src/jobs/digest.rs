@@ -14,7 +14,7 @@ use jiff::{SignedDuration, Timestamp, ToSpan};
 
 use super::{Job, JobEvent, JobReport};
 use crate::app::App;
-use crate::error::{Error, Result};
+use crate::error::{Conflict, Error, Result};
 use crate::hotels::Hotel;
 use crate::members::{Membership, Role};
 use crate::notifications::{Notification, NotificationKind, RETENTION};
@@ -170,10 +170,7 @@ async fn send(
     writes.extend(notices.iter().map(Write::InsertNotification));
     match app.store.transact(&writes).await {
         Ok(()) => Ok("sent"),
-        Err(Error::Conflict {
-            code: "digest_sent",
-            ..
-        }) => Ok("already_sent"),
+        Err(Error::Conflict(Conflict::DigestSent, _)) => Ok("already_sent"),
         Err(err) => Err(err),
     }
 }

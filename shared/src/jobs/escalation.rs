@@ -9,7 +9,7 @@ use jiff::SignedDuration;
 
 use super::{Job, JobEvent, JobReport, drop_timer, handle_due};
 use crate::app::App;
-use crate::error::{Error, Result};
+use crate::error::{Conflict, Error, Result};
 use crate::notifications::{self, NotificationKind};
 use crate::requests::{Activity, ActivityKind, Status};
 use crate::store::Write;
@@ -78,10 +78,7 @@ async fn escalate(app: &App, timer: Timer) -> Result<&'static str> {
             .transact(&[Write::DeleteTimer(&timer), Write::InsertTimer(&retry)])
             .await
         {
-            Ok(())
-            | Err(Error::Conflict {
-                code: "timer_gone", ..
-            }) => Ok("nobody_to_tell"),
+            Ok(()) | Err(Error::Conflict(Conflict::TimerGone, _)) => Ok("nobody_to_tell"),
             Err(err) => Err(err),
         };
     }
@@ -126,10 +123,9 @@ async fn escalate(app: &App, timer: Timer) -> Result<&'static str> {
     match store.transact(&writes).await {
         Ok(()) => {}
         // Another run escalated it, or staff acknowledged it meanwhile: nothing to do now.
-        Err(Error::Conflict {
-            code: "timer_gone" | "request_changed",
-            ..
-        }) => return Ok("skipped"),
+        Err(Error::Conflict(Conflict::TimerGone | Conflict::RequestChanged, _)) => {
+            return Ok("skipped");
+        }
         Err(err) => return Err(err),
     }
     let title = format!(

@@ -6,7 +6,7 @@ use jiff::SignedDuration;
 
 use super::{Job, JobEvent, JobReport, drop_timer, handle_due};
 use crate::app::App;
-use crate::error::{Error, Result};
+use crate::error::{Conflict, Error, Result};
 use crate::notifications;
 use crate::requests::state::{Actor, allowed};
 use crate::requests::{Activity, ActivityKind, Status};
@@ -39,10 +39,7 @@ pub async fn run(app: &App, event: JobEvent) -> Result<JobReport> {
                     report.add("requests_flagged", closed.flagged);
                 }
                 // Ended or extended meanwhile.
-                Err(Error::Conflict {
-                    code: "stay_changed",
-                    ..
-                }) => report.count("skipped"),
+                Err(Error::Conflict(Conflict::StayChanged, _)) => report.count("skipped"),
                 Err(err) => return Err(err),
             }
         }
@@ -83,10 +80,7 @@ async fn expire(app: &App, timer: Timer) -> Result<&'static str> {
         .await;
     match written {
         Ok(()) => Ok("expired"),
-        Err(Error::Conflict {
-            code: "timer_gone" | "request_changed",
-            ..
-        }) => Ok("skipped"),
+        Err(Error::Conflict(Conflict::TimerGone | Conflict::RequestChanged, _)) => Ok("skipped"),
         Err(err) => Err(err),
     }
 }

@@ -5,6 +5,7 @@
 pub mod digest;
 pub mod escalation;
 pub mod expiry;
+pub mod model;
 pub mod otp_cleanup;
 pub mod otp_sweep;
 pub mod reminder;
@@ -17,21 +18,11 @@ use jiff::{SignedDuration, Timestamp};
 use serde::{Deserialize, Serialize};
 
 use crate::app::App;
-use crate::error::{Error, Result};
+use crate::error::{Conflict, Error, Result};
 use crate::store::Write;
 use crate::timers::{Timer, TimerKind};
 
-/// The last run of one job.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Heartbeat {
-    pub job: String,
-    pub last_run_at: Timestamp,
-    /// "ok" or a short reason the run failed.
-    pub last_outcome: String,
-    /// How many things the run touched, by kind.
-    #[serde(default)]
-    pub counts: BTreeMap<String, u64>,
-}
+pub use model::Heartbeat;
 
 /// A job's work, uniformly typed so the local runner can hold them all.
 pub type Run =
@@ -182,10 +173,7 @@ fn settle(report: &mut JobReport, kind: TimerKind, outcome: Result<&'static str>
 /// Deletes a timer whose work no longer applies. Another run deleting it first is fine.
 pub async fn drop_timer(app: &App, timer: &Timer) -> Result<&'static str> {
     match app.store.transact(&[Write::DeleteTimer(timer)]).await {
-        Ok(())
-        | Err(Error::Conflict {
-            code: "timer_gone", ..
-        }) => Ok("obsolete"),
+        Ok(()) | Err(Error::Conflict(Conflict::TimerGone, _)) => Ok("obsolete"),
         Err(err) => Err(err),
     }
 }

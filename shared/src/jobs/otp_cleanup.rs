@@ -5,7 +5,7 @@ use jiff::SignedDuration;
 
 use super::{Job, JobEvent, JobReport, drop_timer, handle_due};
 use crate::app::App;
-use crate::error::{Error, Result};
+use crate::error::{Conflict, Error, Result};
 use crate::otp::parse_key;
 use crate::store::Write;
 use crate::timers::{Timer, TimerKind};
@@ -32,9 +32,7 @@ async fn clean(app: &App, timer: Timer) -> Result<&'static str> {
         .await
     {
         Ok(()) => Ok("deleted"),
-        Err(Error::Conflict {
-            code: "timer_gone", ..
-        }) => Ok("skipped"),
+        Err(Error::Conflict(Conflict::TimerGone, _)) => Ok("skipped"),
         Err(err) => Err(err),
     }
 }

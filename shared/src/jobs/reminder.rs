@@ -6,7 +6,7 @@ use jiff::SignedDuration;
 
 use super::{Job, JobEvent, JobReport, drop_timer, handle_due};
 use crate::app::App;
-use crate::error::{Error, Result};
+use crate::error::{Conflict, Error, Result};
 use crate::notifications::{self, NotificationKind};
 use crate::requests::{Activity, ActivityKind};
 use crate::store::Write;
@@ -53,14 +53,9 @@ async fn remind(app: &App, timer: Timer) -> Result<&'static str> {
         .await;
     match written {
         Ok(()) => {}
-        Err(Error::Conflict {
-            code: "timer_gone", ..
-        }) => return Ok("skipped"),
+        Err(Error::Conflict(Conflict::TimerGone, _)) => return Ok("skipped"),
         // The request changed: look again next run.
-        Err(Error::Conflict {
-            code: "request_changed",
-            ..
-        }) => return Ok("retry"),
+        Err(Error::Conflict(Conflict::RequestChanged, _)) => return Ok("retry"),
         Err(err) => return Err(err),
     }
     let assignee: Vec<_> = request.assignee.into_iter().collect();

@@ -5,7 +5,7 @@
 use jiff::Timestamp;
 
 use super::{Membership, Role};
-use crate::error::{Error, Result};
+use crate::error::{Conflict, Error, Result};
 use crate::ids::{DepartmentSlug, HotelSlug, UserId};
 use crate::operator::{new_membership, required_text};
 use crate::session::SessionFamily;
@@ -137,10 +137,7 @@ pub async fn invite(
     };
     match result {
         Ok(user) => Ok(Member { membership, user }),
-        Err(Error::Conflict {
-            code: "member_exists",
-            ..
-        }) => Err(Error::bad_request(
+        Err(Error::Conflict(Conflict::MemberExists, _)) => Err(Error::bad_request(
             "member_exists",
             "This person is already a member of this hotel; to bring them back, reactivate them.",
         )),

@@ -3,46 +3,20 @@
 //! sees the hotel's notifications only while their membership of it is active (`visible`).
 
 pub mod list;
+pub mod model;
 pub mod read;
 pub mod read_all;
 pub mod unread_count;
 
 use std::collections::BTreeSet;
 
-use jiff::{SignedDuration, Timestamp};
-use serde::{Deserialize, Serialize};
+use jiff::Timestamp;
 
-use crate::ids::{DepartmentSlug, HotelSlug, NotificationId, RequestId, UserId};
+use crate::ids::{DepartmentSlug, HotelSlug, UserId};
 use crate::members::{Membership, Role};
 use crate::requests::ServiceRequest;
 
-/// How long a notification is kept before DynamoDB's TTL removes it.
-pub const RETENTION: SignedDuration = SignedDuration::from_hours(90 * 24);
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub enum NotificationKind {
-    NewRequest,
-    /// To the guest: their request changed.
-    RequestUpdated,
-    Escalation,
-    Reminder,
-    Digest,
-    /// To the staff who acknowledged or were assigned a request: it was cancelled.
-    RequestCancelled,
-    /// To the staff working a request: its guest checked out.
-    GuestLeft,
-    /// To a member: a request was assigned to them.
-    Assigned,
-}
-
-impl NotificationKind {
-    /// Whether it tells a guest of their own request; every other kind is hotel business,
-    /// seen only through an active membership of its hotel.
-    pub fn is_for_guest(self) -> bool {
-        self == NotificationKind::RequestUpdated
-    }
-}
+pub use model::{Notification, NotificationKind, RETENTION};
 
 /// Of `notices` to `user`, those they may see now: a guest's news of their own requests, and
 /// the rest only while `user` is an active member of the notification's hotel (one consistent
@@ -71,46 +45,6 @@ pub async fn visible(
         .into_iter()
         .filter(|n| n.kind.is_for_guest() || active.contains(&n.hotel))
         .collect())
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Notification {
-    pub recipient: UserId,
-    pub id: NotificationId,
-    pub hotel: HotelSlug,
-    pub kind: NotificationKind,
-    pub title: String,
-    pub body: String,
-    pub request: Option<RequestId>,
-    pub read: bool,
-    pub created_at: Timestamp,
-    /// DynamoDB's TTL attribute (epoch seconds).
-    #[serde(with = "jiff::fmt::serde::timestamp::second::required")]
-    pub expires_at: Timestamp,
-}
-
-impl Notification {
-    pub fn new(
-        recipient: UserId,
-        request: &ServiceRequest,
-        kind: NotificationKind,
-        title: String,
-        body: String,
-        now: Timestamp,
-    ) -> Self {
-        Self {
-            recipient,
-            id: NotificationId::generate(),
-            hotel: request.hotel.clone(),
-            kind,
-            title,
-            body,
-            request: Some(request.id),
-            read: false,
-            created_at: now,
-            expires_at: now.saturating_add(RETENTION).unwrap_or(now),
-        }
-    }
 }
 
 /// Why a request expired, in its history and in the guest's notification.

@@ -8,7 +8,7 @@ pub mod hotels_update;
 use jiff::Timestamp;
 
 use crate::clock::Clock;
-use crate::error::{Error, Result};
+use crate::error::{Conflict, Error, Result};
 use crate::hotels::{Contact, Hotel, TimeZoneName};
 use crate::ids::{HotelSlug, UserId};
 use crate::members::{Membership, Role};
@@ -101,7 +101,7 @@ pub async fn staff_account(
     if let Some(user) = existing {
         if user.kind != UserKind::Staff {
             return Err(Error::conflict(
-                "guest_account",
+                Conflict::GuestAccount,
                 "This phone or email belongs to a guest account; invite it as a hotel member instead.",
             ));
         }

@@ -10,7 +10,7 @@ use jiff::{SignedDuration, Timestamp};
 use super::{Channel, OtpCode, VALIDITY, generate_code, hash, parse_key};
 use crate::app::App;
 use crate::delivery::code_text;
-use crate::error::{Error, Result};
+use crate::error::{Conflict, Error, Result};
 
 /// A claim older than this was abandoned (its holder died) and may be taken again.
 pub const CLAIM_TIMEOUT: SignedDuration = SignedDuration::from_secs(60);
@@ -80,20 +80,17 @@ pub async fn fall_back(app: &App, key: &str) -> Result<Fallback> {
 
 /// The SQS consumer of delayed fallbacks: `{"otp": "<key>"}`. A message whose code someone else
 /// is sending right now fails, to come back after its visibility timeout.
-pub async fn consume(app: &App, message: aws_lambda_events::sqs::SqsMessage) -> Result<()> {
+pub async fn consume(app: &App, body: String) -> Result<()> {
     #[derive(serde::Deserialize)]
     struct Body {
         otp: String,
     }
-    let body: Body = message
-        .body
-        .as_deref()
-        .and_then(|body| serde_json::from_str(body).ok())
-        .ok_or_else(|| Error::invalid("not an SMS fallback message"))?;
+    let body: Body =
+        serde_json::from_str(&body).map_err(|_| Error::invalid("not an SMS fallback message"))?;
     match fall_back(app, &body.otp).await? {
         Fallback::Sent | Fallback::NotNeeded => Ok(()),
         Fallback::Busy => Err(Error::conflict(
-            "fallback_busy",
+            Conflict::FallbackBusy,
             "another worker is sending this SMS",
         )),
     }

@@ -10,12 +10,12 @@ use crate::app::App;
 use crate::error::{Error, Result, Unique};
 use crate::ids::{HotelSlug, QrCode, UserId};
 use crate::members::Role;
-use crate::otp::{MAX_ATTEMPTS, OtpCode, Target, parse_code, resolve_target};
-use crate::ratelimit;
-use crate::session::{self, Issued};
+use crate::otp::{MAX_ATTEMPTS, OtpCode, Target, Tries, parse_code, resolve_target};
+use crate::session::Issued;
 use crate::stays::GuestStay;
-use crate::store::{Tries, Write};
+use crate::store::Write;
 use crate::users::{Phone, User, UserKind};
+use crate::{ratelimit, session};
 
 pub struct VerifyRequest {
     pub phone: Phone,
@@ -62,7 +62,7 @@ pub async fn verify(app: &App, request: VerifyRequest) -> Result<Verified> {
     for _ in 0..ATTEMPTS {
         match attempt(app, &request, &code, &target).await {
             // Someone created this phone's user, or used the code, meanwhile: look again.
-            Err(err @ (Error::Taken(Unique::Phone) | Error::Conflict { .. })) => {
+            Err(err @ (Error::Taken(Unique::Phone) | Error::Conflict(..))) => {
                 last_error = Some(err);
             }
             outcome => return outcome,

@@ -9,34 +9,19 @@
 //! the ones left when it comes back. A browser pushes twice only when its holder died between
 //! the push and that record.
 
-use aws_lambda_events::sqs::SqsMessage;
 use jiff::SignedDuration;
 use serde::Serialize;
 
+use super::model::PushClaim;
 use super::{PushMessage, PushSubscription, remove};
 use crate::app::App;
 use crate::delivery::webpush::Pushed;
-use crate::error::{Error, Result};
-use crate::notifications::{Notification, NotificationKind};
+use crate::error::{Conflict, Error, Result};
+use crate::notifications::NotificationKind;
 
 /// A claim older than this was abandoned and may be taken again (well past the consumer's
 /// longest run: one push timeout, the pushes at once).
 pub const CLAIM_TIMEOUT: SignedDuration = SignedDuration::from_secs(60);
-
-/// What claiming a notification's push found.
-#[derive(Debug, Clone, PartialEq)]
-pub enum PushClaim {
-    /// This consumer holds the claim; `pushed_to` are the subscriptions an earlier attempt
-    /// already pushed to.
-    Claimed {
-        notification: Notification,
-        pushed_to: Vec<String>,
-    },
-    /// Pushed already, or no such notification (expired): nothing to do.
-    Done,
-    /// Someone else holds a fresh claim and is pushing right now.
-    Busy,
-}
 
 /// What the service worker receives.
 #[derive(Serialize)]
@@ -48,12 +33,9 @@ struct Payload<'a> {
     notification: String,
 }
 
-pub async fn consume(app: &App, message: SqsMessage) -> Result<()> {
-    let PushMessage { user, notification } = message
-        .body
-        .as_deref()
-        .and_then(|body| serde_json::from_str(body).ok())
-        .ok_or_else(|| Error::invalid("not a push message"))?;
+pub async fn consume(app: &App, body: String) -> Result<()> {
+    let PushMessage { user, notification } =
+        serde_json::from_str(&body).map_err(|_| Error::invalid("not a push message"))?;
     let Some(push) = app.push() else {
         tracing::warn!("web push is not configured: a queued push is dropped");
         return Ok(());
@@ -75,7 +57,7 @@ pub async fn consume(app: &App, message: SqsMessage) -> Result<()> {
         PushClaim::Done => return Ok(()),
         PushClaim::Busy => {
             return Err(Error::conflict(
-                "push_busy",
+                Conflict::PushBusy,
                 "another worker is pushing this notification",
             ));
         }

@@ -5,100 +5,35 @@
 //! endpoint turns out to point somewhere we never connect to, is deleted.
 
 pub mod deliver;
+pub mod model;
 pub mod subscribe;
 pub mod unsubscribe;
 pub mod vapid_key;
 
 use data_encoding::BASE64URL_NOPAD;
-use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
 use crate::app::App;
 use crate::delivery::destinations::Refusal;
-use crate::delivery::webpush::{Endpoint, Push, browser_keys};
-use crate::error::{Error, Result};
+use crate::delivery::webpush::{Push, browser_keys};
+use crate::error::{Conflict, Error, Result};
 use crate::ids::{NotificationId, UserId};
 use crate::notifications::Notification;
-use crate::store::Write;
+use crate::store::{Retry, Write};
+
+pub use model::{MAX_SUBSCRIPTIONS, PushClaim, PushSubscription, SubscriptionId, Subscriptions};
 
 /// Longest endpoint URL accepted (browsers' are a few hundred characters).
 const MAX_ENDPOINT_LEN: usize = 1024;
-
-/// Subscriptions a user may have; a new one beyond them replaces the oldest.
-pub const MAX_SUBSCRIPTIONS: usize = 10;
-
-/// The conflict a change of a user's subscriptions meets when another got in first.
-pub const SUBSCRIPTIONS_CHANGED: &str = "push_subscriptions_changed";
 
 /// Each failed attempt at a change means another change of the same user's subscriptions
 /// succeeded meanwhile, so this many attempts see through that many changes racing at once.
 const MAX_ATTEMPTS: usize = 32;
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct PushSubscription {
-    /// Derived from the endpoint, so subscribing the same browser twice keeps one record.
-    pub id: String,
-    pub endpoint: String,
-    pub p256dh: String,
-    pub auth: String,
-    pub created_at: Timestamp,
-}
-
-impl PushSubscription {
-    pub fn target(&self) -> Endpoint<'_> {
-        Endpoint {
-            url: &self.endpoint,
-            p256dh: &self.p256dh,
-            auth: &self.auth,
-        }
-    }
-}
-
-/// A user's subscriptions, oldest first, as one item: every change replaces it on condition
-/// that `version` is still the one read, so the cap holds however many changes race.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Subscriptions {
-    pub user: UserId,
-    /// 0 while the user never subscribed (no item), then one more per change.
-    pub version: u64,
-    pub subscriptions: Vec<PushSubscription>,
-}
-
-impl Subscriptions {
-    pub fn none(user: UserId) -> Self {
-        Self {
-            user,
-            version: 0,
-            subscriptions: Vec::new(),
-        }
-    }
-}
-
 /// The id of the subscription at `endpoint`: 16 bytes of its SHA-256, base64url.
 pub fn subscription_id(endpoint: &str) -> String {
     let digest = aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, endpoint.as_bytes());
     BASE64URL_NOPAD.encode(&digest.as_ref()[..16])
-}
-
-/// A subscription id from a path: what `subscription_id` makes, nothing else.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SubscriptionId(String);
-
-impl SubscriptionId {
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-}
-
-impl std::str::FromStr for SubscriptionId {
-    type Err = Error;
-
-    fn from_str(raw: &str) -> Result<Self> {
-        match BASE64URL_NOPAD.decode(raw.as_bytes()) {
-            Ok(bytes) if bytes.len() == 16 => Ok(Self(raw.to_owned())),
-            _ => Err(Error::field("subscription", "not a subscription id")),
-        }
-    }
 }
 
 /// Checks an endpoint's form: an `https` URL with a host (or, when allowed, `http` on
@@ -159,7 +94,10 @@ pub async fn remove(app: &App, user: UserId, ids: &[&str]) -> Result<()> {
 /// Applies `edit` to the user's subscriptions and stores the result, from a fresh read each
 /// time another change got in first; nothing is written when `edit` changes nothing.
 async fn change(app: &App, user: UserId, edit: impl Fn(&mut Vec<PushSubscription>)) -> Result<()> {
-    for _ in 0..MAX_ATTEMPTS {
+    let exhausted = "Your push subscriptions are changing too often at once. Try again.";
+    let retry = Retry::on(Conflict::PushSubscriptionsChanged, exhausted).attempts(MAX_ATTEMPTS);
+    let mut attempts = retry.begin();
+    loop {
         let current = app.store.push_subscriptions(user).await?;
         let mut subscriptions = current.subscriptions.clone();
         edit(&mut subscriptions);
@@ -175,18 +113,13 @@ async fn change(app: &App, user: UserId, edit: impl Fn(&mut Vec<PushSubscription
             subscriptions: &next,
             previous_version: current.version,
         };
-        match app.store.transact(&[write]).await {
-            Err(Error::Conflict {
-                code: SUBSCRIPTIONS_CHANGED,
-                ..
-            }) => continue,
-            done => return done,
+        if attempts
+            .settle(app.store.transact(&[write]).await)?
+            .is_some()
+        {
+            return Ok(());
         }
     }
-    Err(Error::conflict(
-        SUBSCRIPTIONS_CHANGED,
-        "Your push subscriptions are changing too often at once. Try again.",
-    ))
 }
 
 /// What the push queue carries: which notification to push (its recipient's browsers).

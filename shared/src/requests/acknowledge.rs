@@ -7,7 +7,7 @@ use lambda_http::Request;
 use super::state::{Actor, check};
 use super::{Activity, ActivityKind, StaffView, Status};
 use crate::app::App;
-use crate::error::{Error, Result};
+use crate::error::{Conflict, Error, Result};
 use crate::guards;
 use crate::http::{self, HandlerResult};
 use crate::ids::{HotelSlug, RequestId};
@@ -15,40 +15,35 @@ use crate::members::Role;
 use crate::notifications;
 use crate::requests::{ServiceRequest, of_hotel};
 use crate::session::Session;
-use crate::store::Write;
-
-/// Times a change is retried when something else (a job, another field) changed the request
-/// meanwhile; a change of status by someone else ends the retries.
-pub const RETRIES: usize = 3;
+use crate::store::{REQUEST_MOVE, Write};
 
 pub async fn handle(app: &App, req: Request) -> HandlerResult {
     let hotel: HotelSlug = http::path(&req, "hotel")?;
     let id: RequestId = http::path(&req, "request")?;
     let session = Session::required(&app.config, &req)?;
     let (membership, staff) = guards::member_and_user(app, &session, &hotel, Role::Staff).await?;
-    for _ in 0..RETRIES {
+    // Something else (a job, another field) may change the request meanwhile; a change of
+    // status by someone else ends the retries.
+    let mut attempts = REQUEST_MOVE.begin();
+    let acknowledged = loop {
         let request = of_hotel(app.store.as_ref(), &hotel, id).await?;
         if !guards::works_department(&membership, &request.department) {
             return Err(Error::NotFound("Request"));
         }
-        match acknowledge(app, &request, &staff).await {
-            Err(Error::Conflict {
-                code: "request_changed",
-                ..
-            }) => continue,
-            Ok(acknowledged) => {
-                super::unschedule_escalation(app, &acknowledged).await;
-                return http::ok(&StaffView::new(&acknowledged, app.clock.now()));
-            }
+        match attempts.settle(acknowledge(app, &request, &staff).await) {
+            Ok(Some(acknowledged)) => break acknowledged,
+            Ok(None) => {}
+            Err(Error::Conflict(Conflict::RequestChanged, _)) => return Err(already()),
             Err(err) => return Err(err),
         }
-    }
-    Err(already())
+    };
+    super::unschedule_escalation(app, &acknowledged).await;
+    http::ok(&StaffView::new(&acknowledged, app.clock.now()))
 }
 
 fn already() -> Error {
     Error::conflict(
-        "already_acknowledged",
+        Conflict::AlreadyAcknowledged,
         "Someone else acknowledged this request first.",
     )
 }

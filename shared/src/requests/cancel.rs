@@ -3,7 +3,6 @@
 
 use lambda_http::Request;
 
-use super::acknowledge::RETRIES;
 use super::state::{Actor, check};
 use super::{Activity, ActivityKind, GuestView, Status};
 use crate::app::App;
@@ -13,13 +12,14 @@ use crate::http::{self, HandlerResult};
 use crate::ids::RequestId;
 use crate::notifications::{self, NotificationKind};
 use crate::session::Session;
-use crate::store::Write;
+use crate::store::{REQUEST_MOVE, Write};
 
 pub async fn handle(app: &App, req: Request) -> HandlerResult {
     let id: RequestId = http::path(&req, "request")?;
     let session = Session::required(&app.config, &req)?;
     guards::active_user(app, &session).await?;
-    for _ in 0..RETRIES {
+    let mut attempts = REQUEST_MOVE.begin();
+    let cancelled = loop {
         let request = app
             .store
             .request(id)
@@ -52,28 +52,21 @@ pub async fn handle(app: &App, req: Request) -> HandlerResult {
                 Write::InsertActivity(&activity),
             ])
             .await;
-        match written {
-            Err(Error::Conflict {
-                code: "request_changed",
-                ..
-            }) => continue,
-            Ok(()) => {
-                let title = format!("Cancelled by the guest: request from {}", next.location);
-                notifications::to_workers(
-                    app,
-                    &next,
-                    NotificationKind::RequestCancelled,
-                    &title,
-                    now,
-                )
-                .await;
-                return http::ok(&GuestView::from(&next));
-            }
-            Err(err) => return Err(err),
+        if attempts.settle(written)?.is_some() {
+            break next;
         }
-    }
-    Err(Error::conflict(
-        "request_changed",
-        "This request keeps changing. Reload it and try again.",
-    ))
+    };
+    let title = format!(
+        "Cancelled by the guest: request from {}",
+        cancelled.location
+    );
+    notifications::to_workers(
+        app,
+        &cancelled,
+        NotificationKind::RequestCancelled,
+        &title,
+        cancelled.updated_at,
+    )
+    .await;
+    http::ok(&GuestView::from(&cancelled))
 }

@@ -5,7 +5,6 @@ use ::http::StatusCode;
 use lambda_http::Request;
 use serde::Deserialize;
 
-use super::acknowledge::RETRIES;
 use super::{Activity, ActivityKind, of_hotel, optional_text};
 use crate::app::App;
 use crate::error::Error;
@@ -14,7 +13,7 @@ use crate::http::{self, HandlerResult};
 use crate::ids::{HotelSlug, RequestId};
 use crate::members::Role;
 use crate::session::Session;
-use crate::store::Write;
+use crate::store::{REQUEST_MOVE, Write};
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -30,7 +29,8 @@ pub async fn handle(app: &App, req: Request) -> HandlerResult {
     let note: Note = http::json(&req, app.config.max_json_body_bytes)?;
     let text = optional_text("text", Some(note.text), 2000)?
         .ok_or_else(|| Error::field("text", "write the note"))?;
-    for _ in 0..RETRIES {
+    let mut attempts = REQUEST_MOVE.begin();
+    let activity = loop {
         let request = of_hotel(app.store.as_ref(), &hotel, id).await?;
         if !guards::works_department(&membership, &request.department) {
             return Err(Error::NotFound("Request"));
@@ -42,24 +42,16 @@ pub async fn handle(app: &App, req: Request) -> HandlerResult {
             app.clock.now(),
         )
         .text(Some(text.clone()));
-        match app
+        let written = app
             .store
             .transact(&[
                 Write::CheckRequest(&request),
                 Write::InsertActivity(&activity),
             ])
-            .await
-        {
-            Err(Error::Conflict {
-                code: "request_changed",
-                ..
-            }) => continue,
-            Ok(()) => return http::json_response(StatusCode::CREATED, &activity),
-            Err(err) => return Err(err),
+            .await;
+        if attempts.settle(written)?.is_some() {
+            break activity;
         }
-    }
-    Err(Error::conflict(
-        "request_changed",
-        "This request keeps changing. Reload it and try again.",
-    ))
+    };
+    http::json_response(StatusCode::CREATED, &activity)
 }

@@ -9,7 +9,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::Error;
+use crate::error::{Conflict, Error};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
@@ -114,7 +114,7 @@ pub fn check(
     }
     if from.is_final() {
         return Err(Error::conflict(
-            "request_closed",
+            Conflict::RequestClosed,
             format!("This request is {from} and can no longer change."),
         ));
     }
@@ -123,7 +123,7 @@ pub fn check(
         .any(|state| allowed(state, to, needs_confirmation, actor));
     if exists_for_some_state {
         Err(Error::conflict(
-            "invalid_transition",
+            Conflict::InvalidTransition,
             format!("A {from} request cannot become {to}."),
         ))
     } else {

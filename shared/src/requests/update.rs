@@ -7,20 +7,19 @@
 use lambda_http::Request;
 use serde::Deserialize;
 
-use super::acknowledge::RETRIES;
 use super::state::{Actor, check};
 use super::{
     Activity, ActivityKind, Priority, ServiceRequest, StaffView, Status, of_hotel, optional_text,
 };
 use crate::app::App;
-use crate::error::{Error, Result};
+use crate::error::{Conflict, Error, Result};
 use crate::guards;
 use crate::http::{self, HandlerResult};
 use crate::ids::{HotelSlug, RequestId, UserId};
 use crate::members::{Membership, Role};
 use crate::notifications::{self, NotificationKind};
 use crate::session::Session;
-use crate::store::Write;
+use crate::store::{REQUEST_MOVE, Write};
 use crate::users::User;
 
 #[derive(Deserialize)]
@@ -70,38 +69,22 @@ pub async fn handle(app: &App, req: Request) -> HandlerResult {
         Some(None) => Some(None),
         None => None,
     };
-    for _ in 0..RETRIES {
+    let mut attempts = REQUEST_MOVE.begin();
+    let updated = loop {
         let request = of_hotel(app.store.as_ref(), &hotel, id).await?;
         if !guards::works_department(&membership, &request.department) {
             return Err(Error::NotFound("Request"));
         }
-        match apply(
-            app,
-            &request,
-            &changes,
-            assignee.as_ref(),
-            reason.clone(),
-            &staff,
-        )
-        .await
-        {
-            Err(Error::Conflict {
-                code: "request_changed",
-                ..
-            }) => continue,
-            Ok(updated) => {
-                if changes.status.is_some() {
-                    super::unschedule_escalation(app, &updated).await;
-                }
-                return http::ok(&StaffView::new(&updated, app.clock.now()));
-            }
-            Err(err) => return Err(err),
+        let reason = reason.clone();
+        let outcome = apply(app, &request, &changes, assignee.as_ref(), reason, &staff).await;
+        if let Some(updated) = attempts.settle(outcome)? {
+            break updated;
         }
+    };
+    if changes.status.is_some() {
+        super::unschedule_escalation(app, &updated).await;
     }
-    Err(Error::conflict(
-        "request_changed",
-        "This request keeps changing. Reload it and try again.",
-    ))
+    http::ok(&StaffView::new(&updated, app.clock.now()))
 }
 
 /// An assignee: an active member of the hotel, with the name the hotel knows them by.
@@ -229,7 +212,7 @@ async fn apply(
 
 fn closed(status: Status) -> Error {
     Error::conflict(
-        "request_closed",
+        Conflict::RequestClosed,
         format!("This request is {status} and can no longer change."),
     )
 }

@@ -7,38 +7,23 @@
 
 pub mod cookies;
 pub mod csrf;
+pub mod model;
 pub mod tokens;
 
 use http::Method;
 use http::header::AUTHORIZATION;
 use jiff::Timestamp;
 use lambda_http::Request;
-use serde::{Deserialize, Serialize};
+use tokens::{Claims, TokenType};
 
 use crate::app::App;
 use crate::config::Config;
 use crate::error::{Error, Result};
 use crate::http::Response;
-use crate::ids::{SessionId, TokenId, UserId};
+use crate::ids::{SessionId, UserId};
 use crate::users::{User, UserKind};
-use tokens::{Claims, TokenType};
 
-/// A session as stored: the family of refresh tokens descending from one login.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct SessionFamily {
-    pub id: SessionId,
-    pub user: UserId,
-    /// The one refresh token of the family that may be used now.
-    pub current_jti: TokenId,
-    /// The token it replaced, recognised within the grace window.
-    pub previous_jti: Option<TokenId>,
-    pub rotated_at: Option<Timestamp>,
-    pub revoked: bool,
-    pub created_at: Timestamp,
-    /// When the current refresh token expires; DynamoDB's TTL attribute (epoch seconds).
-    #[serde(with = "jiff::fmt::serde::timestamp::second::required")]
-    pub expires_at: Timestamp,
-}
+pub use model::SessionFamily;
 
 /// How the caller proved who they are.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

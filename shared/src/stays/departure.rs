@@ -6,15 +6,18 @@ use jiff::Timestamp;
 
 use super::GuestStay;
 use crate::app::App;
-use crate::error::{Error, Result};
+use crate::error::{Conflict, Error, Result};
 use crate::notifications::{self, NotificationKind};
-use crate::requests::acknowledge::RETRIES;
 use crate::requests::state::{Actor, allowed};
 use crate::requests::{Activity, ActivityKind, ServiceRequest, Status, unschedule_escalation};
-use crate::store::{RequestFilter, RequestListing, Write};
+use crate::store::{REQUEST_MOVE, RequestFilter, RequestListing, Write};
 
 /// The reason a departed guest's request was cancelled.
 pub const CHECKED_OUT: &str = "guest checked out";
+
+/// What staff read on a request they were doing when its guest checked out.
+const IN_PROGRESS_AT_CHECK_OUT: &str =
+    "The guest checked out while this was in progress: ask reception before delivering.";
 
 /// Requests examined per stay: far more than a stay makes.
 const PER_STAY: u16 = 100;
@@ -53,7 +56,8 @@ pub async fn close_requests(app: &App, stay: &GuestStay, now: Timestamp) -> Resu
 /// Cancels or flags one request, retrying from a fresh read when it changed meanwhile; the
 /// status it ended with, `None` when nothing was left to do.
 async fn close(app: &App, mut request: ServiceRequest, now: Timestamp) -> Result<Option<Status>> {
-    for _ in 0..RETRIES {
+    let mut attempts = REQUEST_MOVE.begin();
+    let (next, cancel) = loop {
         if request.status.is_final() || request.guest_left_at.is_some() {
             return Ok(None);
         }
@@ -71,10 +75,8 @@ async fn close(app: &App, mut request: ServiceRequest, now: Timestamp) -> Result
                 .status_change(request.status, Status::Cancelled)
                 .text(Some(CHECKED_OUT.to_owned()))
         } else {
-            Activity::new(&next, ActivityKind::GuestLeft, None, now).text(Some(
-                "The guest checked out while this was in progress: ask reception before delivering."
-                    .to_owned(),
-            ))
+            Activity::new(&next, ActivityKind::GuestLeft, None, now)
+                .text(Some(IN_PROGRESS_AT_CHECK_OUT.to_owned()))
         };
         let written = app
             .store
@@ -86,41 +88,37 @@ async fn close(app: &App, mut request: ServiceRequest, now: Timestamp) -> Result
                 Write::InsertActivity(&activity),
             ])
             .await;
-        match written {
-            Ok(()) => {
-                unschedule_escalation(app, &next).await;
-                let (kind, title) = if cancel {
-                    (
-                        NotificationKind::RequestCancelled,
-                        format!(
-                            "Cancelled: request from {} (guest checked out)",
-                            next.location
-                        ),
-                    )
-                } else {
-                    (
-                        NotificationKind::GuestLeft,
-                        format!(
-                            "Guest checked out: request from {} in progress",
-                            next.location
-                        ),
-                    )
-                };
-                notifications::to_workers(app, &next, kind, &title, now).await;
-                return Ok(Some(next.status));
-            }
-            Err(Error::Conflict {
-                code: "request_changed",
-                ..
-            }) => {
-                let Some(fresh) = app.store.request(request.id).await? else {
-                    return Ok(None);
-                };
-                request = fresh;
+        match attempts.settle(written) {
+            Ok(Some(())) => break (next, cancel),
+            Ok(None) => match app.store.request(request.id).await? {
+                Some(fresh) => request = fresh,
+                None => return Ok(None),
+            },
+            Err(Error::Conflict(Conflict::RequestChanged, _)) => {
+                tracing::warn!(request = %request.id, "a departed guest's request kept changing; left open");
+                return Ok(None);
             }
             Err(err) => return Err(err),
         }
-    }
-    tracing::warn!(request = %request.id, "a departed guest's request kept changing; left open");
-    Ok(None)
+    };
+    unschedule_escalation(app, &next).await;
+    let (kind, title) = if cancel {
+        (
+            NotificationKind::RequestCancelled,
+            format!(
+                "Cancelled: request from {} (guest checked out)",
+                next.location
+            ),
+        )
+    } else {
+        (
+            NotificationKind::GuestLeft,
+            format!(
+                "Guest checked out: request from {} in progress",
+                next.location
+            ),
+        )
+    };
+    notifications::to_workers(app, &next, kind, &title, now).await;
+    Ok(Some(next.status))
 }

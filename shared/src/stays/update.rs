@@ -8,7 +8,7 @@ use serde::Deserialize;
 
 use super::{StaffStayView, departure};
 use crate::app::App;
-use crate::error::{Error, Result};
+use crate::error::{Conflict, Error, Result};
 use crate::guards;
 use crate::http::{self, HandlerResult};
 use crate::ids::{HotelSlug, StayId};
@@ -44,7 +44,7 @@ pub async fn handle(app: &App, req: Request) -> HandlerResult {
         .ok_or(Error::NotFound("Stay"))?;
     if !stay.is_current(now) {
         return Err(Error::conflict(
-            "stay_ended",
+            Conflict::StayEnded,
             "This stay has already ended; the guest starts a new one by scanning the room's QR code.",
         ));
     }

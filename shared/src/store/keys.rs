@@ -7,7 +7,7 @@ use crate::ids::{
     ActivityId, DepartmentSlug, ExperienceId, HotelSlug, NotificationId, OtpId, QrCode, RequestId,
     SessionId, StayId, UserId,
 };
-use crate::otp::OtpScope;
+use crate::otp::model::OtpScope;
 use crate::timers::{Timer, TimerKind};
 use crate::users::{Email, Phone};
 

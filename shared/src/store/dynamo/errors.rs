@@ -3,7 +3,7 @@
 use aws_sdk_dynamodb::error::{ProvideErrorMetadata, SdkError};
 use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
 
-use crate::error::Error;
+use crate::error::{Conflict, Error};
 
 /// Maps an SDK failure: throttling and unreachable service become `Unavailable` (the caller may
 /// retry), anything else `Internal`. Details are logged by the HTTP edge, never returned.
@@ -57,7 +57,7 @@ where
             .any(|reason| reason.code() == Some("TransactionConflict"))
         {
             return Error::conflict(
-                "concurrent_update",
+                Conflict::ConcurrentUpdate,
                 "Someone changed this at the same time. Try again.",
             );
         }

@@ -5,9 +5,12 @@ use std::str::FromStr;
 use std::time::Duration;
 
 use crate::error::{BoxError, Result as ServiceResult};
-use crate::ratelimit::{RateLimits, Rule};
 use crate::secrets::{Keys, Secret, SecretStore, Secrets};
 use crate::users::CountryCode;
+
+mod limits;
+
+pub use limits::{RateLimits, Rule};
 
 #[derive(Debug)]
 pub struct Config {

@@ -3,45 +3,19 @@
 //! 24 hours. The record is claimed before the work and completed in the same transaction as the
 //! work, so a retry can never create a second request.
 
+pub mod model;
 use aws_lc_rs::digest;
 use data_encoding::BASE64URL_NOPAD;
-use jiff::{SignedDuration, Timestamp};
+use jiff::Timestamp;
 use lambda_http::Request;
-use serde::{Deserialize, Serialize};
 
-use crate::error::{Error, Result};
+use crate::error::{Conflict, Error, Result};
 use crate::ids::UserId;
 use crate::store::{Store, Write};
 
+pub use model::{ABANDONED_AFTER, IdempotencyRecord, RETENTION, State};
+
 pub const HEADER: &str = "idempotency-key";
-/// How long a key is remembered.
-pub const RETENTION: SignedDuration = SignedDuration::from_hours(24);
-/// A claim older than this was left by an invocation that died; it may be taken over.
-pub const ABANDONED_AFTER: SignedDuration = SignedDuration::from_secs(30);
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub enum State {
-    InFlight,
-    Done,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct IdempotencyRecord {
-    pub user: UserId,
-    pub key: String,
-    /// SHA-256 of the request body.
-    pub body_hash: String,
-    pub state: State,
-    /// When this claim was taken (epoch seconds); also proves who holds it.
-    #[serde(with = "jiff::fmt::serde::timestamp::second::required")]
-    pub claimed_at: Timestamp,
-    pub response_status: Option<u16>,
-    pub response_body: Option<String>,
-    /// DynamoDB's TTL attribute (epoch seconds).
-    #[serde(with = "jiff::fmt::serde::timestamp::second::required")]
-    pub expires_at: Timestamp,
-}
 
 /// The request's `Idempotency-Key`, if it sent one: 1 to 255 visible ASCII characters.
 pub fn key(req: &Request) -> Result<Option<String>> {
@@ -92,16 +66,13 @@ pub async fn claim(
         .await
     {
         Ok(()) => return Ok(Claim::Proceed(record)),
-        Err(Error::Conflict {
-            code: "idempotency_taken",
-            ..
-        }) => {}
+        Err(Error::Conflict(Conflict::IdempotencyTaken, _)) => {}
         Err(err) => return Err(err),
     }
     let existing = store
         .idempotency_record(user, &record.key)
         .await?
-        .ok_or_else(|| Error::conflict("idempotency_in_flight", "Try again in a moment."))?;
+        .ok_or_else(|| Error::conflict(Conflict::IdempotencyInFlight, "Try again in a moment."))?;
     if existing.body_hash != record.body_hash {
         return Err(Error::Unprocessable(
             "This Idempotency-Key was already used with a different request.",
@@ -114,7 +85,7 @@ pub async fn claim(
     ) {
         (State::Done, Some(status), Some(body)) => Ok(Claim::Replay { status, body }),
         _ => Err(Error::conflict(
-            "idempotency_in_flight",
+            Conflict::IdempotencyInFlight,
             "A request with this Idempotency-Key is still being processed. Try again in a moment.",
         )),
     }
