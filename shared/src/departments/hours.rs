@@ -8,7 +8,6 @@ use jiff::tz::TimeZone;
 use jiff::{SignedDuration, Timestamp};
 use serde::{Deserialize, Serialize};
 
-use super::Department;
 use crate::error::Error;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -152,22 +151,6 @@ pub struct ResponseSla {
     pub response_due_at: Timestamp,
 }
 
-/// The SLA of a request made to `department` at `now`.
-pub fn response_sla(department: &Department, zone: &TimeZone, now: Timestamp) -> ResponseSla {
-    let after_hours = is_after_hours(&department.after_hours, zone, now);
-    let minutes = if after_hours {
-        department.after_hours_sla_minutes
-    } else {
-        department.response_sla_minutes
-    };
-    ResponseSla {
-        after_hours,
-        response_due_at: now
-            .saturating_add(SignedDuration::from_mins(i64::from(minutes)))
-            .unwrap_or(now),
-    }
-}
-
 impl ResponseSla {
     /// The deadline of a request booked for `requested_for`: no later than `lead_minutes` before
     /// the booking, and never in the past.
@@ -191,6 +174,7 @@ impl ResponseSla {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::departments::Department;
 
     #[test]
     fn clock_times_parse_and_print_as_hh_mm() {
@@ -338,20 +322,20 @@ mod tests {
         // Across Lisbon's fall-back night the after-hours SLA is still 120 elapsed minutes.
         let zone = TimeZone::get("Europe/Lisbon").unwrap();
         let now = "2026-10-24T23:30:00Z".parse::<Timestamp>().unwrap(); // Sat 00:30 WEST
-        let sla = response_sla(&department, &zone, now);
+        let sla = department.response_sla(&zone, now);
         assert!(!sla.after_hours);
         assert_eq!(
             sla.response_due_at.duration_since(now),
             SignedDuration::from_mins(30)
         );
         let later = "2026-10-25T00:15:00Z".parse::<Timestamp>().unwrap(); // Sun 01:15 WEST
-        let sla = response_sla(&department, &zone, later);
+        let sla = department.response_sla(&zone, later);
         assert!(
             !sla.after_hours,
             "Saturday's window does not run into Sunday"
         );
         let inside = "2026-10-24T00:30:00Z".parse::<Timestamp>().unwrap(); // Sat 01:30 WEST
-        let sla = response_sla(&department, &zone, inside);
+        let sla = department.response_sla(&zone, inside);
         assert!(sla.after_hours);
         assert_eq!(
             sla.response_due_at.duration_since(inside),
@@ -361,7 +345,7 @@ mod tests {
             after_hours: vec![],
             ..department
         };
-        assert!(!response_sla(&empty, &zone, inside).after_hours);
+        assert!(!empty.response_sla(&zone, inside).after_hours);
     }
 
     #[test]

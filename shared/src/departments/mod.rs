@@ -9,11 +9,12 @@ pub mod hours;
 pub mod list;
 pub mod update;
 
-use jiff::Timestamp;
+use jiff::tz::TimeZone;
+use jiff::{SignedDuration, Timestamp};
 use serde::{Deserialize, Serialize};
 
 use crate::ids::{DepartmentSlug, HotelSlug, UserId};
-use hours::AfterHoursWindow;
+use hours::{AfterHoursWindow, ResponseSla};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Department {
@@ -39,6 +40,24 @@ pub struct Department {
     pub active: bool,
     pub created_at: Timestamp,
     pub updated_at: Timestamp,
+}
+
+impl Department {
+    /// The SLA of a request made to this department at `now`.
+    pub fn response_sla(&self, zone: &TimeZone, now: Timestamp) -> ResponseSla {
+        let after_hours = hours::is_after_hours(&self.after_hours, zone, now);
+        let minutes = if after_hours {
+            self.after_hours_sla_minutes
+        } else {
+            self.response_sla_minutes
+        };
+        ResponseSla {
+            after_hours,
+            response_due_at: now
+                .saturating_add(SignedDuration::from_mins(i64::from(minutes)))
+                .unwrap_or(now),
+        }
+    }
 }
 
 /// The booking lead of a department that was not given one.

@@ -17,7 +17,7 @@ use super::{PushMessage, PushSubscription, remove};
 use crate::app::App;
 use crate::delivery::webpush::Pushed;
 use crate::error::{Conflict, Error, Result};
-use crate::notifications::NotificationKind;
+use crate::notifications::model::NotificationKind;
 
 /// A claim older than this was abandoned and may be taken again (well past the consumer's
 /// longest run: one push timeout, the pushes at once).

@@ -18,7 +18,7 @@ use crate::delivery::destinations::Refusal;
 use crate::delivery::webpush::{Push, browser_keys};
 use crate::error::{Conflict, Error, Result};
 use crate::ids::{NotificationId, UserId};
-use crate::notifications::Notification;
+use crate::notifications::model::Notification;
 use crate::store::{Retry, Write};
 
 pub use model::{MAX_SUBSCRIPTIONS, PushClaim, PushSubscription, SubscriptionId, Subscriptions};

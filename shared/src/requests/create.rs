@@ -14,7 +14,6 @@ use super::{
     timers_of,
 };
 use crate::app::App;
-use crate::departments::hours::response_sla;
 use crate::error::{Error, Result};
 use crate::guards;
 use crate::hotels::{self, TimeZoneName};
@@ -150,11 +149,9 @@ async fn create(
     let department = department
         .filter(|d| d.active)
         .ok_or_else(|| Error::field("department", "not a department of this hotel"))?;
-    let sla = response_sla(&department, &hotel_record.timezone.zone(), now).before_booking(
-        body.requested_for,
-        department.booking_lead_minutes,
-        now,
-    );
+    let sla = department
+        .response_sla(&hotel_record.timezone.zone(), now)
+        .before_booking(body.requested_for, department.booking_lead_minutes, now);
 
     let request = ServiceRequest {
         id: RequestId::generate(),
