@@ -118,8 +118,9 @@ describe("web push and the installable app", () => {
       .toBe(true);
     expect(delivered?.encoding).toBe("aes128gcm");
     const payload = push.decrypt(Buffer.from(delivered?.body ?? []));
-    const message = JSON.parse(payload) as { title: string; body: string; request: string };
+    const message = JSON.parse(payload) as { title: string; body: string; hotel: string; request: string };
     expect(message.request).toBe(id);
+    expect(message.hotel).toBe("demo");
     expect(message.body).toBe(details);
 
     const cdp = await context.newCDPSession(page);
@@ -134,9 +135,15 @@ describe("web push and the installable app", () => {
         worker.evaluate("self.registration.getNotifications().then((all) => all.map((n) => n.title))"),
       )
       .toContain(message.title);
+    const opened: string[] = [];
+    page.on("framenavigated", (frame) => {
+      if (frame === page.mainFrame()) opened.push(new URL(frame.url()).pathname);
+    });
     await worker.evaluate(`self.registration.getNotifications().then(([shown]) =>
       self.dispatchEvent(new NotificationEvent("notificationclick", { notification: shown })))`);
     await page.waitForURL(`**/staff/hotels/demo/requests/${id}`);
+    // Straight to the request's page in its hotel, with no stop on the way.
+    expect(opened).toEqual([`/staff/hotels/demo/requests/${id}`]);
     await page.getByText(details).waitFor();
     await context.close();
   });

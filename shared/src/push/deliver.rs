@@ -17,6 +17,7 @@ use super::{PushMessage, PushSubscription, remove};
 use crate::app::App;
 use crate::delivery::webpush::Pushed;
 use crate::error::{Error, Result};
+use crate::ids::HotelSlug;
 use crate::notifications::{Notification, NotificationKind};
 
 /// A claim older than this was abandoned and may be taken again (well past the consumer's
@@ -38,12 +39,14 @@ pub enum PushClaim {
     Busy,
 }
 
-/// What the service worker receives.
+/// What the service worker receives (docs/data-model.md, "Web push payload"): the hotel and
+/// the request together name the page a click opens.
 #[derive(Serialize)]
 struct Payload<'a> {
     title: &'a str,
     body: &'a str,
     kind: NotificationKind,
+    hotel: &'a HotelSlug,
     request: Option<String>,
     notification: String,
 }
@@ -84,6 +87,7 @@ pub async fn consume(app: &App, message: SqsMessage) -> Result<()> {
         title: &notice.title,
         body: &notice.body,
         kind: notice.kind,
+        hotel: &notice.hotel,
         request: notice.request.map(|r| r.to_string()),
         notification: notice.id.to_string(),
     })

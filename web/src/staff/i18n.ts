@@ -309,8 +309,6 @@ const en = {
     "The browser blocks notifications for this site. Allow them in its site settings, then try again.",
   "push.unsupported":
     "This browser cannot show notifications from the hotel. On an iPhone, add this app to the Home Screen first.",
-  "request.missing":
-    "This request is not in any of your hotels. It may belong to a department you do not work.",
   "offline.banner":
     "You are offline. What you see may be out of date; it updates again when the connection is back.",
 
