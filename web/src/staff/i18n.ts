@@ -319,6 +319,7 @@ const en = {
   "notifications.empty": "No notifications.",
   "notifications.new": "New",
 
+  "error.tooLarge": "This file is too large. Upload an image of at most 10 MB.",
   "error.network": "No connection. Check the network and try again.",
   "error.unavailable": "The service is busy. Try again in a moment.",
   "error.credentials":
