@@ -227,7 +227,7 @@ describe("admin screens", () => {
     await snapshot(page, "68-logo-uploading");
     release();
     await field.getByText("Picture saved.").waitFor();
-    expect(await field.getByRole("progressbar").count()).toBe(0);
+    await expect.poll(() => field.getByRole("progressbar").count()).toBe(0);
     await page.unroute("**/api/v1/hotels/demo/admin/logo");
 
     const hotel = (await (await fetch(`${origin}/api/v1/hotels/demo`)).json()) as {
