@@ -290,6 +290,8 @@ const en = {
   "dashboard.openByStatus": "Open requests by status",
   "dashboard.openByDepartment": "Open requests by department",
   "dashboard.todayTitle": "Today",
+  "dashboard.todayByStatus": "Asked today, where they are now",
+  "dashboard.todayByDepartment": "Asked today, by department",
   "dashboard.weekTitle": "The last 7 days",
   "dashboard.nothing": "Nothing open.",
   "dashboard.ackMedian": "Time to acknowledge, median",
