@@ -141,7 +141,9 @@ function ExperienceForm(props: {
   const e = props.experience;
   const prefix = e ? `exp-${e.id}` : "exp-new";
   const departments = hotels.value[props.hotel]?.departments ?? [];
-  const [department, setDepartment] = useState(e?.department ?? departments[0]?.slug ?? "");
+  const [picked, setDepartment] = useState(e?.department ?? null);
+  // The hotel's departments may arrive after the form opens: until one is picked, the first.
+  const department = picked ?? departments[0]?.slug ?? "";
   const [name, setName] = useState(e?.name ?? "");
   const [description, setDescription] = useState(e?.description ?? "");
   const [category, setCategory] = useState(e?.category ?? "");
