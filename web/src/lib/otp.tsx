@@ -1,7 +1,7 @@
 // The phone-code step both apps' logins share: the phone field, the 6-digit code field (the
 // right input types and `autocomplete` tokens, its hint and refusal read with it), and a form
 // that submits without reloading and leaves checking to the server's words. Each app brings
-// its own words.
+// its own words, under the same keys (`say` is its `t`).
 import type { ComponentChildren, RefObject } from "preact";
 import { Field } from "./ui";
 
@@ -20,15 +20,20 @@ export function SubmitForm(props: { onSubmit: () => void; children: ComponentChi
   );
 }
 
-interface Words {
-  label: string;
-  hint: string;
+interface Input {
   error: string | null;
+  value: string;
+  onInput: (value: string) => void;
 }
 
-export function PhoneField(props: Words & { value: string; onInput: (value: string) => void }) {
+export function PhoneField(props: Input & { say: (key: "login.phone" | "login.phoneHint") => string }) {
   return (
-    <Field id="phone" label={props.label} hint={props.hint} error={props.error}>
+    <Field
+      id="phone"
+      label={props.say("login.phone")}
+      hint={props.say("login.phoneHint")}
+      error={props.error}
+    >
       {(aria) => (
         <input
           id="phone"
@@ -48,14 +53,13 @@ export function PhoneField(props: Words & { value: string; onInput: (value: stri
 
 /** The code: digits only, at most 6, offered by the phone's keyboard from the message. */
 export function CodeField(
-  props: Words & {
-    value: string;
-    onInput: (value: string) => void;
+  props: Input & {
+    say: (key: "login.code" | "login.codeHint") => string;
     inputRef: RefObject<HTMLInputElement | null>;
   },
 ) {
   return (
-    <Field id="code" label={props.label} hint={props.hint} error={props.error}>
+    <Field id="code" label={props.say("login.code")} hint={props.say("login.codeHint")} error={props.error}>
       {(aria) => (
         <input
           ref={props.inputRef}

@@ -90,13 +90,7 @@ export function Login(props: { room: Room; onLoggedIn: () => Promise<void> }) {
       <section class="card" aria-labelledby="login-title">
         <h2 id="login-title">{t("login.title")}</h2>
         <SubmitForm onSubmit={() => void send()}>
-          <PhoneField
-            label={t("login.phone")}
-            hint={t("login.phoneHint")}
-            error={phoneError}
-            value={phone}
-            onInput={setPhone}
-          />
+          <PhoneField say={t} error={phoneError} value={phone} onInput={setPhone} />
           {general ? <Notice kind="error">{general}</Notice> : null}
           {wait > 0 ? <Notice kind="info">{t("login.resendIn", { time: duration(wait) })}</Notice> : null}
           <button class="button button-block" type="submit" disabled={busy || wait > 0}>
@@ -115,14 +109,7 @@ export function Login(props: { room: Room; onLoggedIn: () => Promise<void> }) {
       </Notice>
       {smsComing ? <Notice kind="info">{t("login.smsComing")}</Notice> : null}
       <SubmitForm onSubmit={() => void verify()}>
-        <CodeField
-          label={t("login.code")}
-          hint={t("login.codeHint")}
-          error={codeError}
-          value={code}
-          onInput={setCode}
-          inputRef={codeInput}
-        />
+        <CodeField say={t} error={codeError} value={code} onInput={setCode} inputRef={codeInput} />
         <Field id="name" label={t("login.name")}>
           {(aria) => (
             <input

@@ -144,13 +144,7 @@ function CodeLogin(props: { onDone: () => Promise<void> }) {
   if (!sent) {
     return (
       <SubmitForm onSubmit={() => void send()}>
-        <PhoneField
-          label={t("login.phone")}
-          hint={t("login.phoneHint")}
-          error={phoneError}
-          value={phone}
-          onInput={setPhone}
-        />
+        <PhoneField say={t} error={phoneError} value={phone} onInput={setPhone} />
         {general ? <Notice kind="error">{general}</Notice> : null}
         <button class="button button-block" type="submit" disabled={busy}>
           {busy ? t("login.working") : t("login.send")}
@@ -161,14 +155,7 @@ function CodeLogin(props: { onDone: () => Promise<void> }) {
   return (
     <SubmitForm onSubmit={() => void verify()}>
       <Notice kind="success">{sent}</Notice>
-      <CodeField
-        label={t("login.code")}
-        hint={t("login.codeHint")}
-        error={codeError}
-        value={code}
-        onInput={setCode}
-        inputRef={codeInput}
-      />
+      <CodeField say={t} error={codeError} value={code} onInput={setCode} inputRef={codeInput} />
       {general ? <Notice kind="error">{general}</Notice> : null}
       <button class="button button-block" type="submit" disabled={busy}>
         {busy ? t("login.working") : t("login.submit")}
