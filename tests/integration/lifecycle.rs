@@ -953,3 +953,68 @@ async fn a_booking_is_inside_the_stay_starts_from_no_status_and_is_not_reminded_
     let (_, activity) = history(&stack, id).await;
     assert!(activity.iter().all(|a| a.kind != ActivityKind::Reminder));
 }
+
+#[tokio::test]
+async fn staff_see_who_acknowledged_and_who_is_assigned_by_name_only() {
+    let stack = Stack::demo().await;
+    let mut guest = stack.guest("demo", "101").await;
+    let id = ask(
+        &mut guest,
+        json!({ "department": "housekeeping", "details": "Iron" }),
+    )
+    .await;
+    let mut manager = stack.staff("manager@demo.test").await;
+    let sam = stack.user("staff@demo.test").await;
+    let path = format!("/hotels/demo/admin/requests/{id}");
+    let (status, body) = manager
+        .post(&format!("{path}/acknowledge"), json!({}))
+        .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["acknowledged_by_name"], "Mario Manager");
+    let (status, body) = manager
+        .send(http::Method::PATCH, &path, json!({ "assignee": sam.id }))
+        .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["assignee_name"], "Sam Staff");
+
+    // Sam is STAFF: the hotel's members are not his to read, but the request names both.
+    let staff = stack.staff("staff@demo.test").await;
+    let (status, _) = staff.get("/hotels/demo/admin/members").await;
+    assert_eq!(status, 403);
+    let (status, detail) = staff.get(&path).await;
+    assert_eq!(status, 200, "{detail}");
+    let (status, listed) = staff
+        .get("/hotels/demo/admin/requests?department=housekeeping")
+        .await;
+    assert_eq!(status, 200, "{listed}");
+    let item = listed["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["id"] == id.to_string())
+        .cloned()
+        .unwrap();
+    let manager_user = stack.user("manager@demo.test").await;
+    for view in [&detail["request"], &item] {
+        assert_eq!(view["acknowledged_by_name"], "Mario Manager", "{view}");
+        assert_eq!(view["assignee_name"], "Sam Staff", "{view}");
+        let text = view.to_string();
+        for private in [
+            manager_user.phone.as_ref().map(ToString::to_string),
+            manager_user.email.as_ref().map(ToString::to_string),
+            sam.phone.as_ref().map(ToString::to_string),
+            sam.email.as_ref().map(ToString::to_string),
+        ]
+        .into_iter()
+        .flatten()
+        {
+            assert!(!text.contains(&private), "{private} leaked: {text}");
+        }
+    }
+
+    // A member of another hotel learns nothing of it, names included.
+    let stranger = stack.staff("staff@demo-annex.test").await;
+    let (status, body) = stranger.get(&path).await;
+    assert!(status == 403 || status == 404, "{status} {body}");
+    assert!(!body.to_string().contains("Mario Manager"), "{body}");
+}

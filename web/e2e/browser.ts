@@ -249,3 +249,17 @@ export function png(width: number, height: number, rgb: [number, number, number]
     chunk("IEND", Buffer.alloc(0)),
   ]);
 }
+
+/** Counts the chimes the page plays (each chime starts two tones). */
+export async function countChimes(page: Page) {
+  await page.addInitScript(() => {
+    const counted = window as unknown as { tones: number };
+    counted.tones = 0;
+    const original = AudioContext.prototype.createOscillator;
+    AudioContext.prototype.createOscillator = function (this: AudioContext) {
+      counted.tones += 1;
+      return original.call(this);
+    };
+  });
+  return async () => (await page.evaluate(() => (window as unknown as { tones: number }).tones)) / 2;
+}

@@ -11,6 +11,7 @@ import {
   expectAccessible,
   guestIn,
   newPhone,
+  origin,
   phone,
   png,
   room,
@@ -186,6 +187,71 @@ describe("admin screens", () => {
     const pdf = await page.pdf({ format: "A4" });
     expect(pdf.subarray(0, 4).toString()).toBe("%PDF");
     await page.context().close();
+  });
+
+  it("uploads the hotel's logo with a preview and progress, says why a file is refused, and guests see it", async () => {
+    const page = await asAdmin("/staff/hotels/demo/admin/settings");
+    const logo = page.getByLabel("Logo");
+    const field = page.locator(".image-field");
+    await logo.setInputFiles({
+      name: "notes.txt",
+      mimeType: "text/plain",
+      buffer: Buffer.from("not a picture"),
+    });
+    await field.getByRole("alert").getByText("Upload a JPEG, PNG or WebP image.").waitFor();
+    // Over the 10 MB the server takes: refused before it is read as an image.
+    const huge = Buffer.concat([png(8, 8, [0, 0, 0]), Buffer.alloc(11 * 1024 * 1024)]);
+    await logo.setInputFiles({ name: "huge.png", mimeType: "image/png", buffer: huge });
+    await field
+      .getByRole("alert")
+      .getByText("This file is too large. Upload an image of at most 10 MB.")
+      .waitFor();
+
+    // The answer held back a moment, so that the preview and the progress bar can be seen.
+    let release = () => undefined as void;
+    const held = new Promise<void>((done) => (release = done));
+    await page.route("**/api/v1/hotels/demo/admin/logo", async (route) => {
+      await held;
+      await route.continue();
+    });
+    await logo.setInputFiles({
+      name: "logo.png",
+      mimeType: "image/png",
+      buffer: png(240, 120, [160, 40, 40]),
+    });
+    await field.getByRole("progressbar", { name: "Uploading the picture" }).waitFor();
+    const preview = field.getByRole("img", { name: "The picture as it will be shown" });
+    expect(await preview.getAttribute("src")).toMatch(/^data:image\/png;base64,/);
+    expect(await field.getByRole("alert").count()).toBe(0);
+    await expectAccessible(page);
+    await snapshot(page, "68-logo-uploading");
+    release();
+    await field.getByText("Picture saved.").waitFor();
+    await expect.poll(() => field.getByRole("progressbar").count()).toBe(0);
+    await page.unroute("**/api/v1/hotels/demo/admin/logo");
+
+    const hotel = (await (await fetch(`${origin}/api/v1/hotels/demo`)).json()) as {
+      branding: { logo_url: string | null };
+    };
+    const url = hotel.branding.logo_url;
+    expect(url).toMatch(/\/logo\//);
+    await page.reload();
+    await expect.poll(() => preview.getAttribute("src")).toBe(url);
+    await expect
+      .poll(() => preview.evaluate((img) => (img as HTMLImageElement).naturalWidth))
+      .toBeGreaterThan(0);
+    await page.context().close();
+
+    // The guest app's masthead shows it from the room's page on.
+    const guest = await phone(browser());
+    const scan = await guest.newPage();
+    await scan.goto(`/scan/${room("demo", "101")}`);
+    const shown = scan.locator("header img.logo");
+    await expect.poll(() => shown.getAttribute("src")).toBe(url);
+    await expect
+      .poll(() => shown.evaluate((img) => (img as HTMLImageElement).naturalWidth))
+      .toBeGreaterThan(0);
+    await guest.close();
   });
 
   it("saves the hotel's settings and ends a guest's stay early", async () => {

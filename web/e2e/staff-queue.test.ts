@@ -8,6 +8,7 @@ import { describe, expect, it } from "vitest";
 import {
   ask,
   asStaff,
+  countChimes,
   desktop,
   expectAccessible,
   guestIn,
@@ -20,20 +21,6 @@ import {
 } from "./browser";
 
 const browser = useBrowser();
-
-/** Counts the chimes the page plays (each chime starts two tones). */
-async function countChimes(page: Page) {
-  await page.addInitScript(() => {
-    const counted = window as unknown as { tones: number };
-    counted.tones = 0;
-    const original = AudioContext.prototype.createOscillator;
-    AudioContext.prototype.createOscillator = function (this: AudioContext) {
-      counted.tones += 1;
-      return original.call(this);
-    };
-  });
-  return async () => (await page.evaluate(() => (window as unknown as { tones: number }).tones)) / 2;
-}
 
 const rowOf = (page: Page, text: string) => page.getByRole("listitem").filter({ hasText: text });
 

@@ -5,6 +5,7 @@ import { describe, expect, it } from "vitest";
 import {
   api,
   ask,
+  asStaff,
   desktop,
   expectAccessible,
   guestIn,
@@ -12,6 +13,7 @@ import {
   room,
   snapshot,
   staffLogIn,
+  staffToken,
   useBrowser,
 } from "./browser";
 
@@ -141,6 +143,35 @@ describe("the notifications centre", () => {
     await page.getByText("0 unread").waitFor();
     expect(await page.getByRole("link", { name: /^Notifications\s*\d+/ }).count()).toBe(0);
     expect(await page.getByRole("button", { name: "Mark all read" }).isDisabled()).toBe(true);
+    await context.close();
+  });
+
+  it("names the colleague who acknowledged and the one assigned to a STAFF member, in the queue and on the page", async () => {
+    const details = `Bring an adaptor ${Date.now()}`;
+    const id = await ask(await guestIn(room("demo", "102")), "housekeeping", details);
+    const manager = await staffToken("manager@demo.test");
+    const path = `/hotels/demo/admin/requests/${id}`;
+    expect((await asStaff(manager, "POST", `${path}/acknowledge`)).status).toBe(200);
+    const members = await asStaff(manager, "GET", "/hotels/demo/admin/members");
+    const sam = (members.body?.items as Array<{ user: string; name: string }>).find(
+      (m) => m.name === "Sam Staff",
+    );
+    expect((await asStaff(manager, "PATCH", path, { assignee: sam?.user })).status).toBe(200);
+
+    const context = await phone(browser());
+    const page = await context.newPage();
+    await staffLogIn(page, "staff@demo.test");
+    const row = page.getByRole("listitem").filter({ hasText: details });
+    await row.getByText("Acknowledged by Mario Manager").waitFor();
+    await row.getByText("Assigned to Sam Staff").waitFor();
+    await row.getByRole("link").click();
+    await page.waitForURL(`**/staff/hotels/demo/requests/${id}`);
+    const facts = page.getByRole("region", { name: "The request" });
+    await expect
+      .poll(async () => (await facts.locator("dt, dd").allTextContents()).join("|"))
+      .toContain("Acknowledged by|Mario Manager|Assigned to|You");
+    expect(await page.getByText("a colleague").count()).toBe(0);
+    await expectAccessible(page);
     await context.close();
   });
 });

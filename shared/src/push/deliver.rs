@@ -17,18 +17,21 @@ use super::{PushMessage, PushSubscription, remove};
 use crate::app::App;
 use crate::delivery::webpush::Pushed;
 use crate::error::{Conflict, Error, Result};
+use crate::ids::HotelSlug;
 use crate::notifications::model::NotificationKind;
 
 /// A claim older than this was abandoned and may be taken again (well past the consumer's
 /// longest run: one push timeout, the pushes at once).
 pub const CLAIM_TIMEOUT: SignedDuration = SignedDuration::from_secs(60);
 
-/// What the service worker receives.
+/// What the service worker receives (docs/data-model.md, "Web push payload"): the hotel and
+/// the request together name the page a click opens.
 #[derive(Serialize)]
 struct Payload<'a> {
     title: &'a str,
     body: &'a str,
     kind: NotificationKind,
+    hotel: &'a HotelSlug,
     request: Option<String>,
     notification: String,
 }
@@ -66,6 +69,7 @@ pub async fn consume(app: &App, body: String) -> Result<()> {
         title: &notice.title,
         body: &notice.body,
         kind: notice.kind,
+        hotel: &notice.hotel,
         request: notice.request.map(|r| r.to_string()),
         notification: notice.id.to_string(),
     })

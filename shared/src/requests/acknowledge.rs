@@ -67,6 +67,7 @@ async fn acknowledge(
     next.status = Status::Acknowledged;
     next.acknowledged_at = Some(now);
     next.acknowledged_by = Some(staff.id);
+    next.acknowledged_by_name = Some(staff.name.clone());
     let activity = Activity::new(
         &next,
         ActivityKind::Acknowledged,

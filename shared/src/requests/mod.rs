@@ -68,7 +68,13 @@ pub struct ServiceRequest {
     pub response_due_at: Timestamp,
     pub acknowledged_at: Option<Timestamp>,
     pub acknowledged_by: Option<UserId>,
+    /// Who acknowledged and who is assigned, by name as they were then: colleagues who may not
+    /// read the hotel's members see a name, never a phone or an email.
+    #[serde(default)]
+    pub acknowledged_by_name: Option<String>,
     pub assignee: Option<UserId>,
+    #[serde(default)]
+    pub assignee_name: Option<String>,
     pub confirmation_reason: Option<String>,
     #[serde(default)]
     pub escalation_level: u8,

@@ -130,6 +130,7 @@ async fn apply(
         {
             next.acknowledged_at = Some(now);
             next.acknowledged_by = Some(staff.id);
+            next.acknowledged_by_name = Some(staff.name.clone());
         }
         if matches!(to, Status::Confirmed | Status::Declined) {
             next.confirmation_reason = reason.clone();
@@ -164,6 +165,7 @@ async fn apply(
             None => "No longer assigned.".to_owned(),
         };
         next.assignee = wanted.as_ref().map(|a| a.membership.user);
+        next.assignee_name = wanted.as_ref().map(|a| a.name.clone());
         activities.push(Activity::new(&next, ActivityKind::Assigned, actor, now).text(Some(text)));
     }
     if let Some(priority) = changes.priority.filter(|p| *p != request.priority) {

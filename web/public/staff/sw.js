@@ -71,15 +71,19 @@ self.addEventListener("push", (event) => {
       body: data.body || "",
       tag: data.notification,
       icon: "/staff/icon.svg",
-      data: { request: data.request || null },
+      data: { hotel: data.hotel || null, request: data.request || null },
     }),
   );
 });
 
 self.addEventListener("notificationclick", (event) => {
   event.notification.close();
-  const request = event.notification.data && event.notification.data.request;
-  const target = request ? `/staff/requests/${request}` : "/staff/notifications";
+  // The payload names the hotel and the request (docs/data-model.md): their page, at once.
+  const { hotel, request } = event.notification.data || {};
+  const target =
+    hotel && request
+      ? `/staff/hotels/${encodeURIComponent(hotel)}/requests/${encodeURIComponent(request)}`
+      : "/staff/notifications";
   event.waitUntil(
     (async () => {
       const windows = await self.clients.matchAll({ type: "window", includeUncontrolled: true });

@@ -11,7 +11,6 @@ import { ChooseHotel } from "./login/ChooseHotel";
 import { Login } from "./login/Login";
 import { Notifications } from "./notifications/Notifications";
 import { Queue } from "./queue/Queue";
-import { FindRequest } from "./request/FindRequest";
 import { RequestPage } from "./request/RequestPage";
 import { arrival, homeOf, me } from "./state";
 
@@ -78,7 +77,6 @@ function Routes() {
       <Route path={`${h}/admin/qr-codes`} component={QrCodes} />
       <Route path={`${h}/admin/qr-codes/sheet`} component={QrSheet} />
       <Route path={`${h}/admin/settings`} component={Settings} />
-      <Route path="/staff/requests/:id" component={FindRequest} />
       <Route path="/staff/notifications" component={Notifications} />
       <Route path="/staff/operator" component={Operator} />
       <Route default component={NotFound} />

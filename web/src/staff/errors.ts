@@ -18,6 +18,7 @@ const BY_CODE: Record<string, Key> = {
   request_closed: "error.closed",
   invalid_transition: "error.moved",
   request_changed: "error.moved",
+  payload_too_large: "error.tooLarge",
 };
 
 export function messageOf(error: unknown): string {

@@ -91,6 +91,7 @@ const en = {
   "queue.afterHoursBadge": "After hours",
   "queue.acknowledge": "Acknowledge",
   "queue.acknowledgedBy": "Acknowledged by {name}",
+  "queue.assignedTo": "Assigned to {name}",
   "queue.waiting": "{count} new waiting: the alert sounds until someone acknowledges.",
   "queue.waitingMuted": "{count} new waiting (sound muted on this device).",
   "queue.mute": "Mute the alert on this device",
@@ -128,10 +129,10 @@ const en = {
   "request.asked": "Asked for",
   "request.for": "Wanted for",
   "request.created": "Asked at",
+  "request.acknowledgedBy": "Acknowledged by",
   "request.assignee": "Assigned to",
   "request.nobody": "Nobody yet",
   "request.you": "You",
-  "request.colleague": "a colleague",
   "request.system": "Concierge",
   "request.reason": "Reason",
   "request.actions": "Move it on",
@@ -155,7 +156,6 @@ const en = {
   "history.created": "{actor} asked",
   "history.acknowledged": "{actor} acknowledged",
   "history.moved": "{actor} moved it from {from} to {to}",
-  "history.assigned": "{actor} assigned it to {name}",
   "history.priority": "{actor} changed the priority to {priority}",
   "history.note": "{actor} added a note",
   "history.escalated": "Escalated: nobody acknowledged in time",
@@ -290,6 +290,8 @@ const en = {
   "dashboard.openByStatus": "Open requests by status",
   "dashboard.openByDepartment": "Open requests by department",
   "dashboard.todayTitle": "Today",
+  "dashboard.todayByStatus": "Asked today, where they are now",
+  "dashboard.todayByDepartment": "Asked today, by department",
   "dashboard.weekTitle": "The last 7 days",
   "dashboard.nothing": "Nothing open.",
   "dashboard.ackMedian": "Time to acknowledge, median",
@@ -309,8 +311,6 @@ const en = {
     "The browser blocks notifications for this site. Allow them in its site settings, then try again.",
   "push.unsupported":
     "This browser cannot show notifications from the hotel. On an iPhone, add this app to the Home Screen first.",
-  "request.missing":
-    "This request is not in any of your hotels. It may belong to a department you do not work.",
   "offline.banner":
     "You are offline. What you see may be out of date; it updates again when the connection is back.",
 
@@ -321,6 +321,7 @@ const en = {
   "notifications.empty": "No notifications.",
   "notifications.new": "New",
 
+  "error.tooLarge": "This file is too large. Upload an image of at most 10 MB.",
   "error.network": "No connection. Check the network and try again.",
   "error.unavailable": "The service is busy. Try again in a moment.",
   "error.credentials":

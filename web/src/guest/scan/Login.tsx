@@ -4,6 +4,7 @@
 import { useEffect, useRef, useState } from "preact/hooks";
 import { api, ApiError, type Reply } from "../../lib/api/client";
 import { duration } from "../../lib/format";
+import { CodeField, PhoneField, SubmitForm } from "../../lib/otp";
 import { Field, Notice } from "../../lib/ui";
 import { fieldError, messageOf } from "../errors";
 import { t } from "../i18n";
@@ -88,34 +89,14 @@ export function Login(props: { room: Room; onLoggedIn: () => Promise<void> }) {
     return (
       <section class="card" aria-labelledby="login-title">
         <h2 id="login-title">{t("login.title")}</h2>
-        <form
-          onSubmit={(e) => {
-            e.preventDefault();
-            void send();
-          }}
-          noValidate
-        >
-          <Field id="phone" label={t("login.phone")} hint={t("login.phoneHint")} error={phoneError}>
-            {(aria) => (
-              <input
-                id="phone"
-                name="phone"
-                type="tel"
-                autocomplete="tel"
-                inputMode="tel"
-                required
-                value={phone}
-                {...aria}
-                onInput={(e) => setPhone(e.currentTarget.value)}
-              />
-            )}
-          </Field>
+        <SubmitForm onSubmit={() => void send()}>
+          <PhoneField say={t} error={phoneError} value={phone} onInput={setPhone} />
           {general ? <Notice kind="error">{general}</Notice> : null}
           {wait > 0 ? <Notice kind="info">{t("login.resendIn", { time: duration(wait) })}</Notice> : null}
           <button class="button button-block" type="submit" disabled={busy || wait > 0}>
             {busy ? t("login.sending") : t("login.send")}
           </button>
-        </form>
+        </SubmitForm>
       </section>
     );
   }
@@ -127,31 +108,8 @@ export function Login(props: { room: Room; onLoggedIn: () => Promise<void> }) {
         {sent.channel === "SMS" ? t("login.sentSms", { phone }) : t("login.sentWhatsapp", { phone })}
       </Notice>
       {smsComing ? <Notice kind="info">{t("login.smsComing")}</Notice> : null}
-      <form
-        onSubmit={(e) => {
-          e.preventDefault();
-          void verify();
-        }}
-        noValidate
-      >
-        <Field id="code" label={t("login.code")} hint={t("login.codeHint")} error={codeError}>
-          {(aria) => (
-            <input
-              ref={codeInput}
-              id="code"
-              name="code"
-              type="text"
-              autocomplete="one-time-code"
-              inputMode="numeric"
-              pattern="[0-9]{6}"
-              maxLength={6}
-              required
-              value={code}
-              {...aria}
-              onInput={(e) => setCode(e.currentTarget.value.replace(/\D/g, ""))}
-            />
-          )}
-        </Field>
+      <SubmitForm onSubmit={() => void verify()}>
+        <CodeField say={t} error={codeError} value={code} onInput={setCode} inputRef={codeInput} />
         <Field id="name" label={t("login.name")}>
           {(aria) => (
             <input
@@ -170,7 +128,7 @@ export function Login(props: { room: Room; onLoggedIn: () => Promise<void> }) {
         <button class="button button-block" type="submit" disabled={busy}>
           {busy ? t("login.verifying") : t("login.verify")}
         </button>
-      </form>
+      </SubmitForm>
       <div class="row">
         {wait > 0 ? (
           <p class="hint" role="status">

@@ -1232,7 +1232,11 @@ export interface components {
             response_due_at: number;
             acknowledged_at: components["schemas"]["NullableTimestamp"];
             acknowledged_by: components["schemas"]["Ulid"] | null;
+            /** @description The acknowledger's name as it was then (what colleagues see, never a phone or email). */
+            acknowledged_by_name: string | null;
             assignee: components["schemas"]["Ulid"] | null;
+            /** @description The assignee's name in this hotel as it was when assigned. */
+            assignee_name: string | null;
             confirmation_reason: string | null;
             escalation_level: number;
             escalated_at: components["schemas"]["NullableTimestamp"];

@@ -2,12 +2,11 @@
 // overnight window shown as such, 22:00–07:00), and whom an escalation tells.
 import { useState } from "preact/hooks";
 import { api, type Schemas } from "../../lib/api/client";
-import { Loading, Notice, Title } from "../../lib/ui";
-import { messageOf } from "../errors";
+import { Title } from "../../lib/ui";
 import { WithMember } from "../guard";
 import { t } from "../i18n";
 import { hotelDetails } from "../state";
-import { Form, TextInput, useAction, useList } from "./common";
+import { Checklist, Form, ListState, SaveRow, TextInput, useAction, useList } from "./common";
 import { describeHours, isOvernight, WEEKDAYS, type Window } from "./hours";
 
 type Department = Schemas["Department"];
@@ -36,9 +35,7 @@ function DepartmentsScreen(props: { hotel: string }) {
   return (
     <>
       <Title>{t("nav.departments")}</Title>
-      {list.error ? <Notice kind="error">{messageOf(list.error)}</Notice> : null}
-      {action.notices}
-      {list.items === null ? <Loading label={t("app.loading")} /> : null}
+      <ListState list={list} notices={action.notices} />
       <ul class="plain-list">
         {list.items?.map((d) => (
           <li key={d.slug} class="card">
@@ -276,35 +273,13 @@ function DepartmentForm(props: {
           ) : null}
         </div>
       </fieldset>
-      <fieldset>
-        <legend>{t("departments.contacts")}</legend>
-        {props.members
-          .filter((m) => m.active)
-          .map((m) => (
-            <label class="check" key={m.user}>
-              <input
-                type="checkbox"
-                checked={contacts.includes(m.user)}
-                onChange={(e) => {
-                  const on = e.currentTarget.checked;
-                  setContacts((all) => (on ? [...all, m.user] : all.filter((c) => c !== m.user)));
-                }}
-              />
-              {m.name}
-            </label>
-          ))}
-      </fieldset>
-      {action.notices}
-      <div class="row">
-        <button class="button" type="submit" disabled={action.busy}>
-          {d ? t("common.save") : t("departments.create")}
-        </button>
-        {props.onCancel ? (
-          <button type="button" class="button button-quiet" onClick={props.onCancel}>
-            {t("common.cancel")}
-          </button>
-        ) : null}
-      </div>
+      <Checklist
+        legend={t("departments.contacts")}
+        options={props.members.filter((m) => m.active).map((m) => ({ value: m.user, label: m.name }))}
+        chosen={contacts}
+        onChange={setContacts}
+      />
+      <SaveRow action={action} submit={d ? undefined : t("departments.create")} onCancel={props.onCancel} />
     </Form>
   );
 }

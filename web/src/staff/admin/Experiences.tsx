@@ -2,12 +2,11 @@
 // deactivated, each with its picture (previewed, uploaded with progress, refusals in words).
 import { useState } from "preact/hooks";
 import { api, type Schemas } from "../../lib/api/client";
-import { Loading, Notice, Title } from "../../lib/ui";
-import { messageOf } from "../errors";
+import { Title } from "../../lib/ui";
 import { WithMember } from "../guard";
 import { t } from "../i18n";
 import { departmentName, hotels } from "../state";
-import { Form, ImageUpload, TextInput, useAction, useList } from "./common";
+import { Form, ImageUpload, ListState, SaveRow, SelectField, TextInput, useAction, useList } from "./common";
 
 type Experience = Schemas["Experience"];
 
@@ -48,9 +47,7 @@ function ExperiencesScreen(props: { hotel: string }) {
   return (
     <>
       <Title>{t("nav.experiences")}</Title>
-      {list.error ? <Notice kind="error">{messageOf(list.error)}</Notice> : null}
-      {action.notices}
-      {list.items === null ? <Loading label={t("app.loading")} /> : null}
+      <ListState list={list} notices={action.notices} />
       <ol class="plain-list" aria-label={t("nav.experiences")}>
         {items.map((e, i) => (
           <li key={e.id} class="card experience-row">
@@ -144,7 +141,9 @@ function ExperienceForm(props: {
   const e = props.experience;
   const prefix = e ? `exp-${e.id}` : "exp-new";
   const departments = hotels.value[props.hotel]?.departments ?? [];
-  const [department, setDepartment] = useState(e?.department ?? departments[0]?.slug ?? "");
+  const [picked, setDepartment] = useState(e?.department ?? null);
+  // The hotel's departments may arrive after the form opens: until one is picked, the first.
+  const department = picked ?? departments[0]?.slug ?? "";
   const [name, setName] = useState(e?.name ?? "");
   const [description, setDescription] = useState(e?.description ?? "");
   const [category, setCategory] = useState(e?.category ?? "");
@@ -180,20 +179,18 @@ function ExperienceForm(props: {
           })
       }
     >
-      <div class="field">
-        <label for={`${prefix}-department`}>{t("queue.department")}</label>
-        <select
-          id={`${prefix}-department`}
-          value={department}
-          onChange={(ev) => setDepartment(ev.currentTarget.value)}
-        >
-          {departments.map((d) => (
-            <option key={d.slug} value={d.slug}>
-              {d.name}
-            </option>
-          ))}
-        </select>
-      </div>
+      <SelectField
+        id={`${prefix}-department`}
+        label={t("queue.department")}
+        value={department}
+        onChange={setDepartment}
+      >
+        {departments.map((d) => (
+          <option key={d.slug} value={d.slug}>
+            {d.name}
+          </option>
+        ))}
+      </SelectField>
       <TextInput
         id={`${prefix}-name`}
         label={t("experiences.name")}
@@ -220,17 +217,7 @@ function ExperienceForm(props: {
         <input type="checkbox" checked={confirms} onChange={(ev) => setConfirms(ev.currentTarget.checked)} />
         {t("experiences.confirmsField")}
       </label>
-      {action.notices}
-      <div class="row">
-        <button class="button" type="submit" disabled={action.busy}>
-          {e ? t("common.save") : t("experiences.create")}
-        </button>
-        {props.onCancel ? (
-          <button type="button" class="button button-quiet" onClick={props.onCancel}>
-            {t("common.cancel")}
-          </button>
-        ) : null}
-      </div>
+      <SaveRow action={action} submit={e ? undefined : t("experiences.create")} onCancel={props.onCancel} />
     </Form>
   );
 }

@@ -3,12 +3,11 @@
 // the person), the server's refusal is shown as it is said.
 import { useState } from "preact/hooks";
 import { api, type Schemas } from "../../lib/api/client";
-import { Loading, Notice, Title } from "../../lib/ui";
-import { messageOf } from "../errors";
+import { Title } from "../../lib/ui";
 import { WithMember } from "../guard";
 import { t } from "../i18n";
 import { atLeast, departmentName, hotels, type Role } from "../state";
-import { Form, TextInput, useAction, useList } from "./common";
+import { Checklist, Form, ListState, SaveRow, SelectField, TextInput, useAction, useList } from "./common";
 
 type Member = Schemas["Member"];
 
@@ -33,9 +32,7 @@ function MembersScreen(props: { hotel: string; role: Role }) {
   return (
     <>
       <Title>{t("nav.members")}</Title>
-      {list.error ? <Notice kind="error">{messageOf(list.error)}</Notice> : null}
-      {action.notices}
-      {list.items === null ? <Loading label={t("app.loading")} /> : null}
+      <ListState list={list} notices={action.notices} />
       <ul class="plain-list" aria-label={t("nav.members")}>
         {list.items?.map((m) => (
           <li key={m.user} class="card">
@@ -174,43 +171,25 @@ function MemberForm(props: {
         value={email}
         onInput={setEmail}
       />
-      <div class="field">
-        <label for={`${prefix}-role`}>{t("members.role")}</label>
-        <select id={`${prefix}-role`} value={role} onChange={(e) => setRole(e.currentTarget.value as Role)}>
-          {(roles.includes(role) ? roles : [role, ...roles]).map((r) => (
-            <option key={r} value={r} disabled={!roles.includes(r)}>
-              {t(`role.${r}`)}
-            </option>
-          ))}
-        </select>
-      </div>
-      <fieldset>
-        <legend>{t("members.departments")}</legend>
-        {departments.map((d) => (
-          <label class="check" key={d.slug}>
-            <input
-              type="checkbox"
-              checked={chosen.includes(d.slug)}
-              onChange={(e) => {
-                const on = e.currentTarget.checked;
-                setChosen((all) => (on ? [...all, d.slug] : all.filter((s) => s !== d.slug)));
-              }}
-            />
-            {d.name}
-          </label>
+      <SelectField
+        id={`${prefix}-role`}
+        label={t("members.role")}
+        value={role}
+        onChange={(r) => setRole(r as Role)}
+      >
+        {(roles.includes(role) ? roles : [role, ...roles]).map((r) => (
+          <option key={r} value={r} disabled={!roles.includes(r)}>
+            {t(`role.${r}`)}
+          </option>
         ))}
-      </fieldset>
-      {action.notices}
-      <div class="row">
-        <button class="button" type="submit" disabled={action.busy}>
-          {m ? t("common.save") : t("members.inviteButton")}
-        </button>
-        {props.onCancel ? (
-          <button type="button" class="button button-quiet" onClick={props.onCancel}>
-            {t("common.cancel")}
-          </button>
-        ) : null}
-      </div>
+      </SelectField>
+      <Checklist
+        legend={t("members.departments")}
+        options={departments.map((d) => ({ value: d.slug, label: d.name }))}
+        chosen={chosen}
+        onChange={setChosen}
+      />
+      <SaveRow action={action} submit={m ? undefined : t("members.inviteButton")} onCancel={props.onCancel} />
     </Form>
   );
 }

@@ -6,7 +6,7 @@ import { Loading, Title } from "../../lib/ui";
 import { WithMember } from "../guard";
 import { t } from "../i18n";
 import { hotelDetails, hotels, type PublicHotel } from "../state";
-import { Form, ImageUpload, TextInput, useAction } from "./common";
+import { Form, ImageUpload, SaveRow, TextInput, useAction } from "./common";
 
 type Hotel = Schemas["Hotel"];
 
@@ -119,10 +119,7 @@ function SettingsScreen(props: { hotel: string }) {
             value={accent}
             onInput={setAccent}
           />
-          {action.notices}
-          <button class="button" type="submit" disabled={action.busy}>
-            {t("common.save")}
-          </button>
+          <SaveRow action={action} />
         </Form>
       </section>
       <section class="card">

@@ -1,9 +1,10 @@
-// What the admin screens share: a list read whole (following its cursor), a form's busy and
-// refused states, and an image picker that previews the file and shows the upload's progress.
+// What the admin screens share: a list read whole (following its cursor) and its state, a
+// form's busy and refused states and its save row, the form rows (text, select, checklist),
+// and an image picker that previews the file and shows the upload's progress.
 import type { ComponentChildren, InputHTMLAttributes } from "preact";
 import { useEffect, useState } from "preact/hooks";
 import { api } from "../../lib/api/client";
-import { Notice } from "../../lib/ui";
+import { Loading, Notice } from "../../lib/ui";
 import { messageOf } from "../errors";
 import { t } from "../i18n";
 
@@ -31,6 +32,20 @@ export function useList<T>(path: string) {
   };
   useEffect(() => void reload(), [path]);
   return { items, error, reload };
+}
+
+/** Above a list: why it could not be read, what the last change said, or that it is loading. */
+export function ListState(props: {
+  list: { items: unknown[] | null; error: unknown };
+  notices: ComponentChildren;
+}) {
+  return (
+    <>
+      {props.list.error ? <Notice kind="error">{messageOf(props.list.error)}</Notice> : null}
+      {props.notices}
+      {props.list.items === null ? <Loading label={t("app.loading")} /> : null}
+    </>
+  );
 }
 
 /** Runs one change at a time, keeping what the server said. */
@@ -77,6 +92,74 @@ export function Form(props: { onSubmit: () => void; children: ComponentChildren;
   );
 }
 
+/** A form's end: what the server said, the submit button (off while busy) and, when editing, Cancel. */
+export function SaveRow(props: {
+  action: { busy: boolean; notices: ComponentChildren };
+  submit?: string;
+  onCancel?: () => void;
+}) {
+  return (
+    <>
+      {props.action.notices}
+      <div class="row">
+        <button class="button" type="submit" disabled={props.action.busy}>
+          {props.submit ?? t("common.save")}
+        </button>
+        {props.onCancel ? (
+          <button type="button" class="button button-quiet" onClick={props.onCancel}>
+            {t("common.cancel")}
+          </button>
+        ) : null}
+      </div>
+    </>
+  );
+}
+
+/** A labelled select in a field; `children` are its options. */
+export function SelectField(props: {
+  id: string;
+  label: string;
+  value: string;
+  onChange: (value: string) => void;
+  children: ComponentChildren;
+}) {
+  return (
+    <div class="field">
+      <label for={props.id}>{props.label}</label>
+      <select id={props.id} value={props.value} onChange={(e) => props.onChange(e.currentTarget.value)}>
+        {props.children}
+      </select>
+    </div>
+  );
+}
+
+/** A group of checkboxes choosing some of `options` (departments, people). */
+export function Checklist(props: {
+  legend: string;
+  options: Array<{ value: string; label: string }>;
+  chosen: string[];
+  onChange: (chosen: (all: string[]) => string[]) => void;
+}) {
+  return (
+    <fieldset>
+      <legend>{props.legend}</legend>
+      {props.options.map((o) => (
+        <label class="check" key={o.value}>
+          <input
+            type="checkbox"
+            checked={props.chosen.includes(o.value)}
+            onChange={(e) => {
+              const on = e.currentTarget.checked;
+              props.onChange((all) => (on ? [...all, o.value] : all.filter((v) => v !== o.value)));
+            }}
+          />
+          {o.label}
+        </label>
+      ))}
+    </fieldset>
+  );
+}
+
 /** Picks an image, previews it, uploads it with a progress bar; the server's refusal in words. */
 export function ImageUpload(props: {
   id: string;
@@ -110,13 +193,13 @@ export function ImageUpload(props: {
           setProgress(0);
           try {
             await api.upload(props.path, "image", file, setProgress);
+            setProgress(null);
             setSaid(t("image.uploaded"));
             await props.onDone();
           } catch (failure) {
+            setProgress(null);
             setError(failure);
             setPreview(null);
-          } finally {
-            setProgress(null);
           }
         }}
       />

@@ -33,14 +33,13 @@ function DashboardScreen(props: { hotel: string }) {
   }, [props.hotel]);
   if (error && !data) return <Notice kind="error">{messageOf(error)}</Notice>;
   if (!data) return <Loading label={t("app.loading")} />;
-  const statusBars = Object.entries(data.open.by_status).map(([status, count]) => ({
-    label: t(`status.${status as Schemas["Status"]}`),
-    count,
-  }));
-  const departmentBars = Object.entries(data.open.by_department).map(([slug, count]) => ({
-    label: departmentName(props.hotel, slug),
-    count,
-  }));
+  const byStatus = (counts: Record<string, number>) =>
+    Object.entries(counts).map(([status, count]) => ({
+      label: t(`status.${status as Schemas["Status"]}`),
+      count,
+    }));
+  const byDepartment = (counts: Record<string, number>) =>
+    Object.entries(counts).map(([slug, count]) => ({ label: departmentName(props.hotel, slug), count }));
   return (
     <>
       <Title>{t("nav.dashboard")}</Title>
@@ -61,8 +60,22 @@ function DashboardScreen(props: { hotel: string }) {
         <Tile label={t("dashboard.week")} value={String(data.last_7_days.requests)} />
       </div>
       <div class="charts">
-        <Bars id="by-status" title={t("dashboard.openByStatus")} bars={statusBars} />
-        <Bars id="by-department" title={t("dashboard.openByDepartment")} bars={departmentBars} />
+        <Bars id="by-status" title={t("dashboard.openByStatus")} bars={byStatus(data.open.by_status)} />
+        <Bars
+          id="by-department"
+          title={t("dashboard.openByDepartment")}
+          bars={byDepartment(data.open.by_department)}
+        />
+        <Bars
+          id="today-by-status"
+          title={t("dashboard.todayByStatus")}
+          bars={byStatus(data.today.by_status)}
+        />
+        <Bars
+          id="today-by-department"
+          title={t("dashboard.todayByDepartment")}
+          bars={byDepartment(data.today.by_department)}
+        />
         <Period id="today" title={t("dashboard.todayTitle")} window={data.today} />
         <Period id="week" title={t("dashboard.weekTitle")} window={data.last_7_days} />
       </div>

@@ -4,6 +4,7 @@
 import { useRef, useState } from "preact/hooks";
 import { useLocation } from "preact-iso";
 import { api } from "../../lib/api/client";
+import { CodeField, PhoneField, SubmitForm } from "../../lib/otp";
 import { Field, Notice, Title } from "../../lib/ui";
 import { fieldError, messageOf } from "../errors";
 import { t } from "../i18n";
@@ -65,13 +66,7 @@ function PasswordLogin(props: { onDone: () => Promise<void> }) {
   const emailError = fieldError(error, "email");
   const passwordError = fieldError(error, "password");
   return (
-    <form
-      onSubmit={(e) => {
-        e.preventDefault();
-        void submit();
-      }}
-      noValidate
-    >
+    <SubmitForm onSubmit={() => void submit()}>
       <Field id="email" label={t("login.email")} error={emailError}>
         {(aria) => (
           <input
@@ -105,7 +100,7 @@ function PasswordLogin(props: { onDone: () => Promise<void> }) {
       <button class="button button-block" type="submit" disabled={busy}>
         {busy ? t("login.working") : t("login.submit")}
       </button>
-    </form>
+    </SubmitForm>
   );
 }
 
@@ -148,62 +143,19 @@ function CodeLogin(props: { onDone: () => Promise<void> }) {
 
   if (!sent) {
     return (
-      <form
-        onSubmit={(e) => {
-          e.preventDefault();
-          void send();
-        }}
-        noValidate
-      >
-        <Field id="phone" label={t("login.phone")} hint={t("login.phoneHint")} error={phoneError}>
-          {(aria) => (
-            <input
-              id="phone"
-              name="phone"
-              type="tel"
-              autocomplete="tel"
-              inputMode="tel"
-              required
-              value={phone}
-              {...aria}
-              onInput={(e) => setPhone(e.currentTarget.value)}
-            />
-          )}
-        </Field>
+      <SubmitForm onSubmit={() => void send()}>
+        <PhoneField say={t} error={phoneError} value={phone} onInput={setPhone} />
         {general ? <Notice kind="error">{general}</Notice> : null}
         <button class="button button-block" type="submit" disabled={busy}>
           {busy ? t("login.working") : t("login.send")}
         </button>
-      </form>
+      </SubmitForm>
     );
   }
   return (
-    <form
-      onSubmit={(e) => {
-        e.preventDefault();
-        void verify();
-      }}
-      noValidate
-    >
+    <SubmitForm onSubmit={() => void verify()}>
       <Notice kind="success">{sent}</Notice>
-      <Field id="code" label={t("login.code")} hint={t("login.codeHint")} error={codeError}>
-        {(aria) => (
-          <input
-            ref={codeInput}
-            id="code"
-            name="code"
-            type="text"
-            autocomplete="one-time-code"
-            inputMode="numeric"
-            pattern="[0-9]{6}"
-            maxLength={6}
-            required
-            value={code}
-            {...aria}
-            onInput={(e) => setCode(e.currentTarget.value.replace(/\D/g, ""))}
-          />
-        )}
-      </Field>
+      <CodeField say={t} error={codeError} value={code} onInput={setCode} inputRef={codeInput} />
       {general ? <Notice kind="error">{general}</Notice> : null}
       <button class="button button-block" type="submit" disabled={busy}>
         {busy ? t("login.working") : t("login.submit")}
@@ -216,6 +168,6 @@ function CodeLogin(props: { onDone: () => Promise<void> }) {
           {t("login.otherPhone")}
         </button>
       </div>
-    </form>
+    </SubmitForm>
   );
 }

@@ -10,7 +10,7 @@ import { messageOf } from "../errors";
 import { WithMember } from "../guard";
 import { t } from "../i18n";
 import { waiting } from "../layout/Layout";
-import { departmentName, hotels, type Activity, type StaffRequest } from "../state";
+import { departmentName, hotels, type StaffRequest } from "../state";
 import { useNow, useStaffStream } from "../stream";
 import { age, countdown, placeOf, urgency } from "../time";
 import { ALERT_EVERY_MS, allowSound, blocked, chime, muted, setMuted } from "./alert";
@@ -27,11 +27,6 @@ export function Queue(props: { params: { hotel: string } }) {
   );
 }
 
-/** Who acknowledged a request, from its history. */
-export function acknowledgedBy(activity: readonly Activity[]): string | null {
-  return activity.find((a) => a.kind === "ACKNOWLEDGED")?.actor_name ?? null;
-}
-
 function QueueScreen(props: { hotel: string }) {
   const { query, path, route } = useLocation();
   const filters = filtersOf(query);
@@ -42,8 +37,6 @@ function QueueScreen(props: { hotel: string }) {
   const [error, setError] = useState<unknown>(null);
   /** Requests that arrived while the page was open: they chime until acknowledged. */
   const [fresh, setFresh] = useState<ReadonlySet<string>>(new Set());
-  /** Who acknowledged, for requests this page saw acknowledged. */
-  const [winners, setWinners] = useState<Record<string, string>>({});
   const [rowErrors, setRowErrors] = useState<Record<string, unknown>>({});
   const filtersRef = useRef(filters);
   filtersRef.current = filters;
@@ -90,11 +83,7 @@ function QueueScreen(props: { hotel: string }) {
     if (pending.current.has(id)) return;
     const done = api
       .get<Detail>(`${base}/${id}`)
-      .then((detail) => {
-        place(detail.request);
-        const winner = acknowledgedBy(detail.activity);
-        if (winner) setWinners((w) => ({ ...w, [id]: winner }));
-      })
+      .then((detail) => place(detail.request))
       .catch(() => undefined)
       .finally(() => pending.current.delete(id));
     pending.current.set(id, done);
@@ -105,9 +94,6 @@ function QueueScreen(props: { hotel: string }) {
     (activity) => {
       if (activity.kind === "CREATED" && Date.parse(activity.at) >= openedAt.current - 5_000) {
         setFresh((f) => new Set(f).add(activity.request));
-      }
-      if (activity.kind === "ACKNOWLEDGED") {
-        setWinners((w) => ({ ...w, [activity.request]: activity.actor_name }));
       }
       refetch(activity.request);
     },
@@ -267,7 +253,6 @@ function QueueScreen(props: { hotel: string }) {
               hotel={props.hotel}
               request={request}
               now={now}
-              winner={winners[request.id] ?? null}
               error={rowErrors[request.id] ?? null}
               onAcknowledge={() => void acknowledge(request)}
             />
@@ -287,7 +272,6 @@ function Row(props: {
   hotel: string;
   request: StaffRequest;
   now: number;
-  winner: string | null;
   error: unknown;
   onAcknowledge: () => void;
 }) {
@@ -312,6 +296,7 @@ function Row(props: {
             <span class={`badge priority-${r.priority}`}>{t(`priority.${r.priority}`)}</span>
           ) : null}
           {r.after_hours ? <span class="badge">{t("queue.afterHoursBadge")}</span> : null}
+          {r.assignee_name ? <span>{t("queue.assignedTo", { name: r.assignee_name })}</span> : null}
         </p>
       </div>
       <div class="row-side">
@@ -320,9 +305,9 @@ function Row(props: {
           <button type="button" class="button" onClick={props.onAcknowledge}>
             {t("queue.acknowledge")}
           </button>
-        ) : props.winner ? (
+        ) : r.acknowledged_by_name ? (
           <p class="winner" role="status">
-            {t("queue.acknowledgedBy", { name: props.winner })}
+            {t("queue.acknowledgedBy", { name: r.acknowledged_by_name })}
           </p>
         ) : null}
         {props.error ? <Notice kind="error">{messageOf(props.error)}</Notice> : null}

@@ -70,10 +70,10 @@ function RequestScreen(props: { hotel: string; id: string; membership: Membershi
   if (!detail) return <Loading label={t("app.loading")} />;
   const r = detail.request;
   const zone = timeZoneOf(props.hotel);
-  const nameOf = (user: string | null) => {
+  // The request names its acknowledger and assignee (as the hotel knows them), for everyone.
+  const nameOf = (user: string | null, name: string | null) => {
     if (!user) return null;
-    if (user === props.who.user.id) return t("request.you");
-    return members.find((m) => m.user === user)?.name ?? t("request.colleague");
+    return user === props.who.user.id ? t("request.you") : name;
   };
   const due = r.status === "NEW" ? urgency(r.created_at, r.response_due_at, now) : null;
 
@@ -117,8 +117,14 @@ function RequestScreen(props: { hotel: string; id: string; membership: Membershi
             {dateTime(r.created_at, "en-GB", zone)}
             {r.after_hours ? ` · ${t("queue.afterHoursBadge")}` : ""}
           </dd>
+          {r.acknowledged_by ? (
+            <>
+              <dt>{t("request.acknowledgedBy")}</dt>
+              <dd>{nameOf(r.acknowledged_by, r.acknowledged_by_name)}</dd>
+            </>
+          ) : null}
           <dt>{t("request.assignee")}</dt>
-          <dd>{nameOf(r.assignee) ?? t("request.nobody")}</dd>
+          <dd>{nameOf(r.assignee, r.assignee_name) ?? t("request.nobody")}</dd>
           {r.confirmation_reason ? (
             <>
               <dt>{t("request.reason")}</dt>
@@ -166,7 +172,7 @@ function describe(a: Activity): string {
       });
     case "ASSIGNED":
       // The server's words name who it is now ("Assigned to Sam Staff.", "No longer assigned.").
-      return a.text ? `${actor}: ${a.text}` : t("history.assigned", { actor, name: t("request.colleague") });
+      return `${actor}: ${a.text ?? ""}`;
     case "PRIORITY_CHANGED": {
       const priority = PRIORITIES.find((p) => p === a.text);
       return t("history.priority", { actor, priority: priority ? t(`priority.${priority}`) : "—" });
