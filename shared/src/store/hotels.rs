@@ -2,13 +2,13 @@
 
 use async_trait::async_trait;
 
+use super::page::{Page, PageRequest};
 use crate::departments::Department;
 use crate::error::Result;
 use crate::experiences::Experience;
 use crate::hotels::model::Hotel;
 use crate::ids::{DepartmentSlug, ExperienceId, HotelSlug, QrCode};
 use crate::qr::QrCodeRecord;
-use crate::store::{Page, PageRequest};
 
 #[async_trait]
 pub trait HotelStore: Send + Sync {

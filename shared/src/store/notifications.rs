@@ -3,12 +3,11 @@
 use async_trait::async_trait;
 use jiff::{SignedDuration, Timestamp};
 
+use super::page::{Page, PageRequest};
 use crate::error::Result;
 use crate::ids::{NotificationId, UserId};
 use crate::notifications::model::Notification;
-use crate::push::model::PushClaim;
-use crate::push::model::Subscriptions;
-use crate::store::{Page, PageRequest};
+use crate::push::model::{PushClaim, Subscriptions};
 
 #[async_trait]
 pub trait NotificationStore: Send + Sync {

@@ -5,7 +5,8 @@ use jiff::Timestamp;
 
 use crate::error::Result;
 use crate::ids::{ActivityId, DepartmentSlug, HotelSlug, RequestId, UserId};
-use crate::requests::{Activity, Priority, ServiceRequest, Status};
+use crate::requests::model::{Activity, Priority, ServiceRequest};
+use crate::requests::state::Status;
 
 #[async_trait]
 pub trait RequestStore: Send + Sync {

@@ -3,10 +3,10 @@
 use async_trait::async_trait;
 use jiff::Timestamp;
 
+use super::page::{Page, PageRequest};
 use crate::error::Result;
 use crate::ids::{HotelSlug, StayId, UserId};
 use crate::stays::model::GuestStay;
-use crate::store::{Page, PageRequest};
 
 #[async_trait]
 pub trait StayStore: Send + Sync {

@@ -15,7 +15,7 @@ use crate::notifications::model::Notification;
 use crate::otp::model::{OtpCode, Tries};
 use crate::push::model::Subscriptions;
 use crate::qr::QrCodeRecord;
-use crate::requests::{Activity, ServiceRequest};
+use crate::requests::model::{Activity, ServiceRequest};
 use crate::session::model::SessionFamily;
 use crate::stays::model::GuestStay;
 use crate::timers::Timer;

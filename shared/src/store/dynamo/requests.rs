@@ -15,7 +15,8 @@ use super::{
 };
 use crate::error::{Error, Result};
 use crate::ids::{ActivityId, HotelSlug, RequestId};
-use crate::requests::{Activity, ServiceRequest, Status};
+use crate::requests::model::{Activity, ServiceRequest};
+use crate::requests::state::Status;
 use crate::store::{Listed, Position, RequestFilter, RequestListing, RequestStore, keys};
 
 #[async_trait]
