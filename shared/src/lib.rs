@@ -43,3 +43,6 @@ pub mod webhooks;
 
 pub use app::App;
 pub use error::{Error, Result};
+
+#[cfg(test)]
+mod module_graph;

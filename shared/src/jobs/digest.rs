@@ -12,7 +12,7 @@ use jiff::civil::Date;
 use jiff::tz::TimeZone;
 use jiff::{SignedDuration, Timestamp, ToSpan};
 
-use super::{Job, JobEvent, JobReport};
+use super::run::{Job, JobEvent, JobReport};
 use crate::app::App;
 use crate::error::{Conflict, Error, Result};
 use crate::hotels::Hotel;

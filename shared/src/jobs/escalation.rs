@@ -7,7 +7,7 @@
 
 use jiff::SignedDuration;
 
-use super::{Job, JobEvent, JobReport, drop_timer, handle_due};
+use super::run::{Job, JobEvent, JobReport, drop_timer, handle_due};
 use crate::app::App;
 use crate::error::{Conflict, Error, Result};
 use crate::notifications::{self, NotificationKind};

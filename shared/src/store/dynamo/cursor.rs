@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use aws_sdk_dynamodb::types::AttributeValue;
 use data_encoding::BASE64URL_NOPAD;
 
-use super::{Index, Item};
+use super::item::{Index, Item};
 use crate::error::{Error, Result};
 use crate::store::Cursor;
 use crate::store::keys::{PK, SK};

@@ -3,6 +3,7 @@
 mod cursor;
 mod errors;
 mod hotels;
+mod item;
 mod limits;
 mod notifications;
 mod ops;
@@ -14,58 +15,24 @@ mod timers;
 mod users;
 mod write;
 
-use std::collections::HashMap;
-
 use aws_sdk_dynamodb::Client;
 use aws_sdk_dynamodb::error::SdkError;
 use aws_sdk_dynamodb::operation::query::builders::QueryFluentBuilder;
 use aws_sdk_dynamodb::types::AttributeValue;
 use errors::sdk_error;
+pub use item::Item;
+use item::{INDEX1, INDEX2, INDEX3, INDEX4, Index, s};
 use ops::{Conditional, Op, key_map};
 use serde::de::DeserializeOwned;
 
-use super::keys::{
-    GSI1, GSI1PK, GSI1SK, GSI2, GSI2PK, GSI2SK, GSI3, GSI3PK, GSI3SK, GSI4, GSI4PK, GSI4SK, Key,
-    PK, SK,
-};
+use super::keys::{Key, PK, SK};
 use super::{Page, PageRequest, Part, Write, keys};
 use crate::error::{Error, Result};
-
-pub type Item = HashMap<String, AttributeValue>;
 
 pub struct DynamoStore {
     client: Client,
     table: String,
 }
-
-/// Which global secondary index, and its key attributes.
-#[derive(Clone, Copy)]
-pub(crate) struct Index {
-    name: &'static str,
-    pk: &'static str,
-    sk: &'static str,
-}
-
-pub(crate) const INDEX1: Index = Index {
-    name: GSI1,
-    pk: GSI1PK,
-    sk: GSI1SK,
-};
-pub(crate) const INDEX2: Index = Index {
-    name: GSI2,
-    pk: GSI2PK,
-    sk: GSI2SK,
-};
-pub(crate) const INDEX3: Index = Index {
-    name: GSI3,
-    pk: GSI3PK,
-    sk: GSI3SK,
-};
-pub(crate) const INDEX4: Index = Index {
-    name: GSI4,
-    pk: GSI4PK,
-    sk: GSI4SK,
-};
 
 /// Pages a filtered request listing reads at most per call: the bound on its read cost.
 const MAX_PAGES_PER_LISTING: usize = 4;
@@ -118,10 +85,6 @@ fn is_activity(item: &Item) -> bool {
     item.get(SK)
         .and_then(|sk| sk.as_s().ok())
         .is_some_and(|sk| sk.starts_with(keys::ACTIVITY_PREFIX))
-}
-
-fn s(text: impl Into<String>) -> AttributeValue {
-    AttributeValue::S(text.into())
 }
 
 fn n(number: impl ToString) -> AttributeValue {

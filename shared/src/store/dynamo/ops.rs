@@ -14,7 +14,7 @@ use aws_sdk_dynamodb::types::{
 };
 use serde::Serialize;
 
-use super::{Index, Item, s};
+use super::item::{Index, Item, s};
 use crate::error::{Error, Result};
 use crate::store::Part;
 use crate::store::keys::{Key, PK, SK};
