@@ -1,5 +1,5 @@
 //! After-hours windows: times of day and windows as JSON, time zone names, and any windows,
-//! zone and instant judged by `is_after_hours` and `response_sla`.
+//! zone and instant judged by `is_after_hours` and `Department::response_sla`.
 //!
 //! Whatever parses prints back as it was written; the judgement must agree with a model that
 //! counts in minutes of the local week (a window covers `[start, start + length)`, wrapping from
@@ -9,9 +9,7 @@
 #![no_main]
 
 use concierge::departments::Department;
-use concierge::departments::hours::{
-    AfterHoursWindow, ClockTime, Weekday, is_after_hours, response_sla,
-};
+use concierge::departments::hours::{AfterHoursWindow, ClockTime, Weekday, is_after_hours};
 use concierge::hotels::TimeZoneName;
 use jiff::tz::{Offset, TimeZone};
 use jiff::{SignedDuration, Timestamp};
@@ -152,7 +150,7 @@ fuzz_target!(|input: Input<'_>| {
     );
 
     let department = department(windows, &input);
-    let sla = response_sla(&department, &zone, at);
+    let sla = department.response_sla(&zone, at);
     assert_eq!(sla.after_hours, after_hours);
     let minutes = if after_hours {
         department.after_hours_sla_minutes

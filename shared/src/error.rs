@@ -114,7 +114,15 @@ impl Conflict {
 
     /// Whether the conflict is an insert finding its thing already there.
     pub fn is_existing(self) -> bool {
-        self.code().ends_with("_exists")
+        matches!(
+            self,
+            Conflict::HotelExists
+                | Conflict::DepartmentExists
+                | Conflict::ExperienceExists
+                | Conflict::QrCodeExists
+                | Conflict::UserExists
+                | Conflict::MemberExists
+        )
     }
 }
 
