@@ -9,7 +9,7 @@ export CONCIERGE_VENV := $(abspath $(VENV))
 CARGO ?= cargo
 NPM ?= npm
 
-.PHONY: dev test venv fmt lint unit integration template fuzz fuzz-smoke deploy-tools package deploy \
+.PHONY: dev test test-build rust-tests venv fmt lint unit integration template fuzz fuzz-smoke deploy-tools package deploy \
 	deploy-check publish-site bench clean-venv web-install web-build web-dev web-test web-bench chromium
 
 ## dev: the whole local stack (emulator, table, demo hotels, local API on 127.0.0.1:3000, serving
@@ -17,11 +17,21 @@ NPM ?= npm
 dev: venv web-build
 	$(CARGO) run --quiet -p concierge-infra --bin concierge-dev
 
-## test: formatting, lints, template lint, unit and integration tests, a short fuzzing run, and the
-## web app's tests (beside the integration tests, which leave a core mostly idle while they wait
-## on the emulator)
-test: venv fmt lint template unit
-	$(MAKE) --no-print-directory -j2 --output-sync=target integration fuzz-smoke web-test
+## test: formatting, lints, template lint, unit tests, the fuzz targets over their seeds and
+## mutants, integration tests, and the web app's tests (beside the integration tests)
+test: venv fmt lint template test-build
+	$(MAKE) --no-print-directory -j2 --output-sync=target rust-tests web-test CONCIERGE_DEV_BUILT=1
+
+## test-build: every Rust test binary and the local stack's binary, before anything runs: a
+## running `cargo test` holds cargo's lock, so the web tests must not need cargo beside it
+test-build:
+	$(CARGO) test --locked --no-run -p concierge -p concierge-tests
+	$(CARGO) build --locked -p concierge-infra --bin concierge-dev
+
+## rust-tests: the unit tests, then the fuzz targets over their seeds and mutants
+## (tests/fuzz_replay.rs), then the integration tests
+rust-tests: venv
+	$(CARGO) test --locked -p concierge -p concierge-tests
 
 ## venv: the Python tools (AWS emulator, template linter) in .venv
 venv: $(VENV)/.installed
@@ -51,8 +61,8 @@ FUZZ_SECONDS ?= 600
 fuzz:
 	infra/fuzz.sh $(FUZZ_SECONDS)
 
-## fuzz-smoke: every fuzz target for 10 s in the quicker-to-build dev profile, as `make test`
-## runs them (crashes in fuzz/artifacts/)
+## fuzz-smoke: every fuzz target coverage-guided for 10 s, in the quicker-to-build dev profile
+## (crashes in fuzz/artifacts/; `make test` runs the targets uninstrumented, tests/fuzz_replay.rs)
 fuzz-smoke:
 	FUZZ_PROFILE=dev infra/fuzz.sh 10
 
@@ -127,7 +137,7 @@ web-dev: web-install
 ## end-to-end tests in Chromium against a stack they start (concierge-dev on a free port)
 web-test: web-build chromium
 	cd web && $(NPM) run --silent format:check && $(NPM) run --silent typecheck && $(NPM) run --silent types:check && $(NPM) test && $(NPM) run --silent budget
-	$(CARGO) build --locked --quiet -p concierge-infra --bin concierge-dev
+	$(if $(CONCIERGE_DEV_BUILT),,$(CARGO) build --locked --quiet -p concierge-infra --bin concierge-dev)
 	cd web && $(NPM) run e2e
 
 ## web-bench: the guest app's sizes and first render of /scan/{code} on a throttled phone, as

@@ -30,12 +30,11 @@ import threading
 import dynamodb_strict
 from moto.core.models import DEFAULT_ACCOUNT_ID
 from moto.dynamodb.models import dynamodb_backends
+import waitress
 from moto.moto_server.werkzeug_app import (
     DomainDispatcherApplication,
-    MotoRequestHandler,
     create_backend_app,
 )
-from werkzeug.serving import run_simple
 
 
 DYNAMODB_TARGET = "DynamoDB_20120810."
@@ -283,12 +282,19 @@ def main() -> None:
     exact_item_sizes()
     untracked_dynamodb_models()
     app = DomainDispatcherApplication(create_backend_app)
-    run_simple(
-        args.host,
-        args.port,
+    # waitress, not moto's werkzeug server: werkzeug closes the connection after every
+    # response, so each request paid for a new connection and a new thread (docs/emulator.md).
+    # waitress keeps connections alive and serves them from a fixed pool of threads. Idle
+    # connections are kept for an hour, so a client never sends on one just closed.
+    waitress.serve(
         serialised(app),
-        threaded=True,
-        request_handler=MotoRequestHandler,
+        host=args.host,
+        port=args.port,
+        threads=8,
+        channel_timeout=3600,
+        connection_limit=1000,
+        ident=None,
+        _quiet=True,
     )
 
 

@@ -1,15 +1,5 @@
-//! Image validation: any bytes as an uploaded image, through `images::sanitize` with limits
-//! scaled down so the fuzzer spends its time on parsing rather than on big pixels.
-//!
-//! A refusal is a 4xx; what is accepted comes out a JPEG or PNG no larger than the output size,
-//! its type what its bytes say, and it passes the same check again unchanged in size.
+//! The `image_sanitize` target; what it checks is `concierge_fuzz::image_sanitize`.
 
 #![no_main]
 
-use concierge::images::sanitize;
-use concierge_fuzz::{FUZZ_IMAGE_LIMITS, assert_sanitized};
-use libfuzzer_sys::fuzz_target;
-
-fuzz_target!(|data: &[u8]| {
-    assert_sanitized(sanitize(data, &FUZZ_IMAGE_LIMITS));
-});
+libfuzzer_sys::fuzz_target!(|data: &[u8]| concierge_fuzz::image_sanitize::run(data));

@@ -1,6 +1,18 @@
-//! What the fuzz targets share: requests built the way API Gateway hands them to a Lambda, and
-//! the one rule every input must keep — a refusal is the client's fault (4xx), never a crash
-//! and never a 500.
+//! The fuzz targets' checks, one module each (`fuzz_targets/<name>.rs` only hands libFuzzer's
+//! input to `<name>::run`), and what they share: requests built the way API Gateway hands them
+//! to a Lambda, and the one rule every input must keep — a refusal is the client's fault (4xx),
+//! never a crash and never a 500.
+//!
+//! `tests/fuzz_replay.rs` includes this file as a module of the main workspace, so `make test`
+//! runs every check over the seeds and their mutants in the ordinary build, while `make fuzz`
+//! runs them coverage-guided.
+
+pub mod after_hours;
+pub mod cookies_csrf;
+pub mod gupshup_webhook;
+pub mod image_sanitize;
+pub mod image_upload;
+pub mod json_bodies;
 
 use std::sync::OnceLock;
 
@@ -94,3 +106,16 @@ pub fn assert_sanitized(result: concierge::Result<SanitizedImage>) {
     let again = sanitize(&image.bytes, &limits).expect("our own output is accepted");
     assert_eq!((again.width, again.height), (image.width, image.height));
 }
+
+/// A target's check of one input: it panics when a rule is broken.
+pub type Check = fn(&[u8]);
+
+/// Every target, by the name cargo-fuzz and `fuzz/seeds.py` give it.
+pub const TARGETS: [(&str, Check); 6] = [
+    ("after_hours", after_hours::run),
+    ("cookies_csrf", cookies_csrf::run),
+    ("gupshup_webhook", gupshup_webhook::run),
+    ("image_sanitize", image_sanitize::run),
+    ("image_upload", image_upload::run),
+    ("json_bodies", json_bodies::run),
+];

@@ -3,6 +3,7 @@
 
 use std::collections::BTreeMap;
 use std::path::Path;
+use std::sync::OnceLock;
 
 use serde::Deserialize;
 use serde_yaml_ng::Value;
@@ -174,9 +175,14 @@ impl Template {
         serde_yaml_ng::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))
     }
 
-    /// The template at the workspace root.
-    pub fn load_workspace() -> Result<Self, String> {
-        Self::load(&crate::emulator::workspace_dir().join("template.yaml"))
+    /// The template at the workspace root, read once per process (every test's table and
+    /// queues are made from it).
+    pub fn load_workspace() -> Result<&'static Self, String> {
+        static WORKSPACE: OnceLock<Result<Template, String>> = OnceLock::new();
+        WORKSPACE
+            .get_or_init(|| Self::load(&crate::emulator::workspace_dir().join("template.yaml")))
+            .as_ref()
+            .map_err(Clone::clone)
     }
 
     /// The single DynamoDB table.

@@ -192,7 +192,7 @@ async fn hotel_with_a_room(stack: &Stack, slug: &str) -> QrCode {
         name: "Sofia".into(),
         phone: Phone::parse(&unique_phone()).unwrap(),
         email: Some(Email::parse(&format!("admin@{slug}.test")).unwrap()),
-        password: None,
+        password_hash: None,
         is_operator: false,
     };
     operator::create_hotel(store, clock, hotel, superadmin)

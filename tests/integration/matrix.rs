@@ -614,7 +614,7 @@ async fn member_of_two_hotels(stack: &Stack) -> Browser {
             name: "Tia Two Hotels".into(),
             phone: Phone::parse(&unique_phone()).unwrap(),
             email: Some(Email::parse(&email).unwrap()),
-            password: Some(concierge_infra::demo::PASSWORD.into()),
+            password_hash: Some(concierge_infra::demo::password_hash()),
             is_operator: false,
         },
         now,

@@ -132,7 +132,7 @@ fn superadmin(email: &str, phone: &str) -> NewStaff {
         name: "Sofia".into(),
         phone: Phone::parse(phone).unwrap(),
         email: Some(Email::parse(email).unwrap()),
-        password: None,
+        password_hash: None,
         is_operator: false,
     }
 }

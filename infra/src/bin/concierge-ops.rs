@@ -10,7 +10,7 @@ use concierge::config::Config;
 use concierge::hotels::{Contact, TimeZoneName};
 use concierge::operator::{self, NewHotel, NewStaff};
 use concierge::store::{Cursor, Write};
-use concierge::users::{Email, Phone};
+use concierge::users::{Email, Phone, password};
 use concierge_infra::backfill::{self, Outcome, Progress};
 use concierge_infra::emulator::{self, ENDPOINT_VAR};
 use concierge_infra::{LOCAL_SECRET, bootstrap, demo};
@@ -90,12 +90,13 @@ struct Person {
 
 impl Person {
     fn into_staff(self, is_operator: bool) -> Result<NewStaff, String> {
-        let password = if self.password_stdin {
+        let password_hash = if self.password_stdin {
             let mut password = String::new();
             std::io::stdin()
                 .read_to_string(&mut password)
                 .map_err(|e| e.to_string())?;
-            Some(password.trim_end_matches(['\r', '\n']).to_owned())
+            let password = password.trim_end_matches(['\r', '\n']);
+            Some(password::hash(password).map_err(|e| e.to_string())?)
         } else {
             None
         };
@@ -108,7 +109,7 @@ impl Person {
                 .map(Email::parse)
                 .transpose()
                 .map_err(|e| e.to_string())?,
-            password,
+            password_hash,
             is_operator,
         })
     }

@@ -60,7 +60,7 @@ pub async fn handle(app: &App, req: Request) -> HandlerResult {
         name: input.superadmin.name,
         phone: input.superadmin.phone,
         email: input.superadmin.email,
-        password: None,
+        password_hash: None,
         is_operator: false,
     };
     let (hotel, user) =

@@ -13,7 +13,7 @@ use crate::hotels::{Contact, Hotel, TimeZoneName};
 use crate::ids::{HotelSlug, UserId};
 use crate::members::{Membership, Role};
 use crate::store::{Store, Write};
-use crate::users::{Email, Phone, User, UserKind, password};
+use crate::users::{Email, Phone, User, UserKind};
 
 pub struct NewHotel {
     pub slug: HotelSlug,
@@ -28,8 +28,9 @@ pub struct NewStaff {
     pub name: String,
     pub phone: Phone,
     pub email: Option<Email>,
+    /// An Argon2id PHC string from `users::password::hash`, hashed where the password arrives;
     /// `None` leaves the account without a usable password (OTP login only).
-    pub password: Option<String>,
+    pub password_hash: Option<String>,
     pub is_operator: bool,
 }
 
@@ -107,14 +108,13 @@ pub async fn staff_account(
         }
         return Ok((user, false));
     }
-    let password_hash = staff.password.as_deref().map(password::hash).transpose()?;
     let user = User {
         id: UserId::generate(),
         kind: UserKind::Staff,
         name: required_text("name", staff.name)?,
         email: staff.email,
         phone: Some(staff.phone),
-        password_hash,
+        password_hash: staff.password_hash,
         active: true,
         is_operator: staff.is_operator,
         unverified_email: None,
