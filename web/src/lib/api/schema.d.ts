@@ -1228,8 +1228,7 @@ export interface components {
             status: components["schemas"]["Status"];
             /** @description Made inside the department's after-hours windows. */
             after_hours: boolean;
-            /** @description Unix seconds. */
-            response_due_at: number;
+            response_due_at: components["schemas"]["Timestamp"];
             acknowledged_at: components["schemas"]["NullableTimestamp"];
             acknowledged_by: components["schemas"]["Ulid"] | null;
             /** @description The acknowledger's name as it was then (what colleagues see, never a phone or email). */
@@ -1284,8 +1283,8 @@ export interface components {
             request: components["schemas"]["Ulid"] | null;
             read: boolean;
             created_at: components["schemas"]["Timestamp"];
-            /** @description Unix seconds; kept 90 days. */
-            expires_at: number;
+            /** @description When it is deleted (kept 90 days). */
+            expires_at: components["schemas"]["Timestamp"];
         };
         /** @enum {string} */
         JobState: "ok" | "never_run" | "failing" | "stale";
