@@ -9,9 +9,8 @@ use super::hours::AfterHoursWindow;
 use crate::error::{Error, Result};
 use crate::experiences::Experience;
 use crate::ids::{DepartmentSlug, HotelSlug, UserId};
-use crate::operator::required_text;
-use crate::requests::optional_text;
 use crate::store::{PageRequest, Store, Write};
+use crate::text;
 
 /// A week: the longest response time a department may promise.
 const MAX_SLA_MINUTES: u32 = 7 * 24 * 60;
@@ -39,14 +38,12 @@ pub struct Changes {
 impl Changes {
     /// The changes checked and normalised (text trimmed, contacts without repeats).
     pub fn checked(self) -> Result<Self> {
-        let name = self
-            .name
-            .map(|name| required_text("name", name))
-            .transpose()?;
+        let name = self.name.map(|name| text::name("name", name)).transpose()?;
         let description = self
             .description
-            .map(|text| {
-                optional_text("description", Some(text), 1000).map(Option::unwrap_or_default)
+            .map(|description| {
+                text::optional("description", Some(description), 1000, text::Form::Lines)
+                    .map(Option::unwrap_or_default)
             })
             .transpose()?;
         let response_sla_minutes = self

@@ -7,9 +7,10 @@ use jiff::Timestamp;
 use super::{Membership, Role};
 use crate::error::{Conflict, Error, Result};
 use crate::ids::{DepartmentSlug, HotelSlug, UserId};
-use crate::operator::{new_membership, required_text};
+use crate::operator::new_membership;
 use crate::session::SessionFamily;
 use crate::store::{Store, Write};
+use crate::text;
 use crate::users::{Email, Phone, User, UserKind};
 
 /// A person to make a member. The phone is required (F15): staff always log in by OTP.
@@ -90,7 +91,7 @@ pub async fn invite(
         Some(user) => Some(user),
         None => store.user_by_phone(&invitation.phone).await?,
     };
-    let name = required_text("name", invitation.name)?;
+    let name = text::name("name", invitation.name)?;
     let mut membership = new_membership(hotel, UserId::generate(), invitation.role, now);
     membership.departments = invitation.departments;
     let result = match existing {

@@ -12,8 +12,8 @@ use crate::error::Error;
 use crate::guards;
 use crate::http::{self, HandlerResult};
 use crate::ids::{DepartmentSlug, HotelSlug, UserId};
-use crate::operator::required_text;
 use crate::session::Session;
+use crate::text;
 use crate::users::{Email, Phone};
 
 #[derive(Deserialize)]
@@ -36,7 +36,7 @@ pub async fn handle(app: &App, req: Request) -> HandlerResult {
     let changes = MemberChanges {
         name: input
             .name
-            .map(|name| required_text("name", name))
+            .map(|name| text::name("name", name))
             .transpose()?,
         email: input.email,
         phone: input.phone,

@@ -10,8 +10,7 @@ use lambda_http::{Body, Request};
 use serde::Deserialize;
 
 use super::{
-    Activity, ActivityKind, GuestView, Priority, ServiceRequest, Status, optional_text, schedule,
-    timers_of,
+    Activity, ActivityKind, GuestView, Priority, ServiceRequest, Status, schedule, timers_of,
 };
 use crate::app::App;
 use crate::error::{Error, Result};
@@ -23,6 +22,7 @@ use crate::ids::{DepartmentSlug, ExperienceId, HotelSlug, RequestId};
 use crate::notifications;
 use crate::session::Session;
 use crate::store::Write;
+use crate::text;
 
 /// Longest request details.
 const MAX_DETAILS: usize = 2000;
@@ -44,7 +44,12 @@ pub async fn handle(app: &App, req: Request) -> HandlerResult {
     let body: NewRequest = http::json(&req, app.config.max_json_body_bytes)?;
     let key = idempotency::key(&req)?;
     let now = app.clock.now();
-    let details = optional_text("details", body.details.clone(), MAX_DETAILS)?;
+    let details = text::optional(
+        "details",
+        body.details.clone(),
+        MAX_DETAILS,
+        text::Form::Lines,
+    )?;
     if body.department.is_none() && body.experience.is_none() {
         return Err(Error::invalid(
             "Say which department or experience the request is for.",

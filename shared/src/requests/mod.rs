@@ -246,13 +246,3 @@ pub async fn of_hotel(
         .filter(|request| &request.hotel == hotel)
         .ok_or(Error::NotFound("Request"))
 }
-
-/// Optional free text: trimmed, at most `max` characters, blank means none.
-pub fn optional_text(field: &str, value: Option<String>, max: usize) -> Result<Option<String>> {
-    let Some(value) = value else { return Ok(None) };
-    let trimmed = value.trim();
-    if trimmed.chars().count() > max {
-        return Err(Error::field(field, format!("use at most {max} characters")));
-    }
-    Ok((!trimmed.is_empty()).then(|| trimmed.to_owned()))
-}
