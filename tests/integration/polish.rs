@@ -132,3 +132,207 @@ async fn free_text_refuses_control_characters_strips_bidi_and_treats_invisible_a
         answer.1
     );
 }
+
+/// Words of a parser or a type, which tell a person nothing about what to send.
+fn assert_says_what_to_send(answer: &(u16, Value), field: &str) {
+    assert_error(answer, 400, "invalid");
+    let body = answer.1.to_string();
+    for internal in [
+        "expected",
+        "variant",
+        "u32",
+        "u16",
+        "line ",
+        "column",
+        "`",
+        "parse",
+        "invalid type",
+    ] {
+        assert!(!body.contains(internal), "{internal:?} in {body}");
+    }
+    assert!(
+        answer.1["error"]["fields"][field].is_string(),
+        "{field}: {body}"
+    );
+}
+
+#[tokio::test]
+async fn messages_say_what_to_send_and_who_acknowledged() {
+    let stack = Stack::demo().await;
+    let mut guest = stack.guest("demo", "101").await;
+    let ask = |extra: Value| {
+        let mut body = json!({ "department": "housekeeping", "details": "Towels" });
+        body.as_object_mut()
+            .unwrap()
+            .extend(extra.as_object().unwrap().clone());
+        body
+    };
+    for (extra, field) in [
+        (json!({ "requested_for": "tomorrow" }), "requested_for"),
+        (
+            json!({ "requested_for": "2026-12-06T14:30:00" }),
+            "requested_for",
+        ),
+        (json!({ "requested_for": 1_765_000_000 }), "requested_for"),
+        (json!({ "priority": "SUPER" }), "priority"),
+        (json!({ "priority": 3 }), "priority"),
+    ] {
+        let answer = guest.post("/hotels/demo/requests", ask(extra)).await;
+        assert_says_what_to_send(&answer, field);
+    }
+
+    let mut sam = stack.staff("staff@demo.test").await;
+    for (query, field) in [
+        ("limit=ten", "limit"),
+        ("limit=0", "limit"),
+        ("created_from=yesterday", "created_from"),
+        ("status=DONE", "status"),
+        ("priority=super", "priority"),
+        ("after_hours=maybe", "after_hours"),
+    ] {
+        let answer = sam
+            .get(&format!("/hotels/demo/admin/requests?{query}"))
+            .await;
+        assert_says_what_to_send(&answer, field);
+    }
+
+    let mut manager = stack.staff("manager@demo.test").await;
+    let department = |extra: Value| {
+        let mut body = json!({
+            "slug": "valet", "name": "Valet", "response_sla_minutes": 10, "after_hours_sla_minutes": 30,
+        });
+        body.as_object_mut()
+            .unwrap()
+            .extend(extra.as_object().unwrap().clone());
+        body
+    };
+    for (extra, field) in [
+        (
+            json!({ "response_sla_minutes": "ten" }),
+            "response_sla_minutes",
+        ),
+        (
+            json!({ "response_sla_minutes": -5 }),
+            "response_sla_minutes",
+        ),
+        (
+            json!({ "response_sla_minutes": 1.5 }),
+            "response_sla_minutes",
+        ),
+        (
+            json!({ "after_hours": [{ "day": "friday", "start": "22:00", "end": "07:00" }] }),
+            "after_hours[0].day",
+        ),
+    ] {
+        let answer = manager
+            .post("/hotels/demo/admin/departments", department(extra))
+            .await;
+        assert_says_what_to_send(&answer, field);
+    }
+    let mut superadmin = stack.staff("admin@demo.test").await;
+    for (body, field) in [
+        (json!({ "timezone": "Mars/Olympus" }), "timezone"),
+        (
+            json!({ "default_stay_nights": "two" }),
+            "default_stay_nights",
+        ),
+    ] {
+        let answer = superadmin
+            .send(http::Method::PATCH, "/hotels/demo/admin/settings", body)
+            .await;
+        assert_says_what_to_send(&answer, field);
+    }
+    let answer = manager
+        .post(
+            "/hotels/demo/admin/members",
+            json!({ "name": "Ann", "phone": "+351912345678", "role": "BOSS" }),
+        )
+        .await;
+    assert_says_what_to_send(&answer, "role");
+
+    let id = guest.ask("housekeeping").await;
+    let acknowledge = format!("/hotels/demo/admin/requests/{id}/acknowledge");
+    assert_eq!(sam.post(&acknowledge, json!({})).await.0, 200);
+    let again = sam.post(&acknowledge, json!({})).await;
+    assert_error(&again, 409, "already_acknowledged");
+    assert_eq!(
+        again.1["error"]["message"],
+        "You already acknowledged this request."
+    );
+    let mut manager = stack.staff("manager@demo.test").await;
+    let late = manager.post(&acknowledge, json!({})).await;
+    assert_error(&late, 409, "already_acknowledged");
+    assert_eq!(
+        late.1["error"]["message"],
+        "Someone else acknowledged this request first."
+    );
+
+    let skipped = sam
+        .send(
+            http::Method::PATCH,
+            &format!("/hotels/demo/admin/requests/{id}"),
+            json!({ "status": "COMPLETED" }),
+        )
+        .await;
+    assert_error(&skipped, 409, "invalid_transition");
+    assert_eq!(
+        skipped.1["error"]["message"],
+        "An acknowledged request cannot be marked completed."
+    );
+
+    let code = stack.demo_qr("demo", "102");
+    let closed = manager
+        .send(
+            http::Method::DELETE,
+            &format!("/hotels/demo/admin/qr-codes/{code}"),
+            json!({}),
+        )
+        .await;
+    assert!(closed.0 < 300, "{}", closed.1);
+    let scanned = stack.get(&format!("/qr/{code}")).await;
+    assert_error(&scanned, 404, "not_found");
+    let message = scanned.1["error"]["message"].as_str().unwrap();
+    assert!(message.contains("Ask reception"), "{message}");
+    let unknown = stack.get("/qr/abcdefghijklmnopqrstuvwxyz").await;
+    assert_eq!(unknown.1["error"]["message"], "QR code not found.");
+}
+
+#[tokio::test]
+async fn ending_a_stay_sets_its_check_out_to_now_and_a_body_is_exactly_the_schema() {
+    let stack = Stack::demo().await;
+    let guest = stack.guest("demo", "102").await;
+    let (_, stays) = guest.get("/me/stays").await;
+    let stay = stays["items"][0]["id"].as_str().unwrap().to_owned();
+    let mut staff = stack.staff("staff@demo.test").await;
+    let path = format!("/hotels/demo/admin/stays/{stay}");
+    let later = jiff::Timestamp::now() + jiff::SignedDuration::from_hours(72);
+    for (bad, field) in [
+        (json!({ "action": "end", "check_out": later }), "check_out"),
+        (json!({ "action": "end", "note": "early" }), "note"),
+        (json!({ "action": "extend" }), "check_out"),
+        (
+            json!({ "action": "extend", "check_out": later, "x": 1 }),
+            "x",
+        ),
+        (json!({ "action": "stop" }), "action"),
+    ] {
+        let answer = staff.send(http::Method::PATCH, &path, bad.clone()).await;
+        assert_says_what_to_send(&answer, field);
+    }
+    let (_, unchanged) = guest.get("/me/stays").await;
+    assert_eq!(
+        unchanged["items"][0]["active"], true,
+        "bad bodies change nothing"
+    );
+
+    let before = jiff::Timestamp::now();
+    let (status, ended) = staff
+        .send(http::Method::PATCH, &path, json!({ "action": "end" }))
+        .await;
+    assert_eq!(status, 200, "{ended}");
+    let after = jiff::Timestamp::now();
+    let check_out: jiff::Timestamp = ended["check_out"].as_str().unwrap().parse().unwrap();
+    assert!(before <= check_out && check_out <= after, "{ended}");
+    let (_, mine) = guest.get("/me/stays").await;
+    assert_eq!(mine["items"][0]["check_out"], ended["check_out"], "{mine}");
+}
