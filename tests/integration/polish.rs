@@ -336,3 +336,73 @@ async fn ending_a_stay_sets_its_check_out_to_now_and_a_body_is_exactly_the_schem
     let (_, mine) = guest.get("/me/stays").await;
     assert_eq!(mine["items"][0]["check_out"], ended["check_out"], "{mine}");
 }
+
+#[tokio::test]
+async fn request_list_filters_take_any_rfc_3339_time_and_refuse_what_they_cannot_mean() {
+    let stack = Stack::demo().await;
+    let mut guest = stack.guest("demo", "101").await;
+    let (status, needle) = guest
+        .post(
+            "/hotels/demo/requests",
+            json!({ "department": "housekeeping", "details": "A needle and thread" }),
+        )
+        .await;
+    assert_eq!(status, 201, "{needle}");
+    for _ in 0..5 {
+        guest.ask("housekeeping").await;
+    }
+    let sam = stack.staff("staff@demo.test").await;
+    let list = "/hotels/demo/admin/requests";
+
+    // Nothing matches in the first bounded read (limit 1, four pages): the call reads on.
+    let (status, found) = sam.get(&format!("{list}?q=needle&limit=1")).await;
+    assert_eq!(status, 200, "{found}");
+    assert_eq!(found["items"][0]["id"], needle["id"], "{found}");
+    let mut cursor = found["next_cursor"].as_str().map(str::to_owned);
+    while let Some(next) = cursor {
+        let (status, page) = sam
+            .get(&format!("{list}?q=needle&limit=1&cursor={next}"))
+            .await;
+        assert_eq!(status, 200, "{page}");
+        cursor = page["next_cursor"].as_str().map(str::to_owned);
+        assert!(
+            cursor.is_none() || !page["items"].as_array().unwrap().is_empty(),
+            "an empty page with a next cursor: {page}"
+        );
+    }
+
+    let created: jiff::Timestamp = needle["created_at"].as_str().unwrap().parse().unwrap();
+    let kolkata = jiff::tz::TimeZone::get("Asia/Kolkata").unwrap();
+    let before = created - jiff::SignedDuration::from_secs(1);
+    let local = before.to_zoned_datetime(kolkata);
+    let forms = [
+        before.to_string(),
+        local.strftime("%Y-%m-%dT%H:%M:%S%:z").to_string(),
+        local.strftime("%Y-%m-%dT%H:%M:%S%.3f%:z").to_string(),
+    ];
+    for form in forms {
+        for encoded in [form.replace('+', "%2B"), form.clone()] {
+            let (status, page) = sam
+                .get(&format!("{list}?created_from={encoded}&q=needle"))
+                .await;
+            assert_eq!(status, 200, "{encoded}: {page}");
+            assert_eq!(page["items"][0]["id"], needle["id"], "{encoded}: {page}");
+        }
+    }
+
+    let later = created + jiff::SignedDuration::from_hours(1);
+    let reversed = sam
+        .get(&format!("{list}?created_from={later}&created_to={created}"))
+        .await;
+    assert_says_what_to_send(&reversed, "created_to");
+    for repeated in [
+        "priority=HIGH&priority=LOW",
+        "limit=1&limit=2",
+        "created_from=2026-01-01T00:00:00Z&created_from=2026-02-01T00:00:00Z",
+        "q=a&q=b",
+    ] {
+        let field = repeated.split('=').next().unwrap();
+        let answer = sam.get(&format!("{list}?{repeated}")).await;
+        assert_says_what_to_send(&answer, field);
+    }
+}
