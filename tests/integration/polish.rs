@@ -406,3 +406,68 @@ async fn request_list_filters_take_any_rfc_3339_time_and_refuse_what_they_cannot
         assert_says_what_to_send(&answer, field);
     }
 }
+
+#[tokio::test]
+async fn a_closed_department_is_given_to_nobody_and_an_unknown_one_is_a_field_error() {
+    let stack = Stack::demo().await;
+    let mut admin = stack.staff("manager@demo.test").await;
+    let closed = admin
+        .send(
+            http::Method::DELETE,
+            "/hotels/demo/admin/departments/spa",
+            json!({}),
+        )
+        .await;
+    assert!(closed.0 < 300, "{}", closed.1);
+
+    for (department, why) in [("spa", "closed"), ("nowhere", "not a department")] {
+        let answer = admin
+            .post(
+                "/hotels/demo/admin/members",
+                json!({
+                    "name": "Nina", "phone": "+351912000111", "role": "STAFF",
+                    "departments": ["housekeeping", department],
+                }),
+            )
+            .await;
+        assert_says_what_to_send(&answer, "departments");
+        let said = answer.1["error"]["fields"]["departments"].as_str().unwrap();
+        assert!(said.contains(why), "{said}");
+
+        let answer = admin
+            .post(
+                "/hotels/demo/admin/experiences",
+                json!({ "department": department, "name": "Hot stones" }),
+            )
+            .await;
+        assert_says_what_to_send(&answer, "department");
+    }
+
+    let (_, experiences) = admin.get("/hotels/demo/admin/experiences").await;
+    let moved = experiences["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["department"] != "spa")
+        .unwrap();
+    let answer = admin
+        .send(
+            http::Method::PATCH,
+            &format!(
+                "/hotels/demo/admin/experiences/{}",
+                moved["id"].as_str().unwrap()
+            ),
+            json!({ "department": "spa" }),
+        )
+        .await;
+    assert_says_what_to_send(&answer, "department");
+    let (_, after) = admin.get("/hotels/demo/admin/experiences").await;
+    assert!(
+        after["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["id"] == moved["id"] && e["department"] == moved["department"]),
+        "nothing moved"
+    );
+}

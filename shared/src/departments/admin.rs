@@ -235,3 +235,29 @@ pub async fn of_hotel(
         .await?
         .ok_or(Error::NotFound("Department"))
 }
+
+/// The department a body names for something to be given to (an experience): one of the
+/// hotel's, and open. Either failure is a 400 naming `field`, since the body is at fault.
+pub async fn to_give(
+    store: &dyn Store,
+    hotel: &HotelSlug,
+    slug: &DepartmentSlug,
+    field: &str,
+) -> Result<Department> {
+    match store.department(hotel, slug).await? {
+        Some(department) if department.active => Ok(department),
+        Some(_) => Err(closed(field, slug)),
+        None => Err(unknown(field, slug)),
+    }
+}
+
+pub fn unknown(field: &str, slug: &DepartmentSlug) -> Error {
+    Error::field(field, format!("{slug} is not a department of this hotel"))
+}
+
+pub fn closed(field: &str, slug: &DepartmentSlug) -> Error {
+    Error::field(
+        field,
+        format!("{slug} is closed; reopen it first, or choose an open department"),
+    )
+}

@@ -49,7 +49,7 @@ pub async fn handle(app: &App, req: Request) -> HandlerResult {
     };
     check_may_manage(&actor, invitation.role)?;
     let store = app.store.as_ref();
-    check_departments(store, &hotel, &invitation.departments).await?;
+    check_departments(store, &hotel, &invitation.departments, &[]).await?;
     let member = onboard::invite(store, &hotel, invitation, app.clock.now()).await?;
     http::json_response(
         StatusCode::CREATED,
