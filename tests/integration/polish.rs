@@ -471,3 +471,20 @@ async fn a_closed_department_is_given_to_nobody_and_an_unknown_one_is_a_field_er
         "nothing moved"
     );
 }
+
+#[tokio::test]
+async fn a_time_zone_is_trimmed_and_stored_under_its_current_name() {
+    let stack = Stack::demo().await;
+    let mut superadmin = stack.staff("admin@demo.test").await;
+    let (status, changed) = superadmin
+        .send(
+            http::Method::PATCH,
+            "/hotels/demo/admin/settings",
+            json!({ "timezone": "  asia/calcutta " }),
+        )
+        .await;
+    assert_eq!(status, 200, "{changed}");
+    assert_eq!(changed["timezone"], "Asia/Kolkata");
+    let (_, public) = stack.get("/hotels/demo").await;
+    assert_eq!(public["timezone"], "Asia/Kolkata", "{public}");
+}

@@ -975,7 +975,7 @@ export interface components {
         /** @description An email address such as name@example.com (trimmed and lowercased). */
         NullableEmail: string | null;
         /**
-         * @description An IANA time zone name, e.g. `Europe/Lisbon`.
+         * @description An IANA time zone name, e.g. `Europe/Lisbon`, in any case; stored trimmed, in the database's spelling and under its current name (`Asia/Calcutta` becomes `Asia/Kolkata`).
          * @example Europe/Lisbon
          */
         TimeZone: string;
