@@ -488,3 +488,25 @@ async fn a_time_zone_is_trimmed_and_stored_under_its_current_name() {
     let (_, public) = stack.get("/hotels/demo").await;
     assert_eq!(public["timezone"], "Asia/Kolkata", "{public}");
 }
+
+#[tokio::test]
+async fn a_new_request_is_titled_with_the_department_name() {
+    let stack = Stack::demo().await;
+    let mut guest = stack.guest("demo", "101").await;
+    let (_, departments) = stack.get("/hotels/demo/departments").await;
+    let name = departments["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["slug"] == "room-service")
+        .map(|d| d["name"].as_str().unwrap().to_owned())
+        .unwrap();
+    assert_ne!(name, "room-service");
+    guest.ask("room-service").await;
+    // Nobody works room service in the demo hotel: its admins are told.
+    let manager = stack.staff("manager@demo.test").await;
+    let (_, notices) = manager.get("/notifications").await;
+    let title = notices["items"][0]["title"].as_str().unwrap();
+    assert!(title.contains(&format!("({name})")), "{title}");
+    assert!(!title.contains("room-service"), "{title}");
+}

@@ -96,11 +96,18 @@ pub async fn handle(app: &App, req: Request) -> HandlerResult {
                 tracing::error!(%err, "an idempotency claim could not be released");
             }
         }
-        (Ok((request, zone)), _) => notify_department(app, request, zone, now).await,
+        (Ok(made), _) => notify_department(app, made, now).await,
         _ => {}
     }
-    let (request, _) = created?;
-    http::json_response(StatusCode::CREATED, &GuestView::from(&request))
+    http::json_response(StatusCode::CREATED, &GuestView::from(&created?.request))
+}
+
+/// A request just made, with what its notifications say: the hotel's zone and the
+/// department's name.
+struct Made {
+    request: ServiceRequest,
+    zone: TimeZoneName,
+    department_name: String,
 }
 
 async fn create(
@@ -111,7 +118,7 @@ async fn create(
     details: Option<String>,
     now: Timestamp,
     record: Option<&IdempotencyRecord>,
-) -> Result<(ServiceRequest, TimeZoneName)> {
+) -> Result<Made> {
     let store = app.store.as_ref();
     let (stay, guest) = guards::active_stay(app, session, hotel).await?;
     if body.requested_for.is_some_and(|at| at > stay.check_out) {
@@ -213,20 +220,26 @@ async fn create(
     }
     app.store.transact(&writes).await?;
     schedule(app, &request, &timers).await;
-    Ok((request, hotel_record.timezone))
+    Ok(Made {
+        request,
+        zone: hotel_record.timezone,
+        department_name: department.name,
+    })
 }
 
 /// Tells the department's staff. The request already exists and lists show it, so a failure
 /// here is logged rather than undoing it.
-async fn notify_department(
-    app: &App,
-    request: &ServiceRequest,
-    zone: &TimeZoneName,
-    now: Timestamp,
-) {
+async fn notify_department(app: &App, made: &Made, now: Timestamp) {
+    let request = &made.request;
     match app.store.members(&request.hotel).await {
         Ok(members) => {
-            let notices = notifications::to_department(request, &members, zone, now);
+            let notices = notifications::to_department(
+                request,
+                &made.department_name,
+                &members,
+                &made.zone,
+                now,
+            );
             notifications::deliver(app, &notices).await;
         }
         Err(err) => {
