@@ -137,6 +137,18 @@ pub fn json<T: DeserializeOwned>(req: &Request, max_bytes: usize) -> Result<T> {
     Ok(value)
 }
 
+/// A PATCH body: `json`, and at least one field. An empty object means the same on every
+/// PATCH route: a 400 saying there is nothing to change, before anything is read or written.
+pub fn changes<T: DeserializeOwned>(req: &Request, max_bytes: usize) -> Result<T> {
+    let fields: std::collections::HashMap<String, serde::de::IgnoredAny> = json(req, max_bytes)?;
+    if fields.is_empty() {
+        return Err(Error::invalid(
+            "Nothing to change: send at least one of the fields this route changes.",
+        ));
+    }
+    json(req, max_bytes)
+}
+
 /// serde_json's message without its "at line 1 column 7" position, which only confuses.
 fn json_problem(err: &serde_json::Error) -> String {
     let text = err.to_string();

@@ -510,3 +510,52 @@ async fn a_new_request_is_titled_with_the_department_name() {
     assert!(title.contains(&format!("({name})")), "{title}");
     assert!(!title.contains("room-service"), "{title}");
 }
+
+#[tokio::test]
+async fn an_empty_patch_is_nothing_to_change_on_every_route() {
+    let stack = Stack::demo().await;
+    let mut guest = stack.guest("demo", "102").await;
+    let request = guest.ask("housekeeping").await;
+    let (_, stays) = guest.get("/me/stays").await;
+    let stay = stays["items"][0]["id"].as_str().unwrap().to_owned();
+    let mut superadmin = stack.staff("admin@demo.test").await;
+    let (_, experiences) = superadmin.get("/hotels/demo/admin/experiences").await;
+    let experience = experiences["items"][0]["id"].as_str().unwrap().to_owned();
+    let sam = stack.user("staff@demo.test").await.id;
+    let qr = stack.demo_qr("demo", "101");
+    let mut operator = stack.staff("operator@demo.test").await;
+    let admin_routes = [
+        "/auth/profile".to_owned(),
+        format!("/hotels/demo/admin/requests/{request}"),
+        "/hotels/demo/admin/settings".to_owned(),
+        "/hotels/demo/admin/departments/housekeeping".to_owned(),
+        format!("/hotels/demo/admin/experiences/{experience}"),
+        format!("/hotels/demo/admin/members/{sam}"),
+        format!("/hotels/demo/admin/qr-codes/{qr}"),
+        format!("/hotels/demo/admin/stays/{stay}"),
+    ];
+    let mut answers = Vec::new();
+    for path in &admin_routes {
+        answers.push((
+            path.clone(),
+            superadmin.send(http::Method::PATCH, path, json!({})).await,
+        ));
+    }
+    let path = "/operator/hotels/demo".to_owned();
+    answers.push((
+        path.clone(),
+        operator.send(http::Method::PATCH, &path, json!({})).await,
+    ));
+    for (path, answer) in answers {
+        assert_error(&answer, 400, "invalid");
+        let message = answer.1["error"]["message"].as_str().unwrap();
+        assert!(
+            message.starts_with("Nothing to change"),
+            "{path}: {message}"
+        );
+    }
+    let (_, unchanged) = superadmin
+        .get(&format!("/hotels/demo/admin/requests/{request}"))
+        .await;
+    assert_eq!(unchanged["request"]["version"], 1, "{unchanged}");
+}

@@ -37,7 +37,7 @@ struct Updated<'a> {
 
 pub async fn handle(app: &App, req: Request) -> HandlerResult {
     let session = Session::required(&app.config, &req)?;
-    let changes: Changes = http::json(&req, app.config.max_json_body_bytes)?;
+    let changes: Changes = http::changes(&req, app.config.max_json_body_bytes)?;
     if changes.name.is_none() && changes.email.is_none() && changes.phone.is_none() {
         return Err(Error::invalid(
             "Send a name, an email or a phone to change.",

@@ -18,7 +18,7 @@ pub async fn handle(app: &App, req: Request) -> HandlerResult {
     let id: ExperienceId = http::path(&req, "experience")?;
     let session = Session::required(&app.config, &req)?;
     guards::member(app, &session, &hotel, Role::Admin).await?;
-    let changes = http::json::<Changes>(&req, app.config.max_json_body_bytes)?.checked()?;
+    let changes = http::changes::<Changes>(&req, app.config.max_json_body_bytes)?.checked()?;
     let store = app.store.as_ref();
     let previous = admin::of_hotel(store, &hotel, id).await?;
     // A move must be to an open department of the hotel; staying put is fine even when closed.

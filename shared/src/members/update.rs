@@ -32,7 +32,7 @@ pub async fn handle(app: &App, req: Request) -> HandlerResult {
     let member: UserId = http::path(&req, "member")?;
     let session = Session::required(&app.config, &req)?;
     let actor = guards::member(app, &session, &hotel, Role::Admin).await?;
-    let input: Changes = http::json(&req, app.config.max_json_body_bytes)?;
+    let input: Changes = http::changes(&req, app.config.max_json_body_bytes)?;
     let changes = MemberChanges {
         name: input
             .name

@@ -47,7 +47,7 @@ pub async fn handle(app: &App, req: Request) -> HandlerResult {
     let id: RequestId = http::path(&req, "request")?;
     let session = Session::required(&app.config, &req)?;
     let (membership, staff) = guards::member_and_user(app, &session, &hotel, Role::Staff).await?;
-    let changes: Changes = http::json(&req, app.config.max_json_body_bytes)?;
+    let changes: Changes = http::changes(&req, app.config.max_json_body_bytes)?;
     let reason = text::optional("reason", changes.reason.clone(), 500, text::Form::Lines)?;
     if changes.status.is_none() && changes.assignee.is_none() && changes.priority.is_none() {
         return Err(Error::invalid(

@@ -61,7 +61,7 @@ pub async fn handle(app: &App, req: Request) -> HandlerResult {
     let id: StayId = http::path(&req, "stay")?;
     let session = Session::required(&app.config, &req)?;
     let viewer = guards::member(app, &session, &hotel, Role::Staff).await?;
-    let change = http::json::<Body>(&req, app.config.max_json_body_bytes)?.change()?;
+    let change = http::changes::<Body>(&req, app.config.max_json_body_bytes)?.change()?;
     let now = app.clock.now();
     if let Change::Extend { check_out } = change {
         check_extension(check_out, now)?;
