@@ -559,3 +559,31 @@ async fn an_empty_patch_is_nothing_to_change_on_every_route() {
         .await;
     assert_eq!(unchanged["request"]["version"], 1, "{unchanged}");
 }
+
+#[tokio::test]
+async fn a_guest_setting_an_email_learns_nothing_of_other_users() {
+    let stack = Stack::demo().await;
+    let mut guest = stack.guest("demo", "101").await;
+    let mut answers = Vec::new();
+    for email in ["admin@demo.test", "nobody-has-this@demo.test"] {
+        stack.calls.reset();
+        let answer = guest
+            .send(
+                http::Method::PATCH,
+                "/auth/profile",
+                json!({ "email": email }),
+            )
+            .await;
+        answers.push((answer, stack.calls.total()));
+    }
+    let [(taken, taken_calls), (free, free_calls)] = answers.try_into().unwrap();
+    assert_eq!(taken.0, 200, "{}", taken.1);
+    assert_eq!(free.0, taken.0);
+    assert_eq!(taken.1["user"]["unverified_email"], "admin@demo.test");
+    let mut same = taken.1.clone();
+    same["user"]["unverified_email"] = free.1["user"]["unverified_email"].clone();
+    assert_eq!(same, free.1, "the answers differ only by the address given");
+    assert_eq!(taken_calls, free_calls, "and cost the same store calls");
+    let admin = stack.user("admin@demo.test").await;
+    assert_eq!(admin.email.unwrap().as_str(), "admin@demo.test");
+}
