@@ -587,3 +587,65 @@ async fn a_guest_setting_an_email_learns_nothing_of_other_users() {
     let admin = stack.user("admin@demo.test").await;
     assert_eq!(admin.email.unwrap().as_str(), "admin@demo.test");
 }
+
+#[tokio::test]
+async fn a_digest_reaches_more_admins_than_one_transaction_holds_once_under_concurrent_runs() {
+    use concierge::clock::Clock;
+    use concierge::jobs::{JobEvent, digest};
+    use concierge::members::Role;
+    use concierge::notifications::NotificationKind;
+    use concierge::store::{PageRequest, Write};
+
+    let (stack, clock) = Stack::clocked(|_| {}).await;
+    let hotel: concierge::ids::HotelSlug = "demo".parse().unwrap();
+    let now = clock.now();
+    let admins: Vec<_> = (0..120)
+        .map(|_| {
+            let user = concierge::ids::UserId::generate();
+            concierge::operator::new_membership(&hotel, user, Role::Admin, now)
+        })
+        .collect();
+    for chunk in admins.chunks(60) {
+        let writes: Vec<Write> = chunk.iter().map(Write::InsertMembership).collect();
+        stack.app.store.transact(&writes).await.unwrap();
+    }
+
+    // The morning after the hotel's first day, two runs at once.
+    let lisbon = jiff::tz::TimeZone::get("Europe/Lisbon").unwrap();
+    let local = clock.now().to_zoned_datetime(lisbon.clone());
+    let morning = local
+        .date()
+        .tomorrow()
+        .unwrap()
+        .at(9, 0, 0, 0)
+        .to_zoned_datetime(lisbon)
+        .unwrap();
+    clock.advance(local.duration_until(&morning));
+    let (one, other) = tokio::join!(
+        digest::JOB.run_once(stack.app, JobEvent::default()),
+        digest::JOB.run_once(stack.app, JobEvent::default())
+    );
+    let (one, other) = (one.unwrap(), other.unwrap());
+    assert_eq!(one.get("sent") + other.get("sent"), 2, "{one:?} {other:?}");
+
+    let page = PageRequest {
+        limit: 100,
+        cursor: None,
+    };
+    let mut without = 0;
+    for admin in &admins {
+        let digests = stack
+            .app
+            .store
+            .notifications(admin.user, &page)
+            .await
+            .unwrap()
+            .items
+            .into_iter()
+            .filter(|n| n.kind == NotificationKind::Digest)
+            .count();
+        assert!(digests <= 1, "{digests} digests to one admin");
+        without += usize::from(digests == 0);
+    }
+    assert_eq!(without, 0, "admins left without the digest");
+}

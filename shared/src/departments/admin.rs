@@ -9,7 +9,7 @@ use super::hours::AfterHoursWindow;
 use crate::error::{Error, Result};
 use crate::experiences::Experience;
 use crate::ids::{DepartmentSlug, HotelSlug, UserId};
-use crate::store::{PageRequest, Store, Write};
+use crate::store::{PageRequest, Store, WRITES_PER_TRANSACTION, Write};
 use crate::text;
 
 /// A week: the longest response time a department may promise.
@@ -18,8 +18,6 @@ const MAX_SLA_MINUTES: u32 = 7 * 24 * 60;
 const MAX_BOOKING_LEAD_MINUTES: u32 = 24 * 60;
 const MAX_WINDOWS: usize = 28;
 const MAX_CONTACTS: usize = 20;
-/// A transaction holds at most 100 items.
-const WRITES_PER_TRANSACTION: usize = 100;
 
 /// The settable fields; each left out stays as it is.
 #[derive(Debug, Default, Deserialize)]

@@ -30,6 +30,9 @@ pub trait Transact: Send + Sync {
 
 /// One conditional write. Inserts require that the thing does not exist yet; a user insert
 /// also claims the user's email and phone, which must be free.
+/// DynamoDB's most items in one transaction; a write of more is done in chunks of this many.
+pub const WRITES_PER_TRANSACTION: usize = 100;
+
 #[derive(Debug, Clone, Copy)]
 pub enum Write<'a> {
     InsertHotel(&'a Hotel),
