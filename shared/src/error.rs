@@ -150,6 +150,10 @@ pub enum Error {
     /// What was not found, e.g. "Hotel".
     #[error("{0} not found.")]
     NotFound(&'static str),
+    /// Something that exists but is out of use (a deactivated QR code): not found, with words
+    /// that say what to do instead.
+    #[error("{0}")]
+    Withdrawn(&'static str),
     #[error("Method not allowed.")]
     MethodNotAllowed { allow: Vec<&'static str> },
     /// The request conflicts with the current state: how, and the words a caller reads.
@@ -228,7 +232,7 @@ impl Error {
             }
             Error::Unauthenticated => StatusCode::UNAUTHORIZED,
             Error::Forbidden | Error::Denied { .. } => StatusCode::FORBIDDEN,
-            Error::NotFound(_) => StatusCode::NOT_FOUND,
+            Error::NotFound(_) | Error::Withdrawn(_) => StatusCode::NOT_FOUND,
             Error::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
             Error::Conflict(..) => StatusCode::CONFLICT,
             Error::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
@@ -249,7 +253,7 @@ impl Error {
             Error::Unauthenticated => "unauthenticated",
             Error::Forbidden => "forbidden",
             Error::Denied { code, .. } => code,
-            Error::NotFound(_) => "not_found",
+            Error::NotFound(_) | Error::Withdrawn(_) => "not_found",
             Error::MethodNotAllowed { .. } => "method_not_allowed",
             Error::Conflict(conflict, _) => conflict.code(),
             Error::PayloadTooLarge => "payload_too_large",

@@ -29,15 +29,28 @@ pub fn path<T: FromStr<Err = Error>>(req: &Request, name: &str) -> Result<T> {
         .parse()
 }
 
-/// A query string parameter, if present.
-pub fn query<'r>(req: &'r Request, name: &str) -> Option<&'r str> {
-    req.query_string_parameters_ref()
-        .and_then(|params| params.first(name))
+/// A query string parameter, if present. Every parameter of ours takes one value (a list is
+/// comma-separated), so one given twice is a 400 rather than a guess at which was meant.
+pub fn query<'r>(req: &'r Request, name: &str) -> Result<Option<&'r str>> {
+    let Some(values) = req
+        .query_string_parameters_ref()
+        .and_then(|params| params.all(name))
+    else {
+        return Ok(None);
+    };
+    match values.as_slice() {
+        [] => Ok(None),
+        [value] => Ok(Some(value)),
+        _ => Err(Error::field(
+            name,
+            "give it once (a list is comma-separated)",
+        )),
+    }
 }
 
 /// A query string parameter parsed into its type, if present.
 pub fn query_as<T: FromStr<Err = Error>>(req: &Request, name: &str) -> Result<Option<T>> {
-    query(req, name).map(str::parse).transpose()
+    query(req, name)?.map(str::parse).transpose()
 }
 
 /// What the site's distribution adds to each request it forwards to the API, valued with the
@@ -79,7 +92,7 @@ fn viewer_ip(value: &str) -> Option<IpAddr> {
 
 /// The `limit` and `cursor` query parameters.
 pub fn page(req: &Request) -> Result<PageRequest> {
-    PageRequest::parse(query(req, "limit"), query(req, "cursor"))
+    PageRequest::parse(query(req, "limit")?, query(req, "cursor")?)
 }
 
 /// The JSON body as `T`: `application/json`, at most `max_bytes`, UTF-8, well formed, of the
@@ -122,6 +135,18 @@ pub fn json<T: DeserializeOwned>(req: &Request, max_bytes: usize) -> Result<T> {
         .end()
         .map_err(|_| Error::invalid("The request body has trailing characters after the JSON."))?;
     Ok(value)
+}
+
+/// A PATCH body: `json`, and at least one field. An empty object means the same on every
+/// PATCH route: a 400 saying there is nothing to change, before anything is read or written.
+pub fn changes<T: DeserializeOwned>(req: &Request, max_bytes: usize) -> Result<T> {
+    let fields: std::collections::HashMap<String, serde::de::IgnoredAny> = json(req, max_bytes)?;
+    if fields.is_empty() {
+        return Err(Error::invalid(
+            "Nothing to change: send at least one of the fields this route changes.",
+        ));
+    }
+    json(req, max_bytes)
 }
 
 /// serde_json's message without its "at line 1 column 7" position, which only confuses.

@@ -21,6 +21,7 @@ pub mod secrets;
 pub mod session;
 pub mod store;
 pub mod stream;
+pub mod text;
 pub mod timers;
 
 pub mod auth;

@@ -203,7 +203,8 @@ async fn experiences_are_managed_and_withdrawn_from_guests() {
             json!({ "department": "nowhere", "name": "Ghost tour" }),
         )
         .await;
-    assert_error(&missing_department, 404, "not_found");
+    assert_error(&missing_department, 400, "invalid");
+    assert!(missing_department.1["error"]["fields"]["department"].is_string());
     let (status, created) = admin
         .post(
             "/hotels/demo/admin/experiences",

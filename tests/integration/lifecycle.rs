@@ -380,7 +380,7 @@ async fn times_people_read_are_in_the_hotels_zone_and_name_it() {
     let told = notices_about(&stack, sam, id).await;
     assert_eq!(
         told[0].title,
-        format!("New request from 101 (housekeeping) for {}", local(booked))
+        format!("New request from 101 (Housekeeping) for {}", local(booked))
     );
 
     clock.advance(SignedDuration::from_mins(100));

@@ -19,6 +19,7 @@ mod jobs;
 mod lifecycle;
 mod matrix;
 mod members;
+mod polish;
 mod push;
 mod requests;
 mod round_trips;

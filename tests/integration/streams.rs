@@ -334,6 +334,33 @@ async fn staff_hear_only_their_departments() {
 }
 
 #[tokio::test]
+async fn a_member_removed_from_the_hotel_hears_the_stream_end_within_seconds() {
+    let stack = stack().await;
+    let staff = stack.staff("staff@demo.test").await;
+    let sam = stack.user("staff@demo.test").await.id;
+    let mut manager = stack.staff("manager@demo.test").await;
+    let mut sse = Sse::open(&staff, "/hotels/demo/admin/events", None).await;
+    let removed = manager
+        .send(
+            Method::DELETE,
+            &format!("/hotels/demo/admin/members/{sam}"),
+            json!({}),
+        )
+        .await;
+    assert!(removed.0 < 300, "{}", removed.1);
+    let since = std::time::Instant::now();
+    while sse.block().await.is_some() {}
+    let took = since.elapsed();
+    assert!(
+        took < Duration::from_secs(7),
+        "the stream went on for {took:?}"
+    );
+    let (status, again) =
+        Sse::try_open(&staff, "/hotels/demo/admin/events", sse.last_id.as_deref()).await;
+    assert_eq!((status, again.is_some()), (403, false));
+}
+
+#[tokio::test]
 async fn only_the_hotels_staff_and_the_requests_guest_may_listen() {
     let stack = stack().await;
     let mut guest = stack.guest("demo", "101").await;

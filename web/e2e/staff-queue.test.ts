@@ -64,9 +64,9 @@ describe("the live queue", () => {
     // Near the deadline the countdown is amber; past it, red.
     const staff = await staffToken("staff@demo.test");
     const due = (await asStaff(staff, "GET", `/hotels/demo/admin/requests/${id}`)).body as {
-      request: { response_due_at: number };
+      request: { response_due_at: string };
     };
-    await page.clock.fastForward(due.request.response_due_at * 1000 - 60_000 - Date.now());
+    await page.clock.fastForward(Date.parse(due.request.response_due_at) - 60_000 - Date.now());
     await expect.poll(() => row.getAttribute("class")).toContain("due-near");
     await row.getByText(/^Due in \d+ s$/).waitFor();
     await page.clock.fastForward(120_000);

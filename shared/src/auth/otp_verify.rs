@@ -10,6 +10,7 @@ use crate::http::{self, HandlerResult};
 use crate::ids::{HotelSlug, QrCode};
 use crate::otp::verify::{VerifyRequest, verify};
 use crate::session::csrf;
+use crate::text;
 use crate::users::Phone;
 
 #[derive(Deserialize)]
@@ -32,7 +33,7 @@ pub async fn handle(app: &App, req: Request) -> HandlerResult {
             code: body.code,
             hotel: body.hotel,
             qr: body.qr,
-            name: body.name,
+            name: text::optional("name", body.name, 100, text::Form::Line)?,
             client_ip: http::client_ip(&req, app.config.origin_secret()),
         },
     )

@@ -13,12 +13,12 @@ use serde::{Deserialize, Serialize};
 use crate::app::App;
 use crate::error::{Error, Result, Unique};
 use crate::http::{self, HandlerResult};
-use crate::operator::required_text;
 use crate::otp::verify::{check_code, count_try, not_right};
 use crate::otp::{MAX_ATTEMPTS, OtpScope, parse_code};
 use crate::ratelimit;
 use crate::session::Session;
 use crate::store::Write;
+use crate::text;
 use crate::users::{Email, Phone, Profile, User};
 
 #[derive(Deserialize)]
@@ -37,7 +37,7 @@ struct Updated<'a> {
 
 pub async fn handle(app: &App, req: Request) -> HandlerResult {
     let session = Session::required(&app.config, &req)?;
-    let changes: Changes = http::json(&req, app.config.max_json_body_bytes)?;
+    let changes: Changes = http::changes(&req, app.config.max_json_body_bytes)?;
     if changes.name.is_none() && changes.email.is_none() && changes.phone.is_none() {
         return Err(Error::invalid(
             "Send a name, an email or a phone to change.",
@@ -62,7 +62,7 @@ pub async fn handle(app: &App, req: Request) -> HandlerResult {
         .ok_or(Error::Unauthenticated)?;
     let mut user = previous.clone();
     if let Some(name) = changes.name {
-        user.name = required_text("name", name)?;
+        user.name = text::name("name", name)?;
     }
     if let Some(email) = changes.email {
         user.unverified_email = (user.email.as_ref() != Some(&email)).then_some(email);

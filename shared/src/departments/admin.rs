@@ -9,9 +9,8 @@ use super::hours::AfterHoursWindow;
 use crate::error::{Error, Result};
 use crate::experiences::Experience;
 use crate::ids::{DepartmentSlug, HotelSlug, UserId};
-use crate::operator::required_text;
-use crate::requests::optional_text;
-use crate::store::{PageRequest, Store, Write};
+use crate::store::{PageRequest, Store, WRITES_PER_TRANSACTION, Write};
+use crate::text;
 
 /// A week: the longest response time a department may promise.
 const MAX_SLA_MINUTES: u32 = 7 * 24 * 60;
@@ -19,8 +18,6 @@ const MAX_SLA_MINUTES: u32 = 7 * 24 * 60;
 const MAX_BOOKING_LEAD_MINUTES: u32 = 24 * 60;
 const MAX_WINDOWS: usize = 28;
 const MAX_CONTACTS: usize = 20;
-/// A transaction holds at most 100 items.
-const WRITES_PER_TRANSACTION: usize = 100;
 
 /// The settable fields; each left out stays as it is.
 #[derive(Debug, Default, Deserialize)]
@@ -39,14 +36,12 @@ pub struct Changes {
 impl Changes {
     /// The changes checked and normalised (text trimmed, contacts without repeats).
     pub fn checked(self) -> Result<Self> {
-        let name = self
-            .name
-            .map(|name| required_text("name", name))
-            .transpose()?;
+        let name = self.name.map(|name| text::name("name", name)).transpose()?;
         let description = self
             .description
-            .map(|text| {
-                optional_text("description", Some(text), 1000).map(Option::unwrap_or_default)
+            .map(|description| {
+                text::optional("description", Some(description), 1000, text::Form::Lines)
+                    .map(Option::unwrap_or_default)
             })
             .transpose()?;
         let response_sla_minutes = self
@@ -237,4 +232,30 @@ pub async fn of_hotel(
         .department(hotel, slug)
         .await?
         .ok_or(Error::NotFound("Department"))
+}
+
+/// The department a body names for something to be given to (an experience): one of the
+/// hotel's, and open. Either failure is a 400 naming `field`, since the body is at fault.
+pub async fn to_give(
+    store: &dyn Store,
+    hotel: &HotelSlug,
+    slug: &DepartmentSlug,
+    field: &str,
+) -> Result<Department> {
+    match store.department(hotel, slug).await? {
+        Some(department) if department.active => Ok(department),
+        Some(_) => Err(closed(field, slug)),
+        None => Err(unknown(field, slug)),
+    }
+}
+
+pub fn unknown(field: &str, slug: &DepartmentSlug) -> Error {
+    Error::field(field, format!("{slug} is not a department of this hotel"))
+}
+
+pub fn closed(field: &str, slug: &DepartmentSlug) -> Error {
+    Error::field(
+        field,
+        format!("{slug} is closed; reopen it first, or choose an open department"),
+    )
 }

@@ -17,7 +17,7 @@ pub async fn handle(app: &App, req: Request) -> HandlerResult {
     let slug: DepartmentSlug = http::path(&req, "department")?;
     let session = Session::required(&app.config, &req)?;
     guards::member(app, &session, &hotel, Role::Admin).await?;
-    let changes = http::json::<Changes>(&req, app.config.max_json_body_bytes)?.checked()?;
+    let changes = http::changes::<Changes>(&req, app.config.max_json_body_bytes)?.checked()?;
     let store = app.store.as_ref();
     let previous = admin::of_hotel(store, &hotel, &slug).await?;
     let mut next = previous.clone();

@@ -5,9 +5,8 @@ use serde::Deserialize;
 use super::Experience;
 use crate::error::{Error, Result};
 use crate::ids::{DepartmentSlug, ExperienceId, HotelSlug};
-use crate::operator::required_text;
-use crate::requests::optional_text;
 use crate::store::Store;
+use crate::text;
 
 /// The settable fields; each left out stays as it is. `price_text` may be `""` to clear it.
 #[derive(Debug, Default, Deserialize)]
@@ -37,9 +36,11 @@ pub struct Checked {
 
 impl Changes {
     pub fn checked(self) -> Result<Checked> {
-        let text = |field: &str, value: Option<String>, max: usize| {
+        let words = |field: &str, value: Option<String>, max: usize, form: text::Form| {
             value
-                .map(|value| optional_text(field, Some(value), max).map(Option::unwrap_or_default))
+                .map(|value| {
+                    text::optional(field, Some(value), max, form).map(Option::unwrap_or_default)
+                })
                 .transpose()
         };
         if self.sort_order.is_some_and(|order| order > 1_000_000) {
@@ -47,15 +48,12 @@ impl Changes {
         }
         Ok(Checked {
             department: self.department,
-            name: self
-                .name
-                .map(|name| required_text("name", name))
-                .transpose()?,
-            description: text("description", self.description, 2000)?,
-            category: text("category", self.category, 50)?,
+            name: self.name.map(|name| text::name("name", name)).transpose()?,
+            description: words("description", self.description, 2000, text::Form::Lines)?,
+            category: words("category", self.category, 50, text::Form::Line)?,
             price_text: self
                 .price_text
-                .map(|price| optional_text("price_text", Some(price), 100))
+                .map(|price| text::optional("price_text", Some(price), 100, text::Form::Line))
                 .transpose()?,
             requires_confirmation: self.requires_confirmation,
             sort_order: self.sort_order,

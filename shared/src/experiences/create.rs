@@ -46,7 +46,8 @@ pub async fn handle(app: &App, req: Request) -> HandlerResult {
         active: None,
     }
     .checked()?;
-    let department = departments::of_hotel(app.store.as_ref(), &hotel, &input.department).await?;
+    let department =
+        departments::to_give(app.store.as_ref(), &hotel, &input.department, "department").await?;
     let now = app.clock.now();
     let mut experience = Experience {
         hotel: hotel.clone(),

@@ -18,14 +18,16 @@ pub async fn handle(app: &App, req: Request) -> HandlerResult {
     let id: ExperienceId = http::path(&req, "experience")?;
     let session = Session::required(&app.config, &req)?;
     guards::member(app, &session, &hotel, Role::Admin).await?;
-    let changes = http::json::<Changes>(&req, app.config.max_json_body_bytes)?.checked()?;
+    let changes = http::changes::<Changes>(&req, app.config.max_json_body_bytes)?.checked()?;
     let store = app.store.as_ref();
     let previous = admin::of_hotel(store, &hotel, id).await?;
-    let department_slug = changes
-        .department
-        .clone()
-        .unwrap_or_else(|| previous.department.clone());
-    let department = departments::of_hotel(store, &hotel, &department_slug).await?;
+    // A move must be to an open department of the hotel; staying put is fine even when closed.
+    let department = match &changes.department {
+        Some(slug) if slug != &previous.department => {
+            departments::to_give(store, &hotel, slug, "department").await?
+        }
+        _ => departments::of_hotel(store, &hotel, &previous.department).await?,
+    };
     let mut next = previous.clone();
     changes.apply(&mut next, department.active);
     next.updated_at = app.clock.now();

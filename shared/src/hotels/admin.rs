@@ -4,9 +4,8 @@ use serde::Deserialize;
 
 use super::{Contact, Hotel, TimeZoneName};
 use crate::error::{Error, Result};
-use crate::operator::required_text;
-use crate::requests::optional_text;
 use crate::store::{Store, Write};
+use crate::text;
 use crate::users::{CountryCode, Email, Phone};
 
 #[derive(Debug, Default, Deserialize)]
@@ -30,7 +29,7 @@ impl Contact {
     /// The contact block checked, as the public pages will show it: the phone in E.164, the
     /// email an address, the website an http(s) address on a host; blank fields left out.
     pub fn checked(self) -> Result<Self> {
-        let phone = optional_text("contact.phone", self.phone, 50)?
+        let phone = text::optional("contact.phone", self.phone, 50, text::Form::Line)?
             .map(|phone| {
                 Phone::parse(&phone)
                     .map(|phone| phone.as_str().to_owned())
@@ -42,7 +41,7 @@ impl Contact {
                     })
             })
             .transpose()?;
-        let email = optional_text("contact.email", self.email, 254)?
+        let email = text::optional("contact.email", self.email, 254, text::Form::Line)?
             .map(|email| {
                 Email::parse(&email)
                     .map(|email| email.as_str().to_owned())
@@ -54,13 +53,13 @@ impl Contact {
                     })
             })
             .transpose()?;
-        let website = optional_text("contact.website", self.website, 300)?
+        let website = text::optional("contact.website", self.website, 300, text::Form::Line)?
             .map(|website| checked_website(&website).map(|()| website))
             .transpose()?;
         Ok(Contact {
             phone,
             email,
-            address: optional_text("contact.address", self.address, 300)?,
+            address: text::optional("contact.address", self.address, 300, text::Form::Lines)?,
             website,
         })
     }
@@ -89,10 +88,7 @@ fn checked_website(website: &str) -> Result<()> {
 
 impl HotelChanges {
     pub fn checked(self) -> Result<Self> {
-        let name = self
-            .name
-            .map(|name| required_text("name", name))
-            .transpose()?;
+        let name = self.name.map(|name| text::name("name", name)).transpose()?;
         let contact = self.contact.map(Contact::checked).transpose()?;
         let accent_color = self
             .accent_color

@@ -53,6 +53,41 @@ mod tests {
     use super::*;
 
     #[test]
+    fn every_old_zone_name_tells_the_time_of_its_current_one() {
+        let lines = include_str!("zone_links.txt").lines();
+        let links: Vec<(&str, &str)> = lines
+            .filter(|line| !line.starts_with('#'))
+            .map(|line| line.split_once(' ').unwrap())
+            .collect();
+        assert!(links.len() > 100);
+        let instants: Vec<jiff::Timestamp> = (1990..2030)
+            .flat_map(|year| {
+                [
+                    format!("{year}-01-15T12:00:00Z"),
+                    format!("{year}-07-15T12:00:00Z"),
+                ]
+            })
+            .map(|at| at.parse().unwrap())
+            .collect();
+        for (old, current) in links {
+            let (Ok(old_zone), Ok(current_zone)) = (
+                jiff::tz::TimeZone::get(old),
+                jiff::tz::TimeZone::get(current),
+            ) else {
+                panic!("{old} or {current} is not in the bundled database");
+            };
+            for at in &instants {
+                assert_eq!(
+                    old_zone.to_offset(*at),
+                    current_zone.to_offset(*at),
+                    "{old} → {current} at {at}"
+                );
+            }
+            assert_eq!(TimeZoneName::parse(old).unwrap().as_str(), current);
+        }
+    }
+
+    #[test]
     fn time_zones_must_be_real_iana_names() {
         assert!(TimeZoneName::parse("Europe/Lisbon").is_ok());
         assert!(TimeZoneName::parse("America/Argentina/Buenos_Aires").is_ok());
@@ -61,6 +96,16 @@ mod tests {
             TimeZoneName::parse("europe/lisbon").unwrap().as_str(),
             "Europe/Lisbon"
         );
+        assert_eq!(
+            TimeZoneName::parse("  Asia/Calcutta \n").unwrap().as_str(),
+            "Asia/Kolkata"
+        );
+        assert_eq!(
+            TimeZoneName::parse("portugal").unwrap().as_str(),
+            "Europe/Lisbon"
+        );
+        assert_eq!(TimeZoneName::parse("Etc/UTC").unwrap().as_str(), "Etc/UTC");
+        assert_eq!(TimeZoneName::parse("UTC").unwrap().as_str(), "Etc/UTC");
         for bad in [
             "",
             "Mars/Olympus",

@@ -51,10 +51,12 @@ pub struct TimeZoneName(String);
 impl TimeZoneName {
     pub fn parse(name: &str) -> Result<Self> {
         // Real zones only (POSIX TZ strings and offsets are not zone names); the lookup ignores
-        // case, so keep the database's own spelling.
+        // case, so keep the database's own spelling, and an old name becomes its current one
+        // (`Asia/Calcutta` → `Asia/Kolkata`), so one zone has one stored name.
+        let name = name.trim();
         let zone = jiff::tz::TimeZone::get(name).ok();
         match zone.as_ref().and_then(|zone| zone.iana_name()) {
-            Some(canonical) if name.len() <= 64 => Ok(Self(canonical.to_owned())),
+            Some(spelled) if name.len() <= 64 => Ok(Self(current_name(spelled).to_owned())),
             _ => Err(Error::field(
                 "timezone",
                 "use an IANA time zone name such as Europe/Lisbon",
@@ -114,4 +116,14 @@ impl From<TimeZoneName> for String {
     fn from(name: TimeZoneName) -> String {
         name.0
     }
+}
+
+/// The tz database's current name for `name` (itself unless it is an old one).
+fn current_name(name: &str) -> &str {
+    include_str!("zone_links.txt")
+        .lines()
+        .filter(|line| !line.starts_with('#'))
+        .filter_map(|line| line.split_once(' '))
+        .find(|(old, _)| *old == name)
+        .map_or(name, |(_, current)| current)
 }

@@ -16,7 +16,7 @@ pub async fn handle(app: &App, req: Request) -> HandlerResult {
     let slug: HotelSlug = http::path(&req, "hotel")?;
     let session = Session::required(&app.config, &req)?;
     guards::member(app, &session, &slug, Role::Superadmin).await?;
-    let changes = http::json::<HotelChanges>(&req, app.config.max_json_body_bytes)?.checked()?;
+    let changes = http::changes::<HotelChanges>(&req, app.config.max_json_body_bytes)?.checked()?;
     if changes.active.is_some() {
         return Err(Error::field(
             "active",

@@ -20,7 +20,7 @@ use crate::members::{Membership, Role};
 use crate::notifications::{Notification, NotificationKind, RETENTION};
 use crate::requests::ServiceRequest;
 use crate::requests::figures::{Figures, made_between};
-use crate::store::{PageRequest, Write};
+use crate::store::{PageRequest, WRITES_PER_TRANSACTION, Write};
 
 pub const JOB: Job = Job {
     name: "digest",
@@ -137,7 +137,10 @@ async fn digest(app: &App, hotel: &Hotel, report: &mut JobReport) -> Result<()> 
 }
 
 /// The digest of `morning` to every admin, with its marker; "already_sent" when another run
-/// sent it first.
+/// sent it first. The marker goes in one transaction with the first admins' notifications, so
+/// only the run that inserts it writes any; any admins beyond one transaction's worth follow in
+/// further transactions (a failure there fails the run, logged, and those admins miss that
+/// morning: the marker already says it was sent).
 async fn send(
     app: &App,
     hotel: &Hotel,
@@ -162,17 +165,23 @@ async fn send(
             expires_at: now.saturating_add(RETENTION).unwrap_or(now),
         })
         .collect();
+    let (first, rest) = notices.split_at(notices.len().min(WRITES_PER_TRANSACTION - 1));
     let mut writes = vec![Write::InsertDigest {
         hotel: &hotel.slug,
         date: morning,
         at: now,
     }];
-    writes.extend(notices.iter().map(Write::InsertNotification));
+    writes.extend(first.iter().map(Write::InsertNotification));
     match app.store.transact(&writes).await {
-        Ok(()) => Ok("sent"),
-        Err(Error::Conflict(Conflict::DigestSent, _)) => Ok("already_sent"),
-        Err(err) => Err(err),
+        Ok(()) => {}
+        Err(Error::Conflict(Conflict::DigestSent, _)) => return Ok("already_sent"),
+        Err(err) => return Err(err),
     }
+    for chunk in rest.chunks(WRITES_PER_TRANSACTION) {
+        let writes: Vec<Write> = chunk.iter().map(Write::InsertNotification).collect();
+        app.store.transact(&writes).await?;
+    }
+    Ok("sent")
 }
 
 fn start_of(zone: &TimeZone, date: Date) -> Result<Timestamp> {

@@ -31,7 +31,14 @@ pub async fn run(app: &App, event: JobEvent) -> Result<JobReport> {
             .stays_ending_by(app.clock.now(), STAYS_PER_RUN)
             .await?
         {
-            match app.store.transact(&[Write::EndStay(&stay)]).await {
+            match app
+                .store
+                .transact(&[Write::EndStay {
+                    stay: &stay,
+                    at: stay.check_out,
+                }])
+                .await
+            {
                 Ok(()) => {
                     report.count("stays_ended");
                     let closed = departure::close_requests(app, &stay, app.clock.now()).await?;

@@ -13,8 +13,8 @@ use crate::error::Error;
 use crate::guards;
 use crate::http::{self, HandlerResult};
 use crate::ids::{DepartmentSlug, HotelSlug};
-use crate::operator::required_text;
 use crate::session::Session;
+use crate::text;
 use crate::users::{Email, Phone};
 
 #[derive(Deserialize)]
@@ -41,7 +41,7 @@ pub async fn handle(app: &App, req: Request) -> HandlerResult {
         )
     })?;
     let invitation = Invitation {
-        name: required_text("name", input.name)?,
+        name: text::name("name", input.name)?,
         phone,
         email: input.email,
         role: input.role,
@@ -49,7 +49,7 @@ pub async fn handle(app: &App, req: Request) -> HandlerResult {
     };
     check_may_manage(&actor, invitation.role)?;
     let store = app.store.as_ref();
-    check_departments(store, &hotel, &invitation.departments).await?;
+    check_departments(store, &hotel, &invitation.departments, &[]).await?;
     let member = onboard::invite(store, &hotel, invitation, app.clock.now()).await?;
     http::json_response(
         StatusCode::CREATED,

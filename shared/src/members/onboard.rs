@@ -5,11 +5,13 @@
 use jiff::Timestamp;
 
 use super::{Membership, Role};
+use crate::departments::admin as department_admin;
 use crate::error::{Conflict, Error, Result};
 use crate::ids::{DepartmentSlug, HotelSlug, UserId};
-use crate::operator::{new_membership, required_text};
+use crate::operator::new_membership;
 use crate::session::SessionFamily;
 use crate::store::{Store, Write};
+use crate::text;
 use crate::users::{Email, Phone, User, UserKind};
 
 /// A person to make a member. The phone is required (F15): staff always log in by OTP.
@@ -47,27 +49,28 @@ pub fn check_may_manage(actor: &Membership, role: Role) -> Result<()> {
     }
 }
 
-/// Every department named must be one of the hotel's.
+/// Every department named must be one of the hotel's, and open unless the member already works it.
 pub async fn check_departments(
     store: &dyn Store,
     hotel: &HotelSlug,
     departments: &[DepartmentSlug],
+    held: &[DepartmentSlug],
 ) -> Result<()> {
     if departments.is_empty() {
         return Ok(());
     }
     let known = store.departments(hotel).await?;
-    if departments
-        .iter()
-        .all(|wanted| known.iter().any(|d| &d.slug == wanted))
-    {
-        Ok(())
-    } else {
-        Err(Error::field(
-            "departments",
-            "each must be a department of this hotel",
-        ))
+    for wanted in departments {
+        match known.iter().find(|d| &d.slug == wanted) {
+            None => return Err(department_admin::unknown("departments", wanted)),
+            // A closed department the member already works may stay; a new one must be open.
+            Some(d) if !d.active && !held.contains(wanted) => {
+                return Err(department_admin::closed("departments", wanted));
+            }
+            Some(_) => {}
+        }
     }
+    Ok(())
 }
 
 /// Makes the invited person a member: an existing user is found by email first, then by
@@ -90,7 +93,7 @@ pub async fn invite(
         Some(user) => Some(user),
         None => store.user_by_phone(&invitation.phone).await?,
     };
-    let name = required_text("name", invitation.name)?;
+    let name = text::name("name", invitation.name)?;
     let mut membership = new_membership(hotel, UserId::generate(), invitation.role, now);
     membership.departments = invitation.departments;
     let result = match existing {
@@ -235,7 +238,7 @@ pub async fn change(
         check_may_manage(actor, role)?;
     }
     if let Some(departments) = &changes.departments {
-        check_departments(store, hotel, departments).await?;
+        check_departments(store, hotel, departments, &previous.departments).await?;
     }
     let previous_user = store.user(member).await?.ok_or(Error::NotFound("Member"))?;
     let managed = previous_user.identity_managed_by(hotel);

@@ -12,8 +12,8 @@ use crate::error::Error;
 use crate::guards;
 use crate::http::{self, HandlerResult};
 use crate::ids::{DepartmentSlug, HotelSlug, UserId};
-use crate::operator::required_text;
 use crate::session::Session;
+use crate::text;
 use crate::users::{Email, Phone};
 
 #[derive(Deserialize)]
@@ -32,11 +32,11 @@ pub async fn handle(app: &App, req: Request) -> HandlerResult {
     let member: UserId = http::path(&req, "member")?;
     let session = Session::required(&app.config, &req)?;
     let actor = guards::member(app, &session, &hotel, Role::Admin).await?;
-    let input: Changes = http::json(&req, app.config.max_json_body_bytes)?;
+    let input: Changes = http::changes(&req, app.config.max_json_body_bytes)?;
     let changes = MemberChanges {
         name: input
             .name
-            .map(|name| required_text("name", name))
+            .map(|name| text::name("name", name))
             .transpose()?,
         email: input.email,
         phone: input.phone,

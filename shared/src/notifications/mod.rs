@@ -193,10 +193,11 @@ pub fn receivers(members: &[Membership], department: &DepartmentSlug) -> usize {
         .count()
 }
 
-/// Notifications of a new request to those who receive its department's requests; a booked
-/// time is given in the hotel's zone.
+/// Notifications of a new request to those who receive its department's requests, titled with
+/// the experience or the department's name; a booked time is given in the hotel's zone.
 pub fn to_department(
     request: &ServiceRequest,
+    department_name: &str,
     members: &[Membership],
     zone: &crate::hotels::TimeZoneName,
     now: Timestamp,
@@ -204,7 +205,7 @@ pub fn to_department(
     let what = request
         .experience_name
         .as_deref()
-        .unwrap_or(request.department.as_str());
+        .unwrap_or(department_name);
     let title = match request.requested_for {
         Some(at) => format!(
             "New request from {} ({what}) for {}",

@@ -15,7 +15,7 @@ pub async fn handle(app: &App, req: Request) -> HandlerResult {
     let slug: HotelSlug = http::path(&req, "hotel")?;
     let session = Session::required(&app.config, &req)?;
     guards::operator(app, &session).await?;
-    let changes = http::json::<HotelChanges>(&req, app.config.max_json_body_bytes)?.checked()?;
+    let changes = http::changes::<HotelChanges>(&req, app.config.max_json_body_bytes)?.checked()?;
     let hotel = admin::update(app.store.as_ref(), &slug, app.clock.now(), |hotel| {
         changes.apply(hotel)
     })

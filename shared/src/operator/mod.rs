@@ -13,6 +13,7 @@ use crate::hotels::{Contact, Hotel, TimeZoneName};
 use crate::ids::{HotelSlug, UserId};
 use crate::members::{Membership, Role};
 use crate::store::{Store, Write};
+use crate::text;
 use crate::users::{Email, Phone, User, UserKind};
 
 pub struct NewHotel {
@@ -48,7 +49,7 @@ pub async fn create_hotel(
     }
     let hotel = Hotel {
         slug: hotel.slug,
-        name: required_text("name", hotel.name)?,
+        name: text::name("name", hotel.name)?,
         timezone: hotel.timezone,
         contact: hotel.contact.checked()?,
         branding: Default::default(),
@@ -111,7 +112,7 @@ pub async fn staff_account(
     let user = User {
         id: UserId::generate(),
         kind: UserKind::Staff,
-        name: required_text("name", staff.name)?,
+        name: text::name("name", staff.name)?,
         email: staff.email,
         phone: Some(staff.phone),
         password_hash: staff.password_hash,
@@ -136,16 +137,4 @@ pub fn new_membership(hotel: &HotelSlug, user: UserId, role: Role, now: Timestam
         created_at: now,
         updated_at: now,
     }
-}
-
-/// Trimmed text of at most 200 characters that is not blank.
-pub fn required_text(field: &str, value: String) -> Result<String> {
-    let trimmed = value.trim();
-    if trimmed.is_empty() {
-        return Err(Error::field(field, "must not be blank"));
-    }
-    if trimmed.chars().count() > 200 {
-        return Err(Error::field(field, "use at most 200 characters"));
-    }
-    Ok(trimmed.to_owned())
 }

@@ -56,13 +56,11 @@ pub async fn resolve_target(
     qr: Option<&QrCode>,
 ) -> Result<Target> {
     let qr = match qr {
-        Some(code) => Some(
-            store
-                .qr_code(code)
-                .await?
-                .filter(|qr| qr.active)
-                .ok_or(Error::NotFound("QR code"))?,
-        ),
+        Some(code) => Some(match store.qr_code(code).await? {
+            Some(qr) if qr.active => qr,
+            Some(_) => return Err(crate::qr::withdrawn()),
+            None => return Err(Error::NotFound("QR code")),
+        }),
         None => None,
     };
     let slug = match (&qr, hotel) {

@@ -22,7 +22,7 @@ pub struct VerifyRequest {
     pub code: String,
     pub hotel: Option<HotelSlug>,
     pub qr: Option<QrCode>,
-    /// A new guest's name.
+    /// A new guest's name, checked as free text (`text`).
     pub name: Option<String>,
     /// From the API Gateway request context only (F39).
     pub client_ip: String,
@@ -220,11 +220,7 @@ pub(crate) async fn check_code(
 }
 
 fn new_guest(phone: &Phone, name: Option<&str>, now: Timestamp) -> User {
-    let name = name
-        .map(str::trim)
-        .filter(|name| !name.is_empty())
-        .map(|name| name.chars().take(100).collect())
-        .unwrap_or_else(|| "Guest".to_owned());
+    let name = name.unwrap_or("Guest").to_owned();
     User {
         id: UserId::generate(),
         kind: UserKind::Guest,

@@ -5,8 +5,8 @@ use serde::Deserialize;
 use super::QrCodeRecord;
 use crate::error::{Error, Result};
 use crate::ids::{HotelSlug, QrCode};
-use crate::operator::required_text;
 use crate::store::Store;
+use crate::text;
 
 /// A location is part of the listing's sort key, so it keeps to a short, plain text.
 const MAX_LOCATION: usize = 50;
@@ -24,7 +24,7 @@ impl Changes {
         let location = self.location.map(location).transpose()?;
         let label = self
             .label
-            .map(|label| required_text("label", label))
+            .map(|label| text::name("label", label))
             .transpose()?;
         Ok(Self {
             label,
@@ -47,14 +47,7 @@ impl Changes {
 }
 
 fn location(value: String) -> Result<String> {
-    let location = required_text("location", value)?;
-    if location.chars().count() > MAX_LOCATION || location.chars().any(char::is_control) {
-        return Err(Error::field(
-            "location",
-            format!("use at most {MAX_LOCATION} characters, without control characters"),
-        ));
-    }
-    Ok(location)
+    text::required("location", value, MAX_LOCATION)
 }
 
 /// The QR code of `hotel`, active or not. A code of another hotel is not found.

@@ -19,11 +19,13 @@ struct Scanned<'a> {
 
 pub async fn handle(app: &App, req: Request) -> HandlerResult {
     let code: QrCode = http::path(&req, "code")?;
-    let qr = app
-        .store
-        .scan_qr_code(&code)
-        .await?
-        .ok_or(Error::NotFound("QR code"))?;
+    let Some(qr) = app.store.scan_qr_code(&code).await? else {
+        // Not counted: unknown, or deactivated (one more read, on this path only, to say which).
+        return Err(match app.store.qr_code(&code).await? {
+            Some(_) => super::withdrawn(),
+            None => Error::NotFound("QR code"),
+        });
+    };
     // A code of a closed hotel leads nowhere, like an unknown one.
     let hotel = hotels::require_active(app.store.hotel(&qr.hotel).await?)
         .map_err(|_| Error::NotFound("QR code"))?;

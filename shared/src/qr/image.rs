@@ -28,7 +28,7 @@ enum Format {
 pub async fn handle(app: &App, req: Request) -> HandlerResult {
     let hotel: HotelSlug = http::path(&req, "hotel")?;
     let code: QrCode = http::path(&req, "qr")?;
-    let format = match http::query(&req, "format").unwrap_or("svg") {
+    let format = match http::query(&req, "format")?.unwrap_or("svg") {
         "svg" => Format::Svg,
         "png" => Format::Png,
         _ => return Err(Error::field("format", "use svg or png")),

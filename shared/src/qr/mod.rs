@@ -25,3 +25,10 @@ pub struct QrCodeRecord {
     pub scan_count: u64,
     pub created_at: Timestamp,
 }
+
+/// What a guest holding a deactivated room code reads.
+pub fn withdrawn() -> crate::error::Error {
+    crate::error::Error::Withdrawn(
+        "This room code is no longer in use. Ask reception for a new one.",
+    )
+}

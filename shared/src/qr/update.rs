@@ -17,7 +17,7 @@ pub async fn handle(app: &App, req: Request) -> HandlerResult {
     let code: QrCode = http::path(&req, "qr")?;
     let session = Session::required(&app.config, &req)?;
     guards::member(app, &session, &hotel, Role::Admin).await?;
-    let changes = http::json::<Changes>(&req, app.config.max_json_body_bytes)?.checked()?;
+    let changes = http::changes::<Changes>(&req, app.config.max_json_body_bytes)?.checked()?;
     let mut qr = admin::of_hotel(app.store.as_ref(), &hotel, &code).await?;
     changes.apply(&mut qr);
     app.store.transact(&[Write::UpdateQrCode(&qr)]).await?;

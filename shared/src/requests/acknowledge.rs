@@ -33,7 +33,10 @@ pub async fn handle(app: &App, req: Request) -> HandlerResult {
         match attempts.settle(acknowledge(app, &request, &staff).await) {
             Ok(Some(acknowledged)) => break acknowledged,
             Ok(None) => {}
-            Err(Error::Conflict(Conflict::RequestChanged, _)) => return Err(already()),
+            Err(Error::Conflict(Conflict::RequestChanged, _)) => {
+                let now = of_hotel(app.store.as_ref(), &hotel, id).await?;
+                return Err(already(&now, &staff));
+            }
             Err(err) => return Err(err),
         }
     };
@@ -41,11 +44,15 @@ pub async fn handle(app: &App, req: Request) -> HandlerResult {
     http::ok(&StaffView::new(&acknowledged, app.clock.now()))
 }
 
-fn already() -> Error {
-    Error::conflict(
-        Conflict::AlreadyAcknowledged,
-        "Someone else acknowledged this request first.",
-    )
+/// The request is past NEW: acknowledged by `staff` themselves (a second tap), or by someone
+/// else first.
+fn already(request: &ServiceRequest, staff: &crate::users::User) -> Error {
+    let message = if request.acknowledged_by == Some(staff.id) {
+        "You already acknowledged this request."
+    } else {
+        "Someone else acknowledged this request first."
+    };
+    Error::conflict(Conflict::AlreadyAcknowledged, message)
 }
 
 async fn acknowledge(
@@ -54,7 +61,7 @@ async fn acknowledge(
     staff: &crate::users::User,
 ) -> Result<ServiceRequest> {
     if request.status != Status::New {
-        return Err(already());
+        return Err(already(request, staff));
     }
     check(
         request.status,

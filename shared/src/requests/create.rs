@@ -10,8 +10,7 @@ use lambda_http::{Body, Request};
 use serde::Deserialize;
 
 use super::{
-    Activity, ActivityKind, GuestView, Priority, ServiceRequest, Status, optional_text, schedule,
-    timers_of,
+    Activity, ActivityKind, GuestView, Priority, ServiceRequest, Status, schedule, timers_of,
 };
 use crate::app::App;
 use crate::error::{Error, Result};
@@ -23,6 +22,7 @@ use crate::ids::{DepartmentSlug, ExperienceId, HotelSlug, RequestId};
 use crate::notifications;
 use crate::session::Session;
 use crate::store::Write;
+use crate::text;
 
 /// Longest request details.
 const MAX_DETAILS: usize = 2000;
@@ -44,7 +44,12 @@ pub async fn handle(app: &App, req: Request) -> HandlerResult {
     let body: NewRequest = http::json(&req, app.config.max_json_body_bytes)?;
     let key = idempotency::key(&req)?;
     let now = app.clock.now();
-    let details = optional_text("details", body.details.clone(), MAX_DETAILS)?;
+    let details = text::optional(
+        "details",
+        body.details.clone(),
+        MAX_DETAILS,
+        text::Form::Lines,
+    )?;
     if body.department.is_none() && body.experience.is_none() {
         return Err(Error::invalid(
             "Say which department or experience the request is for.",
@@ -91,11 +96,18 @@ pub async fn handle(app: &App, req: Request) -> HandlerResult {
                 tracing::error!(%err, "an idempotency claim could not be released");
             }
         }
-        (Ok((request, zone)), _) => notify_department(app, request, zone, now).await,
+        (Ok(made), _) => notify_department(app, made, now).await,
         _ => {}
     }
-    let (request, _) = created?;
-    http::json_response(StatusCode::CREATED, &GuestView::from(&request))
+    http::json_response(StatusCode::CREATED, &GuestView::from(&created?.request))
+}
+
+/// A request just made, with what its notifications say: the hotel's zone and the
+/// department's name.
+struct Made {
+    request: ServiceRequest,
+    zone: TimeZoneName,
+    department_name: String,
 }
 
 async fn create(
@@ -106,7 +118,7 @@ async fn create(
     details: Option<String>,
     now: Timestamp,
     record: Option<&IdempotencyRecord>,
-) -> Result<(ServiceRequest, TimeZoneName)> {
+) -> Result<Made> {
     let store = app.store.as_ref();
     let (stay, guest) = guards::active_stay(app, session, hotel).await?;
     if body.requested_for.is_some_and(|at| at > stay.check_out) {
@@ -208,20 +220,26 @@ async fn create(
     }
     app.store.transact(&writes).await?;
     schedule(app, &request, &timers).await;
-    Ok((request, hotel_record.timezone))
+    Ok(Made {
+        request,
+        zone: hotel_record.timezone,
+        department_name: department.name,
+    })
 }
 
 /// Tells the department's staff. The request already exists and lists show it, so a failure
 /// here is logged rather than undoing it.
-async fn notify_department(
-    app: &App,
-    request: &ServiceRequest,
-    zone: &TimeZoneName,
-    now: Timestamp,
-) {
+async fn notify_department(app: &App, made: &Made, now: Timestamp) {
+    let request = &made.request;
     match app.store.members(&request.hotel).await {
         Ok(members) => {
-            let notices = notifications::to_department(request, &members, zone, now);
+            let notices = notifications::to_department(
+                request,
+                &made.department_name,
+                &members,
+                &made.zone,
+                now,
+            );
             notifications::deliver(app, &notices).await;
         }
         Err(err) => {

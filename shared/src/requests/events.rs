@@ -1,7 +1,8 @@
 //! `GET /api/v1/hotels/{hotel}/admin/events` (SSE): the hotel's request activity as it
 //! happens, for its staff — an `activity` event for each history entry (STAFF: of their
 //! departments only), carrying the request it belongs to. The membership is checked again every
-//! minute; a member who lost access sees the stream end, and reconnecting is refused.
+//! few seconds (`MEMBERSHIP_RECHECK`); a member who lost access sees the stream end within
+//! them, and reconnecting is refused.
 
 use std::time::Duration;
 
@@ -21,8 +22,10 @@ use crate::stream::{self, Batch, Event, First, Position, Source, StreamResult};
 /// Entries read at most per poll; the next poll goes on from there.
 const PAGE: u16 = 100;
 
-/// How often a stream checks that its member still belongs to the hotel.
-const MEMBERSHIP_RECHECK: Duration = Duration::from_secs(60);
+/// How often a stream checks that its member still belongs to the hotel: one strongly
+/// consistent BatchGetItem of the membership and the account (2 read units), a fifth of the
+/// reads of the activity poll itself (every second).
+const MEMBERSHIP_RECHECK: Duration = Duration::from_secs(5);
 
 pub async fn handle(app: &'static App, req: Request) -> StreamResult {
     let hotel: HotelSlug = http::path(&req, "hotel")?;
@@ -59,7 +62,8 @@ impl Source for HotelActivity {
                     self.membership = membership;
                     self.checked_at = Instant::now();
                 }
-                Err(Error::Forbidden) => {
+                // Removed, demoted below STAFF, or the account disabled: the stream ends.
+                Err(Error::Forbidden | Error::Unauthenticated | Error::Denied { .. }) => {
                     return Ok(Batch {
                         finished: true,
                         ..Batch::default()

@@ -49,7 +49,22 @@ pub async fn handle(app: &App, req: Request) -> HandlerResult {
             .map(|d| RequestListing::Department(hotel.clone(), d.clone()))
             .collect(),
     };
-    let (items, next) = merged(app.store.as_ref(), &listings, &filter, page.limit, after).await?;
+    // A selective filter may find nothing in one bounded read: read on rather than hand back an
+    // empty page that only says "ask again".
+    let (mut items, mut next) =
+        merged(app.store.as_ref(), &listings, &filter, page.limit, after).await?;
+    while items.is_empty()
+        && let Some(position) = next
+    {
+        (items, next) = merged(
+            app.store.as_ref(),
+            &listings,
+            &filter,
+            page.limit,
+            Some(position),
+        )
+        .await?;
+    }
     let now = app.clock.now();
     http::ok(&Listing {
         items: items.iter().map(|r| StaffView::new(r, now)).collect(),
@@ -89,7 +104,7 @@ pub async fn merged(
 }
 
 fn filter(req: &Request, now: Timestamp) -> Result<RequestFilter> {
-    let statuses = match http::query(req, "status") {
+    let statuses = match http::query(req, "status")? {
         Some(list) => list
             .split(',')
             .map(str::parse::<Status>)
@@ -97,7 +112,7 @@ fn filter(req: &Request, now: Timestamp) -> Result<RequestFilter> {
         None => Vec::new(),
     };
     let flag = |name: &str| -> Result<Option<bool>> {
-        match http::query(req, name) {
+        match http::query(req, name)? {
             None => Ok(None),
             Some("true") => Ok(Some(true)),
             Some("false") => Ok(Some(false)),
@@ -105,15 +120,21 @@ fn filter(req: &Request, now: Timestamp) -> Result<RequestFilter> {
         }
     };
     let time = |name: &str| -> Result<Option<Timestamp>> {
-        http::query(req, name)
-            .map(|t| {
-                t.parse::<Timestamp>().map_err(|_| {
-                    Error::field(name, "use an RFC 3339 time such as 2026-11-25T09:00:00Z")
-                })
-            })
+        http::query(req, name)?
+            .map(|t| rfc3339(name, t))
             .transpose()
     };
-    let text = http::query(req, "q")
+    let created_from = time("created_from")?;
+    let created_to = time("created_to")?;
+    if let (Some(from), Some(to)) = (created_from, created_to)
+        && from > to
+    {
+        return Err(Error::field(
+            "created_to",
+            "must not be before created_from; swap them",
+        ));
+    }
+    let text = http::query(req, "q")?
         .map(str::trim)
         .filter(|q| !q.is_empty())
         .map(str::to_lowercase);
@@ -125,10 +146,26 @@ fn filter(req: &Request, now: Timestamp) -> Result<RequestFilter> {
         priority: http::query_as::<Priority>(req, "priority")?,
         after_hours: flag("after_hours")?,
         overdue_at: flag("overdue")?.filter(|overdue| *overdue).map(|_| now),
-        created_from: time("created_from")?,
-        created_to: time("created_to")?,
+        created_from,
+        created_to,
         text,
     })
+}
+
+/// Any RFC 3339 time: offsets and fractional seconds too. An offset's `+` left unencoded in a
+/// query string arrives as a space, so a space before the offset is read as the `+` it was.
+fn rfc3339(name: &str, text: &str) -> Result<Timestamp> {
+    let invalid = || {
+        Error::field(
+            name,
+            "use an RFC 3339 time such as 2026-11-25T09:00:00Z or 2026-11-25T14:30:00+05:30",
+        )
+    };
+    if let Ok(at) = text.parse() {
+        return Ok(at);
+    }
+    let (time, offset) = text.rsplit_once(' ').ok_or_else(invalid)?;
+    format!("{time}+{offset}").parse().map_err(|_| invalid())
 }
 
 /// A position as an opaque cursor.
@@ -157,4 +194,37 @@ pub fn decode(cursor: &Cursor) -> Result<Position> {
         created_ms: created.parse().map_err(|_| invalid())?,
         id: id.parse().map_err(|_| invalid())?,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn any_rfc_3339_time_is_accepted() {
+        let at = |text: &str| rfc3339("created_from", text).unwrap();
+        let utc: Timestamp = "2026-11-25T09:00:00Z".parse().unwrap();
+        assert_eq!(at("2026-11-25T09:00:00Z"), utc);
+        assert_eq!(at("2026-11-25T14:30:00+05:30"), utc);
+        assert_eq!(
+            at("2026-11-25T14:30:00 05:30"),
+            utc,
+            "a + decoded as a space"
+        );
+        assert_eq!(at("2026-11-25T04:00:00-05:00"), utc);
+        assert_eq!(at("2026-11-25T09:00:00.000Z"), utc);
+        assert_eq!(
+            at("2026-11-25T09:00:00.123456789Z").subsec_nanosecond(),
+            123_456_789
+        );
+        assert_eq!(at("2026-11-25t09:00:00z"), utc);
+        for bad in [
+            "yesterday",
+            "2026-11-25",
+            "2026-11-25T09:00:00",
+            "2026-11-25 09:00:00 x",
+        ] {
+            assert!(rfc3339("created_from", bad).is_err(), "{bad}");
+        }
+    }
 }

@@ -21,26 +21,81 @@ use serde::Serialize;
 
 use crate::app::App;
 use crate::error::{Error, Result};
-use crate::ids::{ActivityId, DepartmentSlug, ExperienceId, HotelSlug, RequestId};
+use crate::ids::{ActivityId, DepartmentSlug, ExperienceId, HotelSlug, RequestId, StayId, UserId};
 use crate::store::Store;
 use crate::timers::{Timer, TimerKind};
 pub use state::Status;
 
 pub use model::{Activity, ActivityKind, Priority, ServiceRequest};
 
-/// What staff see of a request.
+/// What staff see of a request: its own serialisation, so every time is RFC 3339 whatever the
+/// stored shape (`response_due_at` is stored as epoch seconds for the jobs' comparisons).
 #[derive(Debug, Serialize)]
 pub struct StaffView<'a> {
-    #[serde(flatten)]
-    pub request: &'a ServiceRequest,
+    pub id: RequestId,
+    pub hotel: &'a HotelSlug,
+    pub stay: StayId,
+    pub guest: UserId,
+    pub guest_name: &'a str,
+    pub location: &'a str,
+    pub department: &'a DepartmentSlug,
+    pub experience: Option<ExperienceId>,
+    pub experience_name: Option<&'a str>,
+    pub needs_confirmation: bool,
+    pub details: &'a str,
+    pub requested_for: Option<Timestamp>,
+    pub priority: Priority,
+    pub status: Status,
+    pub after_hours: bool,
+    pub response_due_at: Timestamp,
+    pub acknowledged_at: Option<Timestamp>,
+    pub acknowledged_by: Option<UserId>,
+    pub acknowledged_by_name: Option<&'a str>,
+    pub assignee: Option<UserId>,
+    pub assignee_name: Option<&'a str>,
+    pub confirmation_reason: Option<&'a str>,
+    pub escalation_level: u8,
+    pub escalated_at: Option<Timestamp>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub guest_left_at: Option<Timestamp>,
+    pub version: u64,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
     pub overdue: bool,
 }
 
 impl<'a> StaffView<'a> {
-    pub fn new(request: &'a ServiceRequest, now: Timestamp) -> Self {
+    pub fn new(r: &'a ServiceRequest, now: Timestamp) -> Self {
         Self {
-            request,
-            overdue: request.is_overdue(now),
+            id: r.id,
+            hotel: &r.hotel,
+            stay: r.stay,
+            guest: r.guest,
+            guest_name: &r.guest_name,
+            location: &r.location,
+            department: &r.department,
+            experience: r.experience,
+            experience_name: r.experience_name.as_deref(),
+            needs_confirmation: r.needs_confirmation,
+            details: &r.details,
+            requested_for: r.requested_for,
+            priority: r.priority,
+            status: r.status,
+            after_hours: r.after_hours,
+            response_due_at: r.response_due_at,
+            acknowledged_at: r.acknowledged_at,
+            acknowledged_by: r.acknowledged_by,
+            acknowledged_by_name: r.acknowledged_by_name.as_deref(),
+            assignee: r.assignee,
+            assignee_name: r.assignee_name.as_deref(),
+            confirmation_reason: r.confirmation_reason.as_deref(),
+            escalation_level: r.escalation_level,
+            escalated_at: r.escalated_at,
+            guest_left_at: r.guest_left_at,
+            version: r.version,
+            created_at: r.created_at,
+            updated_at: r.updated_at,
+            overdue: r.is_overdue(now),
         }
     }
 }
@@ -190,14 +245,4 @@ pub async fn of_hotel(
         .await?
         .filter(|request| &request.hotel == hotel)
         .ok_or(Error::NotFound("Request"))
-}
-
-/// Optional free text: trimmed, at most `max` characters, blank means none.
-pub fn optional_text(field: &str, value: Option<String>, max: usize) -> Result<Option<String>> {
-    let Some(value) = value else { return Ok(None) };
-    let trimmed = value.trim();
-    if trimmed.chars().count() > max {
-        return Err(Error::field(field, format!("use at most {max} characters")));
-    }
-    Ok((!trimmed.is_empty()).then(|| trimmed.to_owned()))
 }

@@ -5,7 +5,7 @@ use ::http::StatusCode;
 use lambda_http::Request;
 use serde::Deserialize;
 
-use super::{Activity, ActivityKind, of_hotel, optional_text};
+use super::{Activity, ActivityKind, of_hotel};
 use crate::app::App;
 use crate::error::Error;
 use crate::guards;
@@ -14,6 +14,7 @@ use crate::ids::{HotelSlug, RequestId};
 use crate::members::Role;
 use crate::session::Session;
 use crate::store::{REQUEST_MOVE, Write};
+use crate::text;
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -27,7 +28,7 @@ pub async fn handle(app: &App, req: Request) -> HandlerResult {
     let session = Session::required(&app.config, &req)?;
     let (membership, staff) = guards::member_and_user(app, &session, &hotel, Role::Staff).await?;
     let note: Note = http::json(&req, app.config.max_json_body_bytes)?;
-    let text = optional_text("text", Some(note.text), 2000)?
+    let text = text::optional("text", Some(note.text), 2000, text::Form::Lines)?
         .ok_or_else(|| Error::field("text", "write the note"))?;
     let mut attempts = REQUEST_MOVE.begin();
     let activity = loop {

@@ -57,6 +57,33 @@ impl Status {
     }
 }
 
+impl Status {
+    /// The status as a sentence says it: lower case, words apart ("in progress").
+    pub fn in_prose(self) -> &'static str {
+        match self {
+            Status::New => "new",
+            Status::Acknowledged => "acknowledged",
+            Status::InProgress => "in progress",
+            Status::Completed => "completed",
+            Status::Confirmed => "confirmed",
+            Status::Declined => "declined",
+            Status::Cancelled => "cancelled",
+            Status::Expired => "expired",
+        }
+    }
+
+    /// "A new request", "An acknowledged request", at the start of a sentence.
+    pub fn a_request(self) -> String {
+        let prose = self.in_prose();
+        let article = if prose.starts_with(['a', 'e', 'i', 'o', 'u']) {
+            "An"
+        } else {
+            "A"
+        };
+        format!("{article} {prose} request")
+    }
+}
+
 impl fmt::Display for Status {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
@@ -70,7 +97,10 @@ impl std::str::FromStr for Status {
         Status::ALL
             .into_iter()
             .find(|status| status.as_str() == s)
-            .ok_or_else(|| Error::field("status", "not a request status"))
+            .ok_or_else(|| {
+                let names: Vec<&str> = Status::ALL.iter().map(|s| s.as_str()).collect();
+                Error::field("status", format!("use one of {}", names.join(", ")))
+            })
     }
 }
 
@@ -115,7 +145,10 @@ pub fn check(
     if from.is_final() {
         return Err(Error::conflict(
             Conflict::RequestClosed,
-            format!("This request is {from} and can no longer change."),
+            format!(
+                "This request is {} and can no longer change.",
+                from.in_prose()
+            ),
         ));
     }
     let exists_for_some_state = Status::ALL
@@ -124,7 +157,7 @@ pub fn check(
     if exists_for_some_state {
         Err(Error::conflict(
             Conflict::InvalidTransition,
-            format!("A {from} request cannot become {to}."),
+            format!("{} cannot be marked {}.", from.a_request(), to.in_prose()),
         ))
     } else {
         Err(Error::field(
@@ -208,6 +241,27 @@ mod tests {
                 .unwrap_err()
                 .status(),
             400
+        );
+    }
+
+    #[test]
+    fn refusals_name_statuses_in_prose_with_the_right_article() {
+        let said = |from, to| {
+            check(from, to, false, Actor::Staff)
+                .unwrap_err()
+                .to_string()
+        };
+        assert_eq!(
+            said(Acknowledged, Completed),
+            "An acknowledged request cannot be marked completed."
+        );
+        assert_eq!(
+            said(New, InProgress),
+            "A new request cannot be marked in progress."
+        );
+        assert_eq!(
+            said(Expired, Completed),
+            "This request is expired and can no longer change."
         );
     }
 

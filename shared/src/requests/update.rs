@@ -8,9 +8,7 @@ use lambda_http::Request;
 use serde::Deserialize;
 
 use super::state::{Actor, check};
-use super::{
-    Activity, ActivityKind, Priority, ServiceRequest, StaffView, Status, of_hotel, optional_text,
-};
+use super::{Activity, ActivityKind, Priority, ServiceRequest, StaffView, Status, of_hotel};
 use crate::app::App;
 use crate::error::{Conflict, Error, Result};
 use crate::guards;
@@ -20,6 +18,7 @@ use crate::members::{Membership, Role};
 use crate::notifications::{self, NotificationKind};
 use crate::session::Session;
 use crate::store::{REQUEST_MOVE, Write};
+use crate::text;
 use crate::users::User;
 
 #[derive(Deserialize)]
@@ -48,8 +47,8 @@ pub async fn handle(app: &App, req: Request) -> HandlerResult {
     let id: RequestId = http::path(&req, "request")?;
     let session = Session::required(&app.config, &req)?;
     let (membership, staff) = guards::member_and_user(app, &session, &hotel, Role::Staff).await?;
-    let changes: Changes = http::json(&req, app.config.max_json_body_bytes)?;
-    let reason = optional_text("reason", changes.reason.clone(), 500)?;
+    let changes: Changes = http::changes(&req, app.config.max_json_body_bytes)?;
+    let reason = text::optional("reason", changes.reason.clone(), 500, text::Form::Lines)?;
     if changes.status.is_none() && changes.assignee.is_none() && changes.priority.is_none() {
         return Err(Error::invalid(
             "Send a status, an assignee or a priority to change.",

@@ -1,6 +1,7 @@
 //! `PATCH /api/v1/hotels/{hotel}/admin/stays/{stay}` `{"action": "end"}` or
 //! `{"action": "extend", "check_out": "<RFC 3339>"}`: staff end a guest's stay now, or move its
-//! check-out later (STAFF and above). Ending it closes its open requests (`departure`).
+//! check-out later (STAFF and above). Ending it sets its check-out to now and closes its open
+//! requests (`departure`).
 
 use jiff::{SignedDuration, Timestamp};
 use lambda_http::Request;
@@ -20,10 +21,39 @@ use crate::store::Write;
 const MAX_EXTENSION: SignedDuration = SignedDuration::from_hours(366 * 24);
 
 #[derive(Deserialize)]
-#[serde(tag = "action", rename_all = "lowercase", deny_unknown_fields)]
+#[serde(deny_unknown_fields)]
+struct Body {
+    action: Action,
+    check_out: Option<Timestamp>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "lowercase")]
+enum Action {
+    End,
+    Extend,
+}
+
 enum Change {
     End,
     Extend { check_out: Timestamp },
+}
+
+impl Body {
+    /// The change asked for: `end` alone, or `extend` with its `check_out`.
+    fn change(self) -> Result<Change> {
+        match (self.action, self.check_out) {
+            (Action::End, None) => Ok(Change::End),
+            (Action::End, Some(_)) => Err(Error::field(
+                "check_out",
+                "send it only to extend a stay; ending one sets it to now",
+            )),
+            (Action::Extend, Some(check_out)) => Ok(Change::Extend { check_out }),
+            (Action::Extend, None) => {
+                Err(Error::field("check_out", "is required to extend a stay"))
+            }
+        }
+    }
 }
 
 pub async fn handle(app: &App, req: Request) -> HandlerResult {
@@ -31,7 +61,7 @@ pub async fn handle(app: &App, req: Request) -> HandlerResult {
     let id: StayId = http::path(&req, "stay")?;
     let session = Session::required(&app.config, &req)?;
     let viewer = guards::member(app, &session, &hotel, Role::Staff).await?;
-    let change: Change = http::json(&req, app.config.max_json_body_bytes)?;
+    let change = http::changes::<Body>(&req, app.config.max_json_body_bytes)?.change()?;
     let now = app.clock.now();
     if let Change::Extend { check_out } = change {
         check_extension(check_out, now)?;
@@ -50,8 +80,14 @@ pub async fn handle(app: &App, req: Request) -> HandlerResult {
     }
     match change {
         Change::End => {
-            app.store.transact(&[Write::EndStay(&stay)]).await?;
+            app.store
+                .transact(&[Write::EndStay {
+                    stay: &stay,
+                    at: now,
+                }])
+                .await?;
             stay.active = false;
+            stay.check_out = now;
             departure::close_requests(app, &stay, now).await?;
         }
         Change::Extend { check_out } => {

@@ -32,7 +32,7 @@ pub use sessions::SessionStore;
 pub use stays::StayStore;
 pub use timers::TimerStore;
 pub use users::UserStore;
-pub use write::{Part, Transact, Write};
+pub use write::{Part, Transact, WRITES_PER_TRANSACTION, Write};
 
 /// Every part of the store: what `App` holds. Handlers take `&dyn Store`, or only the part
 /// they use.

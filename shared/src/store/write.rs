@@ -30,6 +30,9 @@ pub trait Transact: Send + Sync {
 
 /// One conditional write. Inserts require that the thing does not exist yet; a user insert
 /// also claims the user's email and phone, which must be free.
+/// DynamoDB's most items in one transaction; a write of more is done in chunks of this many.
+pub const WRITES_PER_TRANSACTION: usize = 100;
+
 #[derive(Debug, Clone, Copy)]
 pub enum Write<'a> {
     InsertHotel(&'a Hotel),
@@ -96,8 +99,12 @@ pub enum Write<'a> {
     DeleteTimer(&'a Timer),
     /// Records a job's run (unconditionally: the last run wins).
     PutHeartbeat(&'a Heartbeat),
-    /// Ends a stay that is still active with the check-out read.
-    EndStay(&'a GuestStay),
+    /// Ends a stay that is still active with the check-out read; its check-out becomes `at`
+    /// (now, when staff end it early; the check-out itself, when it passed).
+    EndStay {
+        stay: &'a GuestStay,
+        at: Timestamp,
+    },
     /// Writes nothing, but fails the transaction unless the stay is still active.
     CheckStay(&'a GuestStay),
     /// Deletes a code's record (retention over).
@@ -227,7 +234,7 @@ impl Write<'_> {
                 "no_active_stay",
                 "Your stay at this hotel has ended. Scan the QR code in your room to log in.",
             ),
-            (Write::EndStay(_) | Write::ExtendStay { .. }, Part::Main) => {
+            (Write::EndStay { .. } | Write::ExtendStay { .. }, Part::Main) => {
                 Error::conflict(Conflict::StayChanged, "This stay changed meanwhile.")
             }
             (

@@ -12,15 +12,16 @@ export function age(createdAt: string, now: number): string {
 export type Urgency = "ok" | "near" | "past";
 
 /** Near: the last quarter of the time allowed, or the last 2 minutes, whichever is longer. */
-export function urgency(createdAt: string, dueAt: number, now: number): Urgency {
-  const left = dueAt * 1000 - now;
+export function urgency(createdAt: string, dueAt: string, now: number): Urgency {
+  const due = Date.parse(dueAt);
+  const left = due - now;
   if (left <= 0) return "past";
-  const allowed = dueAt * 1000 - Date.parse(createdAt);
+  const allowed = due - Date.parse(createdAt);
   return left <= Math.max(120_000, allowed / 4) ? "near" : "ok";
 }
 
-export function countdown(dueAt: number, now: number): string {
-  const left = (dueAt * 1000 - now) / 1000;
+export function countdown(dueAt: string, now: number): string {
+  const left = (Date.parse(dueAt) - now) / 1000;
   return left > 0
     ? t("time.dueIn", { time: duration(left) })
     : t("time.overdueBy", { time: duration(-left) });

@@ -325,14 +325,15 @@ pub fn ops_of(write: &Write<'_>) -> Result<Vec<(Op, Part)>> {
             },
             Part::Main,
         )],
-        Write::EndStay(stay) => vec![(
+        Write::EndStay { stay, at } => vec![(
             Op::Update {
                 key: keys::stay(stay.guest, stay.id),
-                update: "SET active = :false REMOVE GSI2PK, GSI2SK".into(),
+                update: "SET active = :false, check_out = :ended REMOVE GSI2PK, GSI2SK".into(),
                 condition: Condition::new("active = :true AND check_out = :check_out")
                     .value(":true", AttributeValue::Bool(true))
                     .value(":false", AttributeValue::Bool(false))
-                    .value(":check_out", s(stay.check_out.to_string())),
+                    .value(":check_out", s(stay.check_out.to_string()))
+                    .value(":ended", s(at.to_string())),
             },
             Part::Main,
         )],

@@ -362,7 +362,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The hotel's requests, newest first (STAFF see their own departments'). */
+        /**
+         * The hotel's requests, newest first (STAFF see their own departments').
+         * @description A page is never empty while a next cursor remains (the call reads on until it finds something or the end). A `created_to` before `created_from` is a 400.
+         */
         get: operations["requests-list"];
         put?: never;
         post?: never;
@@ -496,7 +499,7 @@ export interface paths {
         head?: never;
         /**
          * Ends a current stay, or extends it to a later check-out (at most a year ahead).
-         * @description Ending a stay cancels its NEW, ACKNOWLEDGED and CONFIRMED requests ("guest checked out") and flags its IN_PROGRESS ones to the staff working them (docs/lifecycle.md).
+         * @description Ending a stay sets its `check_out` to now and cancels its NEW, ACKNOWLEDGED and CONFIRMED requests ("guest checked out") and flags its IN_PROGRESS ones to the staff working them (docs/lifecycle.md).
          */
         patch: operations["stays-update"];
         trace?: never;
@@ -972,7 +975,7 @@ export interface components {
         /** @description An email address such as name@example.com (trimmed and lowercased). */
         NullableEmail: string | null;
         /**
-         * @description An IANA time zone name, e.g. `Europe/Lisbon`.
+         * @description An IANA time zone name, e.g. `Europe/Lisbon`, in any case; stored trimmed, in the database's spelling and under its current name (`Asia/Calcutta` becomes `Asia/Kolkata`).
          * @example Europe/Lisbon
          */
         TimeZone: string;
@@ -1228,8 +1231,7 @@ export interface components {
             status: components["schemas"]["Status"];
             /** @description Made inside the department's after-hours windows. */
             after_hours: boolean;
-            /** @description Unix seconds. */
-            response_due_at: number;
+            response_due_at: components["schemas"]["Timestamp"];
             acknowledged_at: components["schemas"]["NullableTimestamp"];
             acknowledged_by: components["schemas"]["Ulid"] | null;
             /** @description The acknowledger's name as it was then (what colleagues see, never a phone or email). */
@@ -1284,8 +1286,8 @@ export interface components {
             request: components["schemas"]["Ulid"] | null;
             read: boolean;
             created_at: components["schemas"]["Timestamp"];
-            /** @description Unix seconds; kept 90 days. */
-            expires_at: number;
+            /** @description When it is deleted (kept 90 days). */
+            expires_at: components["schemas"]["Timestamp"];
         };
         /** @enum {string} */
         JobState: "ok" | "never_run" | "failing" | "stale";
@@ -2214,7 +2216,9 @@ export interface operations {
                 after_hours?: "true" | "false";
                 /** @description `true`: only NEW requests past their response deadline. */
                 overdue?: "true" | "false";
+                /** @description Any RFC 3339 time (an offset, fractional seconds); a `+` left unencoded is read as one. */
                 created_from?: string;
+                /** @description Any RFC 3339 time, not before `created_from`. */
                 created_to?: string;
                 /** @description Text to look for (case-insensitive), at most 100 characters. */
                 q?: string;
