@@ -23,6 +23,7 @@ pub mod store;
 pub mod stream;
 pub mod timers;
 
+pub mod audit;
 pub mod auth;
 pub mod departments;
 pub mod experiences;

@@ -128,6 +128,7 @@ routes! {
     POST "/api/v1/operator/hotels" => operator::hotels_create;
     PATCH "/api/v1/operator/hotels/{hotel}" => operator::hotels_update;
     GET "/api/v1/hotels/{hotel}/admin/dashboard" => requests::dashboard;
+    GET "/api/v1/hotels/{hotel}/admin/audit" => audit::list;
 }
 
 routes! {

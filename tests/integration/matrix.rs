@@ -330,6 +330,13 @@ fn cases() -> Vec<Case> {
         ),
         case(Method::GET, &format!("{hotel}/stays"), staff, Ok(200), none),
         case(
+            Method::GET,
+            &format!("{hotel}/audit"),
+            superadmin,
+            Ok(200),
+            none,
+        ),
+        case(
             Method::PATCH,
             &format!("{hotel}/stays/{ID}"),
             staff,

@@ -1064,6 +1064,14 @@ async fn every_route_makes_the_round_trips_the_data_model_documents() {
         .await;
     meter
         .check(
+            "`GET …/admin/audit`",
+            "the audit log",
+            &[],
+            get(&admin, "/hotels/demo/admin/audit"),
+        )
+        .await;
+    meter
+        .check(
             "`PATCH …/admin/stays/{stay}`",
             "a stay ended, its one open request cancelled and its acknowledger told",
             &[("open", 1), ("recipient", 1)],

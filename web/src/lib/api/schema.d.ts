@@ -464,6 +464,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/hotels/{hotel}/admin/audit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The hotel's audit log of configuration changes, newest first (SUPERADMIN).
+         * @description Who changed a department, a member's role, departments or access, a QR code, or the hotel's settings: when, and each field from what to what. Every entry was written in the same transaction as its change; entries are kept 400 days.
+         */
+        get: operations["audit-list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/hotels/{hotel}/admin/stays": {
         parameters: {
             query?: never;
@@ -1081,6 +1101,33 @@ export interface components {
             timezone: string;
             contact: components["schemas"]["Contact"];
             branding: components["schemas"]["Branding"];
+        };
+        AuditEntry: {
+            hotel: components["schemas"]["Slug"];
+            id: string;
+            /** Format: date-time */
+            at: string;
+            /** @description The user who made the change. */
+            actor: string;
+            /** @description Their name as this hotel knows them. */
+            actor_name: string | null;
+            /** @enum {string} */
+            subject: "hotel" | "department" | "member" | "qr_code";
+            /** @description The department's slug, member's user id, QR code or hotel's slug. */
+            subject_id: string;
+            /** @description Its name (a QR code's label) when it changed. */
+            subject_label: string;
+            /** @enum {string} */
+            action: "created" | "updated" | "deactivated";
+            changes: {
+                field: string;
+                /** @description The field's value before (null when created). */
+                before: unknown;
+                /** @description The field's value after. */
+                after: unknown;
+            }[];
+            /** @description Epoch seconds after which the entry is deleted. */
+            expires_at: number;
         };
         Hotel: {
             slug: components["schemas"]["Slug"];
@@ -2468,6 +2515,43 @@ export interface operations {
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    "audit-list": {
+        parameters: {
+            query?: {
+                limit?: components["parameters"]["Limit"];
+                /** @description The `next_cursor` of the previous page, as it was given. */
+                cursor?: components["parameters"]["Cursor"];
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description The hotel's slug.
+                 * @example demo
+                 */
+                hotel: components["parameters"]["Hotel"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of entries. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["AuditEntry"][];
+                        next_cursor: components["schemas"]["NextCursor"];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
             503: components["responses"]["Unavailable"];
         };
     };

@@ -1,4 +1,5 @@
 // The admin, stays and operator screens, loaded as one chunk when first opened.
+export { Audit } from "./Audit";
 export { Departments } from "./Departments";
 export { Experiences } from "./Experiences";
 export { Members } from "./Members";
