@@ -139,6 +139,7 @@ routes! {
     STREAM_HANDLERS: StreamHandler;
     GET "/api/v1/me/requests/{request}/events" => requests::mine_events;
     GET "/api/v1/hotels/{hotel}/admin/events" => requests::events;
+    GET "/api/v1/hotels/{hotel}/admin/exports/requests" => requests::export;
 }
 
 /// The handler of the API's `$default` route, which answers what no route matched.

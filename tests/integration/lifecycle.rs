@@ -793,6 +793,16 @@ async fn the_digest_names_its_day_breaks_it_down_and_catches_up_missed_mornings_
         "Dashboard: {}/staff/hotels/demo/dashboard",
         stack.base.trim_end_matches("/api/v1")
     );
+    // The export of the day reported: its Lisbon midnight to the last millisecond before the next.
+    let export = |d: jiff::civil::Date| {
+        let start = |d: jiff::civil::Date| d.to_zoned_datetime(lisbon.clone()).unwrap().timestamp();
+        let end = start(d.tomorrow().unwrap()) - jiff::SignedDuration::from_millis(1);
+        format!(
+            "Export (CSV): {}/staff/hotels/demo/export?created_from={}&created_to={end}",
+            stack.base.trim_end_matches("/api/v1"),
+            start(d)
+        )
+    };
     assert_eq!(
         of(busy_day),
         [
@@ -801,6 +811,7 @@ async fn the_digest_names_its_day_breaks_it_down_and_catches_up_missed_mornings_
             "By department: Housekeeping 1, Spa 1 (1 SLA breach).",
             "Open now: 2, 1 of them overdue.",
             dashboard.as_str(),
+            export(busy_day).as_str(),
         ]
         .join("\n")
     );
@@ -812,6 +823,7 @@ async fn the_digest_names_its_day_breaks_it_down_and_catches_up_missed_mornings_
             "By department: none.",
             "Open now: 2, 1 of them overdue.",
             dashboard.as_str(),
+            export(last_day).as_str(),
         ]
         .join("\n")
     );

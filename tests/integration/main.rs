@@ -11,6 +11,7 @@ mod dashboard;
 mod delivery;
 mod deployment;
 mod emulator;
+mod export;
 mod guards;
 mod hardening;
 mod iam;

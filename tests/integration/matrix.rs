@@ -331,6 +331,13 @@ fn cases() -> Vec<Case> {
         case(Method::GET, &format!("{hotel}/stays"), staff, Ok(200), none),
         case(
             Method::GET,
+            &format!("{hotel}/exports/requests"),
+            admin,
+            Ok(200),
+            none,
+        ),
+        case(
+            Method::GET,
             &format!("{hotel}/audit"),
             superadmin,
             Ok(200),

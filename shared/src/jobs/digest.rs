@@ -120,6 +120,7 @@ async fn digest(app: &App, hotel: &Hotel, report: &mut JobReport) -> Result<()> 
             )
         };
         let title = format!("{title} ({})", hotel.timezone.as_str());
+        let export = export_link(app, hotel, &zone, day, morning)?;
         let body = late
             .into_iter()
             .map(str::to_owned)
@@ -128,6 +129,7 @@ async fn digest(app: &App, hotel: &Hotel, report: &mut JobReport) -> Result<()> 
                 by_department(&requests, &names, start_of(&zone, morning)?),
                 backlog.clone(),
                 link.clone(),
+                export,
             ])
             .collect::<Vec<_>>()
             .join("\n");
@@ -180,6 +182,26 @@ fn start_of(zone: &TimeZone, date: Date) -> Result<Timestamp> {
         .to_zoned_datetime(zone.clone())
         .map_err(Error::internal)?
         .timestamp())
+}
+
+/// The staff app's page that downloads the CSV export of `day`'s requests (the export itself
+/// is an API route behind the session, which a plain link from a notification cannot open).
+fn export_link(
+    app: &App,
+    hotel: &Hotel,
+    zone: &TimeZone,
+    day: Date,
+    morning: Date,
+) -> Result<String> {
+    let to = start_of(zone, morning)?
+        .checked_sub(SignedDuration::from_millis(1))
+        .map_err(Error::internal)?;
+    Ok(format!(
+        "Export (CSV): {}/staff/hotels/{}/export?created_from={}&created_to={to}",
+        app.config.site_url(),
+        hotel.slug,
+        start_of(zone, day)?,
+    ))
 }
 
 /// The requests made on the hotel's `day`.

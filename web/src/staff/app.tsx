@@ -23,6 +23,7 @@ const QrCodes = lazy(() => admin().then((s) => s.QrCodes));
 const QrSheet = lazy(() => admin().then((s) => s.QrSheet));
 const Settings = lazy(() => admin().then((s) => s.Settings));
 const Audit = lazy(() => admin().then((s) => s.Audit));
+const Export = lazy(() => admin().then((s) => s.Export));
 const Stays = lazy(() => admin().then((s) => s.Stays));
 const Operator = lazy(() => admin().then((s) => s.Operator));
 const Dashboard = lazy(() => import("./dashboard/Dashboard").then((s) => s.Dashboard));
@@ -71,6 +72,7 @@ function Routes() {
       <Route path={h} component={Queue} />
       <Route path={`${h}/requests/:id`} component={RequestPage} />
       <Route path={`${h}/dashboard`} component={Dashboard} />
+      <Route path={`${h}/export`} component={Export} />
       <Route path={`${h}/stays`} component={Stays} />
       <Route path={`${h}/admin/departments`} component={Departments} />
       <Route path={`${h}/admin/experiences`} component={Experiences} />

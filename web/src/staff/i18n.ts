@@ -72,6 +72,7 @@ const en = {
   "queue.title": "Requests",
   "queue.titleNew": "new",
   "queue.list": "Requests",
+  "queue.export": "Export CSV",
   "queue.filters": "Filter requests",
   "queue.filtersOn": "Filter requests (some filters on)",
   "queue.status": "Status",
@@ -256,6 +257,12 @@ const en = {
   "settings.accent": "Accent colour",
   "settings.accentHint": "#rrggbb, e.g. #1f4e5f; empty for the default.",
   "settings.logo": "Logo",
+
+  "export.title": "Export requests",
+  "export.preparing": "Preparing the CSV file…",
+  "export.ready": "Requests in the file: {rows}. Your browser saves it.",
+  "export.download": "Download {name} again",
+  "export.back": "Back to the queue",
 
   "audit.intro":
     "Every change to departments, members, QR codes and the hotel's settings: who, when, from what to what. Kept 400 days.",

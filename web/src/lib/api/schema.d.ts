@@ -447,6 +447,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/hotels/{hotel}/admin/exports/requests": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The hotel's requests as CSV, with the staff list's filters (ADMIN and SUPERADMIN).
+         * @description A response stream (a Lambda Function URL behind the site's distribution), written a page of 100 requests at a time, newest first. A header row, then one row a request: id, created, room, department, experience, details, guest, requested_for, priority, status, after_hours, response_due, acknowledged, acknowledged_by, closed (the time it was completed, declined, cancelled or expired), breached (acknowledged after its deadline, or not acknowledged by it), assignee, escalation_level, guest_left, rating (empty until guests rate requests). Times are in the hotel's time zone with their offset, e.g. `2026-12-03 14:05 +05:30`. RFC 4180 quoting; a cell starting with `=`, `+`, `-`, `@`, tab or carriage return gets a leading apostrophe. At most `EXPORT_MAX_ROWS` rows (50 000): past them the last line says the file was cut. A read failing part way ends the file with a line saying it is incomplete.
+         */
+        get: operations["requests-export"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/hotels/{hotel}/admin/dashboard": {
         parameters: {
             query?: never;
@@ -2484,6 +2504,52 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    "requests-export": {
+        parameters: {
+            query?: {
+                /** @description Comma-separated statuses, e.g. `NEW,ACKNOWLEDGED`. */
+                status?: string;
+                /** @description One department. */
+                department?: components["schemas"]["Slug"];
+                priority?: components["schemas"]["Priority"];
+                after_hours?: "true" | "false";
+                /** @description `true`: only NEW requests past their response deadline. */
+                overdue?: "true" | "false";
+                created_from?: string;
+                created_to?: string;
+                /** @description Text to look for (case-insensitive), at most 100 characters. */
+                q?: string;
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description The hotel's slug.
+                 * @example demo
+                 */
+                hotel: components["parameters"]["Hotel"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The CSV file (an attachment). */
+            200: {
+                headers: {
+                    /** @description `attachment; filename="requests-<hotel>-<date>.csv"` */
+                    "Content-Disposition"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
             503: components["responses"]["Unavailable"];
         };
     };
