@@ -7,7 +7,7 @@ use std::time::Instant;
 use aws_sdk_dynamodb::types::{PutRequest, WriteRequest};
 use concierge::ids::RequestId;
 use concierge::requests::{ServiceRequest, export};
-use concierge::store::dynamo::request_item;
+use concierge::store::dynamo::requests::request_item;
 use futures::StreamExt;
 use http::Method;
 use http_body_util::BodyExt;

@@ -8,7 +8,8 @@ mod limits;
 mod notifications;
 mod ops;
 mod otp;
-mod requests;
+/// Requests as stored (`request_item`: seeding tests write such items in batches).
+pub mod requests;
 mod sessions;
 mod stays;
 mod timers;
@@ -23,8 +24,6 @@ use errors::sdk_error;
 pub use item::Item;
 use item::{INDEX1, INDEX2, INDEX3, INDEX4, Index, s};
 use ops::{Conditional, Op, key_map};
-/// A request as stored, with its index keys (seeding tests write such items in batches).
-pub use requests::request_item;
 use serde::de::DeserializeOwned;
 
 use super::keys::{Key, PK, SK};
