@@ -793,14 +793,11 @@ async fn the_digest_names_its_day_breaks_it_down_and_catches_up_missed_mornings_
         "Dashboard: {}/staff/hotels/demo/dashboard",
         stack.base.trim_end_matches("/api/v1")
     );
-    // The export of the day reported: its Lisbon midnight to the last millisecond before the next.
+    // The export of the day reported, through the staff app's page.
     let export = |d: jiff::civil::Date| {
-        let start = |d: jiff::civil::Date| d.to_zoned_datetime(lisbon.clone()).unwrap().timestamp();
-        let end = start(d.tomorrow().unwrap()) - jiff::SignedDuration::from_millis(1);
         format!(
-            "Export (CSV): {}/staff/hotels/demo/export?created_from={}&created_to={end}",
-            stack.base.trim_end_matches("/api/v1"),
-            start(d)
+            "Export (CSV): {}/staff/hotels/demo/export?day={d}",
+            stack.base.trim_end_matches("/api/v1")
         )
     };
     assert_eq!(

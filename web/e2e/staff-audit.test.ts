@@ -37,7 +37,7 @@ describe("audit log", () => {
     const context = await phone(browser());
     const page = await context.newPage();
     await staffLogIn(page, "manager@demo.test");
-    await page.getByRole("link", { name: "Departments" }).waitFor();
+    await page.getByRole("link", { name: "Queue" }).waitFor();
     expect(await page.getByRole("link", { name: "Audit log" }).count()).toBe(0);
     await page.goto("/staff/hotels/demo/admin/audit");
     await page.getByRole("heading", { name: "Not for you" }).waitFor();

@@ -120,7 +120,7 @@ async fn digest(app: &App, hotel: &Hotel, report: &mut JobReport) -> Result<()> 
             )
         };
         let title = format!("{title} ({})", hotel.timezone.as_str());
-        let export = export_link(app, hotel, &zone, day, morning)?;
+        let export = export_link(app, hotel, day);
         let body = late
             .into_iter()
             .map(str::to_owned)
@@ -184,24 +184,15 @@ fn start_of(zone: &TimeZone, date: Date) -> Result<Timestamp> {
         .timestamp())
 }
 
-/// The staff app's page that downloads the CSV export of `day`'s requests (the export itself
-/// is an API route behind the session, which a plain link from a notification cannot open).
-fn export_link(
-    app: &App,
-    hotel: &Hotel,
-    zone: &TimeZone,
-    day: Date,
-    morning: Date,
-) -> Result<String> {
-    let to = start_of(zone, morning)?
-        .checked_sub(SignedDuration::from_millis(1))
-        .map_err(Error::internal)?;
-    Ok(format!(
-        "Export (CSV): {}/staff/hotels/{}/export?created_from={}&created_to={to}",
+/// The staff app's page that downloads the CSV export of the hotel's `day` (the export itself
+/// is an API route behind the session, which a plain link from a notification cannot open; the
+/// page turns the day into its bounds in the hotel's time zone).
+fn export_link(app: &App, hotel: &Hotel, day: Date) -> String {
+    format!(
+        "Export (CSV): {}/staff/hotels/{}/export?day={day}",
         app.config.site_url(),
         hotel.slug,
-        start_of(zone, day)?,
-    ))
+    )
 }
 
 /// The requests made on the hotel's `day`.

@@ -5,10 +5,12 @@
 import { useEffect, useState } from "preact/hooks";
 import { useLocation } from "preact-iso";
 import { api } from "../../lib/api/client";
+import { instantOf } from "../../lib/format";
 import { Loading, Notice, Title } from "../../lib/ui";
 import { messageOf } from "../errors";
 import { WithMember } from "../guard";
 import { t } from "../i18n";
+import { timeZoneOf } from "../state";
 
 export function Export(props: { params: { hotel: string } }) {
   return (
@@ -18,9 +20,31 @@ export function Export(props: { params: { hotel: string } }) {
   );
 }
 
+/**
+ * The export's query: as given, except `day=YYYY-MM-DD` (the digest's link), which becomes that
+ * day in the hotel's time zone, midnight to the last millisecond before the next.
+ */
+function apiQuery(given: string, zone: string): string {
+  const params = new URLSearchParams(given);
+  const day = params.get("day");
+  if (day) {
+    params.delete("day");
+    const from = instantOf(`${day}T00:00`, zone);
+    const next = new Date(`${day}T12:00:00Z`);
+    next.setUTCDate(next.getUTCDate() + 1);
+    const to = instantOf(`${next.toISOString().slice(0, 10)}T00:00`, zone);
+    if (from && to) {
+      params.set("created_from", from.toISOString());
+      params.set("created_to", new Date(to.getTime() - 1).toISOString());
+    }
+  }
+  const text = params.toString();
+  return text ? `?${text}` : "";
+}
+
 function ExportScreen(props: { hotel: string }) {
   const { url } = useLocation();
-  const query = url.includes("?") ? url.slice(url.indexOf("?")) : "";
+  const query = apiQuery(url.includes("?") ? url.slice(url.indexOf("?") + 1) : "", timeZoneOf(props.hotel));
   const [file, setFile] = useState<{ href: string; name: string; rows: number } | null>(null);
   const [error, setError] = useState<unknown>(null);
   useEffect(() => {
