@@ -232,6 +232,11 @@ ulid_id!(
     "request"
 );
 ulid_id!(
+    /// One entry of a hotel's audit log.
+    AuditId,
+    "audit entry"
+);
+ulid_id!(
     /// One entry of a request's history.
     ActivityId,
     "activity"

@@ -24,6 +24,7 @@ pub mod stream;
 pub mod text;
 pub mod timers;
 
+pub mod audit;
 pub mod auth;
 pub mod departments;
 pub mod experiences;

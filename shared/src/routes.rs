@@ -128,6 +128,7 @@ routes! {
     POST "/api/v1/operator/hotels" => operator::hotels_create;
     PATCH "/api/v1/operator/hotels/{hotel}" => operator::hotels_update;
     GET "/api/v1/hotels/{hotel}/admin/dashboard" => requests::dashboard;
+    GET "/api/v1/hotels/{hotel}/admin/audit" => audit::list;
 }
 
 routes! {
@@ -138,6 +139,7 @@ routes! {
     STREAM_HANDLERS: StreamHandler;
     GET "/api/v1/me/requests/{request}/events" => requests::mine_events;
     GET "/api/v1/hotels/{hotel}/admin/events" => requests::events;
+    GET "/api/v1/hotels/{hotel}/admin/exports/requests" => requests::export;
 }
 
 /// The handler of the API's `$default` route, which answers what no route matched.

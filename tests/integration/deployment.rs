@@ -767,7 +767,7 @@ fn stream_sample_problems(
 
 /// Samples that need a live session or a code just sent show the request's shape; with the
 /// placeholders they carry, they get these answers.
-const PLACEHOLDER_ANSWERS: [(&str, u16); 51] = [
+const PLACEHOLDER_ANSWERS: [(&str, u16); 53] = [
     ("auth-refresh", 401),
     ("auth-otp-verify", 400),
     ("auth-logout", 204),
@@ -817,6 +817,8 @@ const PLACEHOLDER_ANSWERS: [(&str, u16); 51] = [
     ("operator-hotels-create", 401),
     ("operator-hotels-update", 401),
     ("requests-dashboard", 401),
+    ("audit-list", 401),
+    ("requests-export", 401),
     ("requests-mine-events", 401),
     ("requests-events", 401),
 ];

@@ -793,6 +793,13 @@ async fn the_digest_names_its_day_breaks_it_down_and_catches_up_missed_mornings_
         "Dashboard: {}/staff/hotels/demo/dashboard",
         stack.base.trim_end_matches("/api/v1")
     );
+    // The export of the day reported, through the staff app's page.
+    let export = |d: jiff::civil::Date| {
+        format!(
+            "Export (CSV): {}/staff/hotels/demo/export?day={d}",
+            stack.base.trim_end_matches("/api/v1")
+        )
+    };
     assert_eq!(
         of(busy_day),
         [
@@ -801,6 +808,7 @@ async fn the_digest_names_its_day_breaks_it_down_and_catches_up_missed_mornings_
             "By department: Housekeeping 1, Spa 1 (1 SLA breach).",
             "Open now: 2, 1 of them overdue.",
             dashboard.as_str(),
+            export(busy_day).as_str(),
         ]
         .join("\n")
     );
@@ -812,6 +820,7 @@ async fn the_digest_names_its_day_breaks_it_down_and_catches_up_missed_mornings_
             "By department: none.",
             "Open now: 2, 1 of them overdue.",
             dashboard.as_str(),
+            export(last_day).as_str(),
         ]
         .join("\n")
     );

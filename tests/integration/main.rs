@@ -3,6 +3,7 @@
 
 mod abuse;
 mod admin;
+mod audit;
 mod auth;
 mod catalogue;
 mod contract;
@@ -10,6 +11,7 @@ mod dashboard;
 mod delivery;
 mod deployment;
 mod emulator;
+mod export;
 mod guards;
 mod hardening;
 mod iam;

@@ -330,6 +330,20 @@ fn cases() -> Vec<Case> {
         ),
         case(Method::GET, &format!("{hotel}/stays"), staff, Ok(200), none),
         case(
+            Method::GET,
+            &format!("{hotel}/exports/requests"),
+            admin,
+            Ok(200),
+            none,
+        ),
+        case(
+            Method::GET,
+            &format!("{hotel}/audit"),
+            superadmin,
+            Ok(200),
+            none,
+        ),
+        case(
             Method::PATCH,
             &format!("{hotel}/stays/{ID}"),
             staff,

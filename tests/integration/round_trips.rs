@@ -773,6 +773,28 @@ async fn every_route_makes_the_round_trips_the_data_model_documents() {
         .await;
     meter
         .check(
+            "`GET …/admin/exports/requests` (CSV, a response stream)",
+            "the CSV export",
+            &[("page", 1)],
+            stream(
+                &manager,
+                "/hotels/demo/admin/exports/requests?status=NEW,ACKNOWLEDGED",
+            ),
+        )
+        .await;
+    meter
+        .check(
+            "`GET …/admin/exports/requests` (CSV, a response stream)",
+            "one department's export",
+            &[("page", 1)],
+            stream(
+                &manager,
+                "/hotels/demo/admin/exports/requests?department=spa",
+            ),
+        )
+        .await;
+    meter
+        .check(
             "`GET …/admin/stays`",
             "the hotel's stays",
             &[],
@@ -1060,6 +1082,14 @@ async fn every_route_makes_the_round_trips_the_data_model_documents() {
             "a QR code withdrawn",
             &[],
             delete(&manager, &format!("/hotels/demo/admin/qr-codes/{new_qr}")),
+        )
+        .await;
+    meter
+        .check(
+            "`GET …/admin/audit`",
+            "the audit log",
+            &[],
+            get(&admin, "/hotels/demo/admin/audit"),
         )
         .await;
     meter

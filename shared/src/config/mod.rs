@@ -21,6 +21,9 @@ pub struct Config {
     pub allowed_origins: Vec<String>,
     /// Largest JSON request body accepted, in bytes (`MAX_JSON_BODY_BYTES`).
     pub max_json_body_bytes: usize,
+    /// Most rows a CSV export of requests holds (`EXPORT_MAX_ROWS`); past it the file ends with
+    /// a line saying it was cut.
+    pub export_max_rows: usize,
     /// The secrets (`SECRETS_ID`: a Secrets Manager secret, fetched on first need), with the
     /// keys derived from the master secret.
     pub secrets: SecretStore,
@@ -202,6 +205,7 @@ impl Config {
             table_name: table_name.into(),
             allowed_origins: Vec::new(),
             max_json_body_bytes: 64 * 1024,
+            export_max_rows: 50_000,
             secrets,
             cookies: CookieSettings {
                 domain: None,
@@ -270,6 +274,9 @@ impl Config {
         }
         if let Some(bytes) = parsed("MAX_JSON_BODY_BYTES")? {
             config.max_json_body_bytes = bytes;
+        }
+        if let Some(rows) = parsed("EXPORT_MAX_ROWS")? {
+            config.export_max_rows = rows;
         }
         config.cookies.domain = optional("COOKIE_DOMAIN");
         if let Some(secure) = parsed("COOKIE_SECURE")? {

@@ -6,6 +6,7 @@ use serde::Deserialize;
 
 use super::Department;
 use super::hours::AfterHoursWindow;
+use crate::audit::model::{Change, Subject};
 use crate::error::{Error, Result};
 use crate::experiences::Experience;
 use crate::ids::{DepartmentSlug, HotelSlug, UserId};
@@ -159,14 +160,28 @@ pub async fn check_contacts(
     Ok(())
 }
 
-/// Replaces `previous` with `next`. When the department opens or closes, its experiences
-/// follow (they mirror its state), in the same transaction up to 99 of them.
+/// Replaces `previous` with `next`, recording what `actor` changed in the audit log in the same
+/// transaction (nothing is written when no setting moved). When the department opens or closes,
+/// its experiences follow (they mirror its state), in the same transaction up to 98 of them.
 pub async fn save(
     store: &dyn Store,
     previous: &Department,
     next: &Department,
+    actor: UserId,
     now: Timestamp,
 ) -> Result<()> {
+    let entry = Change {
+        subject: Subject::Department,
+        subject_id: next.slug.to_string(),
+        subject_label: next.name.clone(),
+        before: Some(previous),
+        after: next,
+        ignore: &["hotel", "slug", "created_at", "updated_at"],
+    }
+    .entry(&next.hotel, actor, now)?;
+    let Some(entry) = entry else {
+        return Ok(());
+    };
     let followers = if next.active == previous.active {
         Vec::new()
     } else {
@@ -182,10 +197,13 @@ pub async fn save(
             })
             .collect()
     };
-    let mut writes = vec![Write::ReplaceDepartment {
-        department: next,
-        previous,
-    }];
+    let mut writes = vec![
+        Write::ReplaceDepartment {
+            department: next,
+            previous,
+        },
+        Write::InsertAudit(&entry),
+    ];
     writes.extend(
         followers
             .iter()

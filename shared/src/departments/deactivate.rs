@@ -15,14 +15,14 @@ pub async fn handle(app: &App, req: Request) -> HandlerResult {
     let hotel: HotelSlug = http::path(&req, "hotel")?;
     let slug: DepartmentSlug = http::path(&req, "department")?;
     let session = Session::required(&app.config, &req)?;
-    guards::member(app, &session, &hotel, Role::Admin).await?;
+    let actor = guards::member(app, &session, &hotel, Role::Admin).await?;
     let store = app.store.as_ref();
     let previous = admin::of_hotel(store, &hotel, &slug).await?;
     if previous.active {
         let mut next = previous.clone();
         next.active = false;
         next.updated_at = app.clock.now();
-        admin::save(store, &previous, &next, next.updated_at).await?;
+        admin::save(store, &previous, &next, actor.user, next.updated_at).await?;
     }
     http::no_content()
 }

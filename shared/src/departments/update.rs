@@ -16,7 +16,7 @@ pub async fn handle(app: &App, req: Request) -> HandlerResult {
     let hotel: HotelSlug = http::path(&req, "hotel")?;
     let slug: DepartmentSlug = http::path(&req, "department")?;
     let session = Session::required(&app.config, &req)?;
-    guards::member(app, &session, &hotel, Role::Admin).await?;
+    let actor = guards::member(app, &session, &hotel, Role::Admin).await?;
     let changes = http::changes::<Changes>(&req, app.config.max_json_body_bytes)?.checked()?;
     let store = app.store.as_ref();
     let previous = admin::of_hotel(store, &hotel, &slug).await?;
@@ -26,6 +26,6 @@ pub async fn handle(app: &App, req: Request) -> HandlerResult {
     }
     changes.apply(&mut next);
     next.updated_at = app.clock.now();
-    admin::save(store, &previous, &next, next.updated_at).await?;
+    admin::save(store, &previous, &next, actor.user, next.updated_at).await?;
     http::ok(&next)
 }

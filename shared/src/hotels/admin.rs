@@ -3,6 +3,7 @@
 use serde::Deserialize;
 
 use super::{Contact, Hotel, TimeZoneName};
+use crate::audit::model::{Change, Subject};
 use crate::error::{Error, Result};
 use crate::store::{Store, Write};
 use crate::text;
@@ -148,22 +149,40 @@ impl HotelChanges {
     }
 }
 
-/// Applies `change` to the hotel as stored now, conditional on it being unchanged since read.
+/// Applies `change` to the hotel as stored now, conditional on it being unchanged since read,
+/// with the audit entry of what `actor` changed in the same transaction (nothing is written when
+/// nothing moved).
 pub async fn update(
     store: &dyn Store,
     slug: &super::HotelSlug,
+    actor: crate::ids::UserId,
     now: jiff::Timestamp,
     change: impl FnOnce(&mut Hotel),
 ) -> Result<Hotel> {
     let previous = store.hotel(slug).await?.ok_or(Error::NotFound("Hotel"))?;
     let mut next = previous.clone();
     change(&mut next);
+    let entry = Change {
+        subject: Subject::Hotel,
+        subject_id: slug.to_string(),
+        subject_label: next.name.clone(),
+        before: Some(&previous),
+        after: &next,
+        ignore: &["slug", "created_at", "updated_at"],
+    }
+    .entry(slug, actor, now)?;
+    let Some(entry) = entry else {
+        return Ok(previous);
+    };
     next.updated_at = now;
     store
-        .transact(&[Write::ReplaceHotel {
-            hotel: &next,
-            previous: &previous,
-        }])
+        .transact(&[
+            Write::ReplaceHotel {
+                hotel: &next,
+                previous: &previous,
+            },
+            Write::InsertAudit(&entry),
+        ])
         .await?;
     Ok(next)
 }

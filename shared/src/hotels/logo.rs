@@ -16,11 +16,15 @@ use crate::session::Session;
 pub async fn handle(app: &App, req: Request) -> HandlerResult {
     let slug: HotelSlug = http::path(&req, "hotel")?;
     let session = Session::required(&app.config, &req)?;
-    guards::member(app, &session, &slug, Role::Superadmin).await?;
+    let actor = guards::member(app, &session, &slug, Role::Superadmin).await?;
     let url = images::store_upload(app, &req, &slug, "logo").await?;
-    let hotel = admin::update(app.store.as_ref(), &slug, app.clock.now(), |hotel| {
-        hotel.branding.logo_url = Some(url)
-    })
+    let hotel = admin::update(
+        app.store.as_ref(),
+        &slug,
+        actor.user,
+        app.clock.now(),
+        |hotel| hotel.branding.logo_url = Some(url),
+    )
     .await?;
     http::ok(&hotel)
 }

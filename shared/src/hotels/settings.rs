@@ -15,7 +15,7 @@ use crate::session::Session;
 pub async fn handle(app: &App, req: Request) -> HandlerResult {
     let slug: HotelSlug = http::path(&req, "hotel")?;
     let session = Session::required(&app.config, &req)?;
-    guards::member(app, &session, &slug, Role::Superadmin).await?;
+    let actor = guards::member(app, &session, &slug, Role::Superadmin).await?;
     let changes = http::changes::<HotelChanges>(&req, app.config.max_json_body_bytes)?.checked()?;
     if changes.active.is_some() {
         return Err(Error::field(
@@ -23,9 +23,13 @@ pub async fn handle(app: &App, req: Request) -> HandlerResult {
             "only the platform operator opens or closes a hotel",
         ));
     }
-    let hotel = admin::update(app.store.as_ref(), &slug, app.clock.now(), |hotel| {
-        changes.apply(hotel)
-    })
+    let hotel = admin::update(
+        app.store.as_ref(),
+        &slug,
+        actor.user,
+        app.clock.now(),
+        |hotel| changes.apply(hotel),
+    )
     .await?;
     http::ok(&hotel)
 }

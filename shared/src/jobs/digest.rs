@@ -120,6 +120,7 @@ async fn digest(app: &App, hotel: &Hotel, report: &mut JobReport) -> Result<()> 
             )
         };
         let title = format!("{title} ({})", hotel.timezone.as_str());
+        let export = export_link(app, hotel, day);
         let body = late
             .into_iter()
             .map(str::to_owned)
@@ -128,6 +129,7 @@ async fn digest(app: &App, hotel: &Hotel, report: &mut JobReport) -> Result<()> 
                 by_department(&requests, &names, start_of(&zone, morning)?),
                 backlog.clone(),
                 link.clone(),
+                export,
             ])
             .collect::<Vec<_>>()
             .join("\n");
@@ -189,6 +191,17 @@ fn start_of(zone: &TimeZone, date: Date) -> Result<Timestamp> {
         .to_zoned_datetime(zone.clone())
         .map_err(Error::internal)?
         .timestamp())
+}
+
+/// The staff app's page that downloads the CSV export of the hotel's `day` (the export itself
+/// is an API route behind the session, which a plain link from a notification cannot open; the
+/// page turns the day into its bounds in the hotel's time zone).
+fn export_link(app: &App, hotel: &Hotel, day: Date) -> String {
+    format!(
+        "Export (CSV): {}/staff/hotels/{}/export?day={day}",
+        app.config.site_url(),
+        hotel.slug,
+    )
 }
 
 /// The requests made on the hotel's `day`.

@@ -6,6 +6,7 @@ use jiff::Timestamp;
 
 use super::{Membership, Role};
 use crate::departments::admin as department_admin;
+use crate::audit::model::{Change, Subject};
 use crate::error::{Conflict, Error, Result};
 use crate::ids::{DepartmentSlug, HotelSlug, UserId};
 use crate::operator::new_membership;
@@ -269,6 +270,15 @@ pub async fn change(
         membership.active = active;
     }
     let mut writes = Vec::new();
+    let entry = Change {
+        subject: Subject::Member,
+        subject_id: member.to_string(),
+        subject_label: membership.name.clone().unwrap_or_else(|| user.name.clone()),
+        before: Some(&previous),
+        after: &membership,
+        ignore: &["hotel", "user", "created_at", "updated_at"],
+    }
+    .entry(hotel, actor.user, now)?;
     if membership != previous {
         membership.updated_at = now;
         writes.push(Write::ReplaceMembership {
@@ -276,6 +286,7 @@ pub async fn change(
             previous: &previous,
         });
     }
+    writes.extend(entry.as_ref().map(Write::InsertAudit));
     if user != previous_user {
         user.updated_at = now;
         // Conditioned on the account as read: a first sign-in or another hotel taking the

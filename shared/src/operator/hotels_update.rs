@@ -14,11 +14,15 @@ use crate::session::Session;
 pub async fn handle(app: &App, req: Request) -> HandlerResult {
     let slug: HotelSlug = http::path(&req, "hotel")?;
     let session = Session::required(&app.config, &req)?;
-    guards::operator(app, &session).await?;
+    let operator = guards::operator(app, &session).await?;
     let changes = http::changes::<HotelChanges>(&req, app.config.max_json_body_bytes)?.checked()?;
-    let hotel = admin::update(app.store.as_ref(), &slug, app.clock.now(), |hotel| {
-        changes.apply(hotel)
-    })
+    let hotel = admin::update(
+        app.store.as_ref(),
+        &slug,
+        operator.id,
+        app.clock.now(),
+        |hotel| changes.apply(hotel),
+    )
     .await?;
     http::ok(&hotel)
 }

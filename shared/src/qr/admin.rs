@@ -1,11 +1,13 @@
 //! What admins set on QR codes, checked.
 
+use jiff::Timestamp;
 use serde::Deserialize;
 
 use super::QrCodeRecord;
+use crate::audit::model::{AuditEntry, Change, Subject};
 use crate::error::{Error, Result};
-use crate::ids::{HotelSlug, QrCode};
-use crate::store::Store;
+use crate::ids::{HotelSlug, QrCode, UserId};
+use crate::store::{Store, Write};
 use crate::text;
 
 /// A location is part of the listing's sort key, so it keeps to a short, plain text.
@@ -57,4 +59,41 @@ pub async fn of_hotel(store: &dyn Store, hotel: &HotelSlug, code: &QrCode) -> Re
         .await?
         .filter(|qr| &qr.hotel == hotel)
         .ok_or(Error::NotFound("QR code"))
+}
+
+/// The audit entry of a code created (`previous` `None`) or changed by `actor`.
+pub fn audited(
+    previous: Option<&QrCodeRecord>,
+    qr: &QrCodeRecord,
+    actor: UserId,
+    now: Timestamp,
+) -> Result<Option<AuditEntry>> {
+    Change {
+        subject: Subject::QrCode,
+        subject_id: qr.code.to_string(),
+        subject_label: qr.label.clone(),
+        before: previous,
+        after: qr,
+        ignore: &["hotel", "code", "scan_count", "created_at"],
+    }
+    .entry(&qr.hotel, actor, now)
+}
+
+/// Writes `qr` over `previous` (if anything changed) with its audit entry, in one transaction.
+pub async fn save(
+    store: &dyn Store,
+    previous: &QrCodeRecord,
+    qr: &QrCodeRecord,
+    actor: UserId,
+    now: Timestamp,
+) -> Result<()> {
+    let Some(entry) = audited(Some(previous), qr, actor, now)? else {
+        return Ok(());
+    };
+    store
+        .transact(&[
+            Write::UpdateQrCode { qr, previous },
+            Write::InsertAudit(&entry),
+        ])
+        .await
 }

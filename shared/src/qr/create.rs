@@ -6,7 +6,7 @@ use lambda_http::Request;
 use serde::Deserialize;
 
 use super::QrCodeRecord;
-use super::admin::Changes;
+use super::admin::{self, Changes};
 use crate::app::App;
 use crate::guards;
 use crate::http::{self, HandlerResult};
@@ -25,7 +25,7 @@ struct NewQrCode {
 pub async fn handle(app: &App, req: Request) -> HandlerResult {
     let hotel: HotelSlug = http::path(&req, "hotel")?;
     let session = Session::required(&app.config, &req)?;
-    guards::member(app, &session, &hotel, Role::Admin).await?;
+    let actor = guards::member(app, &session, &hotel, Role::Admin).await?;
     let input: NewQrCode = http::json(&req, app.config.max_json_body_bytes)?;
     let changes = Changes {
         label: Some(input.label),
@@ -43,6 +43,9 @@ pub async fn handle(app: &App, req: Request) -> HandlerResult {
         created_at: app.clock.now(),
     };
     changes.apply(&mut qr);
-    app.store.transact(&[Write::InsertQrCode(&qr)]).await?;
+    let mut writes = vec![Write::InsertQrCode(&qr)];
+    let entry = admin::audited(None, &qr, actor.user, qr.created_at)?;
+    writes.extend(entry.as_ref().map(Write::InsertAudit));
+    app.store.transact(&writes).await?;
     http::json_response(StatusCode::CREATED, &qr)
 }

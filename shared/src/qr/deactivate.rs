@@ -10,17 +10,16 @@ use crate::http::{self, HandlerResult};
 use crate::ids::{HotelSlug, QrCode};
 use crate::members::Role;
 use crate::session::Session;
-use crate::store::Write;
 
 pub async fn handle(app: &App, req: Request) -> HandlerResult {
     let hotel: HotelSlug = http::path(&req, "hotel")?;
     let code: QrCode = http::path(&req, "qr")?;
     let session = Session::required(&app.config, &req)?;
-    guards::member(app, &session, &hotel, Role::Admin).await?;
-    let mut qr = admin::of_hotel(app.store.as_ref(), &hotel, &code).await?;
-    if qr.active {
-        qr.active = false;
-        app.store.transact(&[Write::UpdateQrCode(&qr)]).await?;
-    }
+    let actor = guards::member(app, &session, &hotel, Role::Admin).await?;
+    let store = app.store.as_ref();
+    let previous = admin::of_hotel(store, &hotel, &code).await?;
+    let mut qr = previous.clone();
+    qr.active = false;
+    admin::save(store, &previous, &qr, actor.user, app.clock.now()).await?;
     http::no_content()
 }

@@ -10,16 +10,17 @@ use crate::http::{self, HandlerResult};
 use crate::ids::{HotelSlug, QrCode};
 use crate::members::Role;
 use crate::session::Session;
-use crate::store::Write;
 
 pub async fn handle(app: &App, req: Request) -> HandlerResult {
     let hotel: HotelSlug = http::path(&req, "hotel")?;
     let code: QrCode = http::path(&req, "qr")?;
     let session = Session::required(&app.config, &req)?;
-    guards::member(app, &session, &hotel, Role::Admin).await?;
+    let actor = guards::member(app, &session, &hotel, Role::Admin).await?;
     let changes = http::changes::<Changes>(&req, app.config.max_json_body_bytes)?.checked()?;
-    let mut qr = admin::of_hotel(app.store.as_ref(), &hotel, &code).await?;
+    let store = app.store.as_ref();
+    let previous = admin::of_hotel(store, &hotel, &code).await?;
+    let mut qr = previous.clone();
     changes.apply(&mut qr);
-    app.store.transact(&[Write::UpdateQrCode(&qr)]).await?;
+    admin::save(store, &previous, &qr, actor.user, app.clock.now()).await?;
     http::ok(&qr)
 }

@@ -103,7 +103,8 @@ pub async fn merged(
     Ok((items, next))
 }
 
-fn filter(req: &Request, now: Timestamp) -> Result<RequestFilter> {
+/// The list's filters from the query (the export reads the same).
+pub fn filter(req: &Request, now: Timestamp) -> Result<RequestFilter> {
     let statuses = match http::query(req, "status")? {
         Some(list) => list
             .split(',')

@@ -6,6 +6,7 @@ pub mod create;
 pub mod dashboard;
 pub mod detail;
 pub mod events;
+pub mod export;
 pub mod figures;
 pub mod list;
 pub mod mine;

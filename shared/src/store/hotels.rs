@@ -3,6 +3,7 @@
 use async_trait::async_trait;
 
 use super::page::{Page, PageRequest};
+use crate::audit::model::AuditEntry;
 use crate::departments::Department;
 use crate::error::Result;
 use crate::experiences::Experience;
@@ -48,4 +49,13 @@ pub trait HotelStore: Send + Sync {
 
     /// Every QR code of a hotel, active or not, by location.
     async fn qr_codes(&self, hotel: &HotelSlug, page: &PageRequest) -> Result<Page<QrCodeRecord>>;
+
+    /// A hotel's audit log, newest first; entries past their retention are left out (a page
+    /// may come back short).
+    async fn audit(
+        &self,
+        hotel: &HotelSlug,
+        page: &PageRequest,
+        now: jiff::Timestamp,
+    ) -> Result<Page<AuditEntry>>;
 }

@@ -4,8 +4,8 @@
 use jiff::Timestamp;
 
 use crate::ids::{
-    ActivityId, DepartmentSlug, ExperienceId, HotelSlug, NotificationId, OtpId, QrCode, RequestId,
-    SessionId, StayId, UserId,
+    ActivityId, AuditId, DepartmentSlug, ExperienceId, HotelSlug, NotificationId, OtpId, QrCode,
+    RequestId, SessionId, StayId, UserId,
 };
 use crate::otp::model::OtpScope;
 use crate::timers::{Timer, TimerKind};
@@ -255,6 +255,16 @@ pub fn hotel_activity(hotel: &HotelSlug, id: ActivityId) -> Key {
 
 pub fn hotel_activity_pk(hotel: &HotelSlug) -> String {
     format!("HOTEL#{hotel}#ACT")
+}
+
+/// A hotel's audit log: one partition, sorted by time, so newest first is one Query read
+/// backwards.
+pub fn audit_pk(hotel: &HotelSlug) -> String {
+    format!("AUDIT#{hotel}")
+}
+
+pub fn audit(hotel: &HotelSlug, at: Timestamp, id: AuditId) -> Key {
+    (audit_pk(hotel), format!("{}#{id}", sortable(at)))
 }
 
 pub const NOTIFICATION_PREFIX: &str = "NOTIF#";

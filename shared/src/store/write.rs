@@ -3,6 +3,8 @@
 use async_trait::async_trait;
 use jiff::Timestamp;
 
+use crate::audit::model::AuditEntry;
+
 use crate::departments::Department;
 use crate::error::{Conflict, Error, Result, Unique};
 use crate::experiences::Experience;
@@ -126,8 +128,14 @@ pub enum Write<'a> {
         experience: &'a Experience,
         previous: &'a Experience,
     },
-    /// Updates a QR code's label, location and state, leaving its scan count alone.
-    UpdateQrCode(&'a QrCodeRecord),
+    /// Updates a QR code's label, location and state, leaving its scan count alone, if they
+    /// are still as in `previous`.
+    UpdateQrCode {
+        qr: &'a QrCodeRecord,
+        previous: &'a QrCodeRecord,
+    },
+    /// Records a change in the hotel's audit log (in the change's own transaction).
+    InsertAudit(&'a AuditEntry),
     /// Moves the check-out of a stay still active with the check-out read.
     ExtendStay {
         stay: &'a GuestStay,
@@ -175,7 +183,8 @@ impl Write<'_> {
                 | Write::ReplaceHotel { .. }
                 | Write::ReplaceDepartment { .. }
                 | Write::CheckDepartment(_)
-                | Write::ReplaceExperience { .. },
+                | Write::ReplaceExperience { .. }
+                | Write::UpdateQrCode { .. },
                 Part::Main,
             ) => Error::conflict(
                 Conflict::ConcurrentUpdate,
@@ -209,7 +218,8 @@ impl Write<'_> {
                 | Write::InsertSession(_)
                 | Write::InsertRequest(_)
                 | Write::InsertActivity(_)
-                | Write::InsertNotification(_),
+                | Write::InsertNotification(_)
+                | Write::InsertAudit(_),
                 Part::Main,
             ) => Error::internal_msg("a freshly generated id already exists"),
             (Write::ReplaceRequest { .. } | Write::CheckRequest(_), Part::Main) => Error::conflict(
@@ -229,7 +239,6 @@ impl Write<'_> {
             (Write::DeleteOtp(_), Part::Main) => {
                 Error::conflict(Conflict::TimerGone, "Another run already handled this.")
             }
-            (Write::UpdateQrCode(_), Part::Main) => Error::NotFound("QR code"),
             (Write::CheckStay(_), Part::Main) => Error::denied(
                 "no_active_stay",
                 "Your stay at this hotel has ended. Scan the QR code in your room to log in.",

@@ -22,6 +22,8 @@ const Members = lazy(() => admin().then((s) => s.Members));
 const QrCodes = lazy(() => admin().then((s) => s.QrCodes));
 const QrSheet = lazy(() => admin().then((s) => s.QrSheet));
 const Settings = lazy(() => admin().then((s) => s.Settings));
+const Audit = lazy(() => admin().then((s) => s.Audit));
+const Export = lazy(() => admin().then((s) => s.Export));
 const Stays = lazy(() => admin().then((s) => s.Stays));
 const Operator = lazy(() => admin().then((s) => s.Operator));
 const Dashboard = lazy(() => import("./dashboard/Dashboard").then((s) => s.Dashboard));
@@ -70,6 +72,7 @@ function Routes() {
       <Route path={h} component={Queue} />
       <Route path={`${h}/requests/:id`} component={RequestPage} />
       <Route path={`${h}/dashboard`} component={Dashboard} />
+      <Route path={`${h}/export`} component={Export} />
       <Route path={`${h}/stays`} component={Stays} />
       <Route path={`${h}/admin/departments`} component={Departments} />
       <Route path={`${h}/admin/experiences`} component={Experiences} />
@@ -77,6 +80,7 @@ function Routes() {
       <Route path={`${h}/admin/qr-codes`} component={QrCodes} />
       <Route path={`${h}/admin/qr-codes/sheet`} component={QrSheet} />
       <Route path={`${h}/admin/settings`} component={Settings} />
+      <Route path={`${h}/admin/audit`} component={Audit} />
       <Route path="/staff/notifications" component={Notifications} />
       <Route path="/staff/operator" component={Operator} />
       <Route default component={NotFound} />

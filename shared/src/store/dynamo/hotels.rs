@@ -6,6 +6,7 @@ use aws_sdk_dynamodb::types::{AttributeValue, ReturnValue};
 use super::errors::sdk_error;
 use super::ops::{Condition, Conditional, key_map, to_item, with_index, with_key};
 use super::{DynamoStore, INDEX1, INDEX2, Item, failed_condition, from_item, n};
+use crate::audit::model::AuditEntry;
 use crate::departments::Department;
 use crate::error::Result;
 use crate::experiences::Experience;
@@ -113,6 +114,19 @@ impl HotelStore for DynamoStore {
             false,
         )
         .await
+    }
+
+    async fn audit(
+        &self,
+        hotel: &HotelSlug,
+        page: &PageRequest,
+        now: jiff::Timestamp,
+    ) -> Result<Page<AuditEntry>> {
+        let mut listed: Page<AuditEntry> = self
+            .query_page(None, keys::audit_pk(hotel), None, page, true)
+            .await?;
+        listed.items.retain(|entry| !entry.is_expired(now));
+        Ok(listed)
     }
 }
 

@@ -8,7 +8,8 @@ mod limits;
 mod notifications;
 mod ops;
 mod otp;
-mod requests;
+/// Requests as stored (`request_item`: seeding tests write such items in batches).
+pub mod requests;
 mod sessions;
 mod stays;
 mod timers;

@@ -83,27 +83,37 @@ pub fn ops_of(write: &Write<'_>) -> Result<Vec<(Op, Part)>> {
             experience,
             previous,
         } => vec![replace(experience_item(experience)?, &previous.updated_at)],
-        Write::UpdateQrCode(qr) => vec![(
+        Write::UpdateQrCode { qr, previous } => vec![(
             Op::Update {
                 key: keys::qr_code(&qr.code),
                 update: "SET #label = :label, #location = :location, #active = :active, \
                          GSI1SK = :position"
                     .into(),
-                condition: Condition::new("attribute_exists(PK) AND hotel = :hotel")
-                    .name("#label", "label")
-                    .name("#location", "location")
-                    .name("#active", "active")
-                    .value(":label", s(qr.label.clone()))
-                    .value(":location", s(qr.location.clone()))
-                    .value(":active", AttributeValue::Bool(qr.active))
-                    .value(
-                        ":position",
-                        s(keys::hotel_qr_codes(&qr.hotel, &qr.location, &qr.code).1),
-                    )
-                    .value(":hotel", s(qr.hotel.to_string())),
+                condition: Condition::new(
+                    "hotel = :hotel AND #label = :was_label AND #location = :was_location \
+                     AND #active = :was_active",
+                )
+                .name("#label", "label")
+                .name("#location", "location")
+                .name("#active", "active")
+                .value(":label", s(qr.label.clone()))
+                .value(":location", s(qr.location.clone()))
+                .value(":active", AttributeValue::Bool(qr.active))
+                .value(
+                    ":position",
+                    s(keys::hotel_qr_codes(&qr.hotel, &qr.location, &qr.code).1),
+                )
+                .value(":hotel", s(qr.hotel.to_string()))
+                .value(":was_label", s(previous.label.clone()))
+                .value(":was_location", s(previous.location.clone()))
+                .value(":was_active", AttributeValue::Bool(previous.active)),
             },
             Part::Main,
         )],
+        Write::InsertAudit(entry) => insert(with_key(
+            to_item(entry)?,
+            keys::audit(&entry.hotel, entry.at, entry.id),
+        )),
         Write::ExtendStay { stay, check_out } => vec![(
             Op::Update {
                 key: keys::stay(stay.guest, stay.id),

@@ -43,6 +43,8 @@ export interface CallOptions {
   sessionOptional?: boolean;
   /** `no-cache` to read past a publicly cached answer (an admin just changed it). */
   cache?: RequestCache;
+  /** The answer is text (a CSV export), not JSON. */
+  text?: boolean;
 }
 
 /** The routes that make or end a session: their 401s are answers, not an expired session. */
@@ -84,6 +86,11 @@ export class Api {
 
   async get<T>(path: string, options: CallOptions = {}): Promise<T> {
     return (await this.call<T>("GET", path, options)).data;
+  }
+
+  /** A GET answered with text (a CSV export), with the same refresh of an expired session. */
+  async text(path: string, accept: string): Promise<string> {
+    return (await this.call<string>("GET", path, { headers: { accept }, text: true })).data;
   }
 
   async post<T>(path: string, body: unknown = {}, options: CallOptions = {}): Promise<T> {
@@ -146,6 +153,8 @@ export class Api {
       throw new ApiError(0, "network", "The network is unreachable.");
     }
     const text = await response.text();
+    if (response.ok && options.text)
+      return { status: response.status, headers: response.headers, data: text as T };
     const data: unknown = text ? parseJson(text) : null;
     if (response.ok) return { status: response.status, headers: response.headers, data: data as T };
     throw errorOf(response, data);

@@ -450,6 +450,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/hotels/{hotel}/admin/exports/requests": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The hotel's requests as CSV, with the staff list's filters (ADMIN and SUPERADMIN).
+         * @description A response stream (a Lambda Function URL behind the site's distribution), written a page of 100 requests at a time, newest first. A header row, then one row a request: id, created, room, department, experience, details, guest, requested_for, priority, status, after_hours, response_due, acknowledged, acknowledged_by, closed (the time it was completed, declined, cancelled or expired), breached (acknowledged after its deadline, or not acknowledged by it), assignee, escalation_level, guest_left, rating (empty until guests rate requests). Times are in the hotel's time zone with their offset, e.g. `2026-12-03 14:05 +05:30`. RFC 4180 quoting; a cell starting with `=`, `+`, `-`, `@`, tab or carriage return gets a leading apostrophe. At most `EXPORT_MAX_ROWS` rows (50 000): past them the last line says the file was cut. A read failing part way ends the file with a line saying it is incomplete.
+         */
+        get: operations["requests-export"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/hotels/{hotel}/admin/dashboard": {
         parameters: {
             query?: never;
@@ -459,6 +479,26 @@ export interface paths {
         };
         /** Figures of the hotel's requests (of the member's departments, for STAFF). */
         get: operations["requests-dashboard"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/hotels/{hotel}/admin/audit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The hotel's audit log of configuration changes, newest first (SUPERADMIN).
+         * @description Who changed a department, a member's role, departments or access, a QR code, or the hotel's settings: when, and each field from what to what. Every entry was written in the same transaction as its change; entries are kept 400 days.
+         */
+        get: operations["audit-list"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1084,6 +1124,33 @@ export interface components {
             timezone: string;
             contact: components["schemas"]["Contact"];
             branding: components["schemas"]["Branding"];
+        };
+        AuditEntry: {
+            hotel: components["schemas"]["Slug"];
+            id: string;
+            /** Format: date-time */
+            at: string;
+            /** @description The user who made the change. */
+            actor: string;
+            /** @description Their name as this hotel knows them. */
+            actor_name: string | null;
+            /** @enum {string} */
+            subject: "hotel" | "department" | "member" | "qr_code";
+            /** @description The department's slug, member's user id, QR code or hotel's slug. */
+            subject_id: string;
+            /** @description Its name (a QR code's label) when it changed. */
+            subject_label: string;
+            /** @enum {string} */
+            action: "created" | "updated" | "deactivated";
+            changes: {
+                field: string;
+                /** @description The field's value before (null when created). */
+                before: unknown;
+                /** @description The field's value after. */
+                after: unknown;
+            }[];
+            /** @description Epoch seconds after which the entry is deleted. */
+            expires_at: number;
         };
         Hotel: {
             slug: components["schemas"]["Slug"];
@@ -2444,6 +2511,52 @@ export interface operations {
             503: components["responses"]["Unavailable"];
         };
     };
+    "requests-export": {
+        parameters: {
+            query?: {
+                /** @description Comma-separated statuses, e.g. `NEW,ACKNOWLEDGED`. */
+                status?: string;
+                /** @description One department. */
+                department?: components["schemas"]["Slug"];
+                priority?: components["schemas"]["Priority"];
+                after_hours?: "true" | "false";
+                /** @description `true`: only NEW requests past their response deadline. */
+                overdue?: "true" | "false";
+                created_from?: string;
+                created_to?: string;
+                /** @description Text to look for (case-insensitive), at most 100 characters. */
+                q?: string;
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description The hotel's slug.
+                 * @example demo
+                 */
+                hotel: components["parameters"]["Hotel"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The CSV file (an attachment). */
+            200: {
+                headers: {
+                    /** @description `attachment; filename="requests-<hotel>-<date>.csv"` */
+                    "Content-Disposition"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
     "requests-dashboard": {
         parameters: {
             query?: never;
@@ -2472,6 +2585,43 @@ export interface operations {
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    "audit-list": {
+        parameters: {
+            query?: {
+                limit?: components["parameters"]["Limit"];
+                /** @description The `next_cursor` of the previous page, as it was given. */
+                cursor?: components["parameters"]["Cursor"];
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description The hotel's slug.
+                 * @example demo
+                 */
+                hotel: components["parameters"]["Hotel"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of entries. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["AuditEntry"][];
+                        next_cursor: components["schemas"]["NextCursor"];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
             503: components["responses"]["Unavailable"];
         };
     };

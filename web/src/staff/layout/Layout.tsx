@@ -103,9 +103,12 @@ export function Layout(props: { hotel?: string; children: ComponentChildren }) {
               {link(`${base}/admin/qr-codes`, t("nav.qr"))}
             </>
           ) : null}
-          {base && membership && atLeast(membership.role, "SUPERADMIN")
-            ? link(`${base}/admin/settings`, t("nav.settings"))
-            : null}
+          {base && membership && atLeast(membership.role, "SUPERADMIN") ? (
+            <>
+              {link(`${base}/admin/settings`, t("nav.settings"))}
+              {link(`${base}/admin/audit`, t("nav.audit"))}
+            </>
+          ) : null}
           {who.memberships.length > 1 ? link("/staff/hotels", t("nav.hotels")) : null}
           {who.user.is_operator ? link("/staff/operator", t("nav.operator")) : null}
         </nav>

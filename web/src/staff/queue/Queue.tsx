@@ -10,11 +10,20 @@ import { messageOf } from "../errors";
 import { WithMember } from "../guard";
 import { t } from "../i18n";
 import { waiting } from "../layout/Layout";
-import { departmentName, hotels, type StaffRequest } from "../state";
+import { atLeast, departmentName, hotels, membershipOf, type StaffRequest } from "../state";
 import { useNow, useStaffStream } from "../stream";
 import { age, countdown, placeOf, urgency } from "../time";
 import { ALERT_EVERY_MS, allowSound, blocked, chime, muted, setMuted } from "./alert";
-import { apiQueryOf, filtersOf, matches, PRIORITIES, queryOf, STATUSES, type Filters } from "./filters";
+import {
+  apiQueryOf,
+  exportQueryOf,
+  filtersOf,
+  matches,
+  PRIORITIES,
+  queryOf,
+  STATUSES,
+  type Filters,
+} from "./filters";
 
 type Page = Reply<"/api/v1/hotels/{hotel}/admin/requests", "get">;
 type Detail = Reply<"/api/v1/hotels/{hotel}/admin/requests/{request}", "get">;
@@ -32,6 +41,8 @@ function QueueScreen(props: { hotel: string }) {
   const filters = filtersOf(query);
   const key = queryOf(filters);
   const base = `/hotels/${encodeURIComponent(props.hotel)}/admin/requests`;
+  const membership = membershipOf(props.hotel);
+  const canExport = membership !== null && atLeast(membership.role, "ADMIN");
   const [items, setItems] = useState<StaffRequest[] | null>(null);
   const [cursor, setCursor] = useState<string | null>(null);
   const [error, setError] = useState<unknown>(null);
@@ -242,6 +253,16 @@ function QueueScreen(props: { hotel: string }) {
           </button>
         </form>
       </details>
+      {canExport ? (
+        <p>
+          <a
+            class="button button-quiet"
+            href={`/staff/hotels/${props.hotel}/export?${exportQueryOf(filters)}`}
+          >
+            {t("queue.export")}
+          </a>
+        </p>
+      ) : null}
       {error ? <Notice kind="error">{messageOf(error)}</Notice> : null}
       {items === null && !error ? <p class="loading">{t("app.loading")}</p> : null}
       {items?.length === 0 ? <p class="empty">{t("queue.empty")}</p> : null}

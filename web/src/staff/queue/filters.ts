@@ -57,6 +57,13 @@ export function apiQueryOf(filters: Filters, cursor: string | null, limit: numbe
   return params.toString();
 }
 
+/** The export page's query: what the queue shows, every page of it. */
+export function exportQueryOf(filters: Filters): string {
+  const params = new URLSearchParams(apiQueryOf(filters, null, 0));
+  params.delete("limit");
+  return params.toString();
+}
+
 /** Whether `request` belongs in the queue these filters show. */
 export function matches(request: StaffRequest, filters: Filters): boolean {
   const statuses = filters.status ? [filters.status] : OPEN;

@@ -1,0 +1,3 @@
+fn main() -> Result<(), concierge::lambda::Error> {
+    concierge::lambda::http(concierge::audit::list::handle)
+}

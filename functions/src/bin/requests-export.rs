@@ -1,0 +1,3 @@
+fn main() -> Result<(), concierge::lambda::Error> {
+    concierge::lambda::stream(concierge::requests::export::handle)
+}
