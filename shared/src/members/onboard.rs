@@ -5,8 +5,8 @@
 use jiff::Timestamp;
 
 use super::{Membership, Role};
-use crate::departments::admin as department_admin;
 use crate::audit::model::{Change, Subject};
+use crate::departments::admin as department_admin;
 use crate::error::{Conflict, Error, Result};
 use crate::ids::{DepartmentSlug, HotelSlug, UserId};
 use crate::operator::new_membership;
