@@ -574,7 +574,12 @@ async fn a_guest_setting_an_email_learns_nothing_of_other_users() {
                 json!({ "email": email }),
             )
             .await;
-        answers.push((answer, stack.calls.total()));
+        // The login's WhatsApp delivery report may still be arriving (the message and its
+        // code: `WAMSG#`, `OTP#`); everything else is the profile update's.
+        let calls = stack
+            .calls
+            .count_where(|call| !call.is("Query", "WAMSG#") && !call.is("UpdateItem", "OTP#"));
+        answers.push((answer, calls));
     }
     let [(taken, taken_calls), (free, free_calls)] = answers.try_into().unwrap();
     assert_eq!(taken.0, 200, "{}", taken.1);

@@ -54,7 +54,10 @@ describe("a request's page", () => {
     await actions.getByText("Priority changed.").waitFor();
     await actions.getByRole("button", { name: "Assign to me" }).click();
     await actions.getByText("Assigned.").waitFor();
-    await page.getByRole("region", { name: "The request" }).getByText("You", { exact: true }).waitFor();
+    // Acknowledged by and assigned to the same person: both read "You".
+    await expect
+      .poll(() => page.getByRole("region", { name: "The request" }).getByText("You", { exact: true }).count())
+      .toBe(2);
 
     await page.getByLabel("Note", { exact: true }).fill("The bulb is an E14; taking two.");
     await page.getByRole("button", { name: "Add note" }).click();
