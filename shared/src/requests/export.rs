@@ -22,7 +22,7 @@ use jiff::Timestamp;
 use jiff::tz::TimeZone;
 use lambda_http::Request;
 
-use super::{ServiceRequest, Status, list};
+use super::{ServiceRequest, figures, list};
 use crate::app::App;
 use crate::error::Error;
 use crate::guards;
@@ -198,23 +198,13 @@ impl Export {
             time(r.acknowledged_at),
             r.acknowledged_by_name.clone().unwrap_or_default(),
             time(closed),
-            yes_no(breached(r, closed, self.now)),
+            yes_no(figures::breached(r, self.now)),
             r.assignee_name.clone().unwrap_or_default(),
             r.escalation_level.to_string(),
             time(r.guest_left_at),
             String::new(),
         ])
     }
-}
-
-/// Whether the response came after its deadline: acknowledged late, or never acknowledged
-/// and the deadline passed while it waited (until now, or until it was closed).
-pub fn breached(r: &ServiceRequest, closed: Option<Timestamp>, now: Timestamp) -> bool {
-    let answered = r.acknowledged_at.or(match r.status {
-        Status::New => None,
-        _ => closed,
-    });
-    answered.unwrap_or(now) > r.response_due_at
 }
 
 fn yes_no(value: bool) -> String {

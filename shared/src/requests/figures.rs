@@ -45,6 +45,39 @@ pub async fn made_between(
     }
 }
 
+/// How a request stands against its response deadline at a moment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Deadline {
+    /// Not acknowledged, and its deadline has not passed (or it was withdrawn before it).
+    Pending,
+    /// Acknowledged by its deadline.
+    Met,
+    /// Acknowledged late, or not acknowledged and its deadline passed while it waited.
+    Missed,
+}
+
+fn deadline(request: &ServiceRequest, at: Timestamp) -> Deadline {
+    match request.acknowledged_at {
+        Some(acknowledged) if acknowledged <= request.response_due_at => Deadline::Met,
+        Some(_) => Deadline::Missed,
+        None => {
+            let withdrawn_in_time = request.status == Status::Cancelled
+                && request.updated_at <= request.response_due_at;
+            if request.response_due_at < at && !withdrawn_in_time {
+                Deadline::Missed
+            } else {
+                Deadline::Pending
+            }
+        }
+    }
+}
+
+/// Whether `request` missed its response deadline, as of `at`: the one rule of the
+/// dashboard, the digest and the export.
+pub fn breached(request: &ServiceRequest, at: Timestamp) -> bool {
+    deadline(request, at) == Deadline::Missed
+}
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Figures {
     pub requests: usize,
@@ -65,21 +98,18 @@ impl Figures {
         for request in requests {
             figures.requests += 1;
             figures.after_hours += usize::from(request.after_hours);
-            match request.acknowledged_at {
-                Some(acknowledged) => {
-                    figures
-                        .ack_times
-                        .push(acknowledged.duration_since(request.created_at));
+            if let Some(acknowledged) = request.acknowledged_at {
+                figures
+                    .ack_times
+                    .push(acknowledged.duration_since(request.created_at));
+            }
+            match deadline(request, at) {
+                Deadline::Met => {
                     figures.sla_due += 1;
-                    figures.sla_met += usize::from(acknowledged <= request.response_due_at);
+                    figures.sla_met += 1;
                 }
-                None => {
-                    let withdrawn_in_time = request.status == Status::Cancelled
-                        && request.updated_at <= request.response_due_at;
-                    if request.response_due_at < at && !withdrawn_in_time {
-                        figures.sla_due += 1;
-                    }
-                }
+                Deadline::Missed => figures.sla_due += 1,
+                Deadline::Pending => {}
             }
         }
         figures.ack_times.sort();
